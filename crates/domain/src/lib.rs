@@ -1,0 +1,11 @@
+//! The domain of gridgov: pure rules and checked types, no I/O.
+//!
+//! Everything that passed a boundary (HTTP, CLI, importer) is turned into one of these types,
+//! so the layers above never re-check a code or a level.
+
+pub mod region;
+pub mod rng;
+pub mod staff;
+
+pub use region::{CodeError, ExclusiveType, GridKind, RegionCode, RegionLevel};
+pub use staff::{Employment, ForceSource, TeamRole};
