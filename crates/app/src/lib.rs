@@ -1,0 +1,43 @@
+//! The use cases of gridgov. Each public function is one action a user (or an operator at the
+//! command line) takes; it checks its input, runs in one transaction, and leaves nothing
+//! half-written when it fails. The HTTP layer and the CLI only translate to and from it.
+
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod export;
+pub mod import;
+pub mod regions;
+
+use gridgov_geo::{Locator, SharedLocator};
+use gridgov_store::Db;
+use std::sync::Arc;
+
+pub use config::Config;
+pub use error::{AppError, ErrorKind, FieldError};
+
+/// Everything a use case needs: the database, the shared locator, the configuration.
+#[derive(Clone, Debug)]
+pub struct App {
+    pub db: Db,
+    pub locator: Arc<SharedLocator>,
+    pub config: Arc<Config>,
+}
+
+impl App {
+    /// Connects, migrates and builds the locator from the stored boundaries.
+    pub async fn start(config: Config) -> Result<App, AppError> {
+        let db = Db::connect(config.database_url()).await?;
+        db.migrate().await?;
+        let app = App { db, locator: Arc::new(SharedLocator::new(Locator::default())), config: Arc::new(config) };
+        app.reload_locator().await?;
+        Ok(app)
+    }
+
+    /// Rebuilds the locator from the database and swaps it in.
+    pub async fn reload_locator(&self) -> Result<(), AppError> {
+        let l = regions::build_locator(&self.db).await?;
+        self.locator.replace(l);
+        Ok(())
+    }
+}

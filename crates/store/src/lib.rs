@@ -1,0 +1,13 @@
+//! Persistence for gridgov: one set of SeaORM migrations and repositories that run on SQLite
+//! (embedded, the default) and PostgreSQL (production), chosen at run time by the database URL.
+//!
+//! Every tenant-owned table carries `district_code`, and every repository query filters by it or
+//! by a key that implies it, so that a deployment can later be distributed by district.
+
+pub mod db;
+pub mod entity;
+pub mod migration;
+pub mod regions;
+pub mod staff;
+
+pub use db::{Backend, Db, StoreError};

@@ -1,0 +1,16 @@
+//! One set of migrations for SQLite and PostgreSQL, written with the portable schema builder.
+//! Never edit a migration that has shipped: add a new one.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261124_000001_regions;
+
+/// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261124_000001_regions::Migration)]
+    }
+}
