@@ -17,7 +17,7 @@ pub enum ErrorKind {
 }
 
 /// Which input field was wrong and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub code: String,

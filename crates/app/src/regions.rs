@@ -13,14 +13,16 @@ use gridgov_store::staff as staff_repo;
 use gridgov_store::{Db, StoreError};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
+use utoipa::ToSchema;
 use serde_json::Value;
 use std::collections::HashMap;
 
 /// A node of the region tree as the API shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RegionNode {
     pub code: String,
     pub name: String,
+    #[schema(value_type = String, example = "grid")]
     pub level: RegionLevel,
     pub kind: Option<String>,
     pub exclusive_type: Option<String>,
@@ -46,7 +48,7 @@ impl RegionNode {
 }
 
 /// A member of a grid team as the API shows it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct TeamMemberView {
     pub staff_id: i64,
     pub staff_no: String,
@@ -57,14 +59,15 @@ pub struct TeamMemberView {
     pub unit: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RegionRefView {
     pub code: String,
     pub name: String,
+    #[schema(value_type = String, example = "grid")]
     pub level: RegionLevel,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct CentreView {
     pub name: String,
     pub duty_phone: Option<String>,
@@ -72,16 +75,19 @@ pub struct CentreView {
 }
 
 /// One region with its geometry, ancestors, team and centre.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct RegionDetail {
     pub code: String,
     pub name: String,
+    #[schema(value_type = String, example = "grid")]
     pub level: RegionLevel,
     pub kind: Option<String>,
     pub exclusive_type: Option<String>,
     pub parent_code: Option<String>,
     pub area_m2: Option<f64>,
     pub bbox: Option<[f64; 4]>,
+    /// A GeoJSON MultiPolygon in WGS84.
+    #[schema(value_type = Object)]
     pub geometry: Option<Value>,
     pub version: i32,
     pub ancestors: Vec<RegionRefView>,

@@ -1,0 +1,269 @@
+//! `gridgov`: one binary for the server and every operator task.
+
+mod bench;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use gridgov_app::{App, Config};
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "gridgov", version, about = "Party-building-led grid governance (党建引领网格化治理)")]
+struct Cli {
+    /// Configuration file (TOML); `GRIDGOV_*` environment variables override it.
+    #[arg(long, global = true, default_value = "gridgov.toml")]
+    config: PathBuf,
+    /// Directory for the SQLite file and other state (overrides the configuration).
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the API and web front end.
+    Serve {
+        /// Address to listen on, e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Apply pending database migrations (safe to run again).
+    Migrate,
+    /// Build the demo district (replacing an earlier demo) and serve it.
+    Demo {
+        /// Build N copies of the district side by side (100 gives ~115k grids).
+        #[arg(long, default_value_t = 1)]
+        scale: usize,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long)]
+        port: Option<u16>,
+        /// Build the data and exit without serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Import data files.
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
+    /// Export data.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+    /// Benchmarks that print their figures.
+    Bench {
+        #[command(subcommand)]
+        what: bench::BenchWhat,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportWhat {
+    /// Official division codes: CSV with columns code,name,level,parent_code.
+    Divisions { file: PathBuf },
+    /// Region boundaries: a GeoJSON FeatureCollection with `code` or `adcode` properties.
+    Boundaries {
+        file: PathBuf,
+        /// Coordinate system of the file: wgs84 or gcj02 (Amap-derived data is gcj02).
+        #[arg(long, default_value = "wgs84")]
+        crs: String,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Geojson,
+    Csv,
+}
+
+#[derive(Subcommand)]
+enum ExportWhat {
+    /// Every grid and sub-grid with its boundary.
+    Grids {
+        #[arg(long, value_enum, default_value = "geojson")]
+        format: ExportFormat,
+        /// Only this district (6- or 12-digit code).
+        #[arg(long)]
+        district: Option<String>,
+        /// Output file; standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn load_config(cli: &Cli) -> Result<Config> {
+    let mut fig = Figment::from(Serialized::defaults(Config::default()));
+    if cli.config.exists() {
+        fig = fig.merge(Toml::file(&cli.config));
+    }
+    let mut config: Config = fig.merge(Env::prefixed("GRIDGOV_")).extract().context("reading the configuration")?;
+    if let Some(d) = &cli.data_dir {
+        config.data_dir = d.clone();
+    }
+    Ok(config)
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GRIDGOV_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if config.log_json { b.json().init() } else { b.init() }
+}
+
+async fn start(config: Config) -> Result<App> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
+    App::start(config.resolved()).await.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// Resident memory of this process in MiB (Linux), to report against the memory goal.
+fn rss_mib() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: f64 = s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
+    let server = gridgov_http::Server::bind(app, listen).await.with_context(|| format!("binding {listen}"))?;
+    let addr = server.local_addr()?;
+    println!("gridgov ready at http://{addr}/");
+    println!(
+        "  ready in {:.2} s, resident memory {:.0} MiB",
+        started.elapsed().as_secs_f64(),
+        rss_mib().unwrap_or(f64::NAN)
+    );
+    tracing::info!(%addr, "listening");
+    server.run(shutdown_signal()).await?;
+    Ok(())
+}
+
+fn app_err(e: gridgov_app::AppError) -> anyhow::Error {
+    let mut msg = format!("{}: {}", e.code, if e.fields.is_empty() { e.message.clone() } else { String::new() });
+    for f in &e.fields {
+        msg.push_str(&format!("\n  {} [{}] {}", f.field, f.code, f.reason));
+    }
+    anyhow::anyhow!(msg)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let mut config = load_config(&cli)?;
+    init_logging(&config);
+    match cli.command {
+        Command::Serve { listen } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            let listen = config.listen.clone();
+            let app = start(config).await?;
+            serve(app, &listen, started).await
+        }
+        Command::Migrate => {
+            start(config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Demo { scale, port, no_serve } => {
+            if scale == 0 || scale > 1000 {
+                bail!("--scale must be between 1 and 1000");
+            }
+            // The demo keeps its own SQLite file so it never touches a real database by accident.
+            if config.database_url.is_empty() {
+                std::fs::create_dir_all(&config.data_dir)?;
+                let db = config.data_dir.join("demo.db");
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                }
+                config.database_url = format!("sqlite://{}", db.display());
+            }
+            let listen = format!("127.0.0.1:{}", port.unwrap_or(8080));
+            let app = start(config).await?;
+            let s = gridgov_app::demo::write(&app, scale).await.map_err(app_err)?;
+            println!(
+                "demo: {} district(s), {} regions, {} grids, {} grid staff, built in {:.2} s",
+                s.districts,
+                s.regions,
+                s.grids,
+                s.staff,
+                started.elapsed().as_secs_f64()
+            );
+            if no_serve {
+                return Ok(());
+            }
+            serve(app, &listen, started).await
+        }
+        Command::Import { what } => {
+            let app = start(config).await?;
+            let summary = match what {
+                ImportWhat::Divisions { file } => {
+                    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                    gridgov_app::import::divisions(&app, &bytes).await
+                }
+                ImportWhat::Boundaries { file, crs } => {
+                    let crs = crs.parse().map_err(|_| anyhow::anyhow!("--crs is wgs84 or gcj02"))?;
+                    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                    gridgov_app::import::boundaries(&app, &bytes, crs).await
+                }
+            }
+            .map_err(app_err)?;
+            println!("imported: {} created, {} updated, {} unchanged", summary.created, summary.updated, summary.unchanged);
+            Ok(())
+        }
+        Command::Export { what: ExportWhat::Grids { format, district, out } } => {
+            let app = start(config).await?;
+            let district = district
+                .map(|d| gridgov_domain::RegionCode::parse(&d))
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--district: {e}"))?;
+            let format = match format {
+                ExportFormat::Geojson => gridgov_app::export::Format::GeoJson,
+                ExportFormat::Csv => gridgov_app::export::Format::Csv,
+            };
+            let n = match out {
+                Some(path) => {
+                    let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
+                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f).await.map_err(app_err)?
+                }
+                None => {
+                    let mut f = std::io::BufWriter::new(std::io::stdout().lock());
+                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f).await.map_err(app_err)?
+                }
+            };
+            eprintln!("exported {n} grids");
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", gridgov_http::openapi::json());
+            Ok(())
+        }
+        Command::Bench { what } => bench::run(what),
+    }
+}

@@ -1,0 +1,34 @@
+//! The OpenAPI document, generated from the handlers' annotations. It is also committed as
+//! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
+//! identical.
+
+use crate::routes::{health, regions};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "gridgov API", description = "Party-building-led grid governance (党建引领网格化治理)."),
+    paths(
+        health::healthz,
+        health::readyz,
+        health::meta,
+        regions::list,
+        regions::region,
+        regions::grid,
+        regions::grids_in_bbox,
+        regions::locate,
+    ),
+    tags(
+        (name = "regions", description = "The region tree, grid map and locator"),
+        (name = "meta", description = "Front-end bootstrap"),
+        (name = "ops", description = "Health probes"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as pretty JSON with a trailing newline (the committed file's exact form).
+pub fn json() -> String {
+    let mut s = ApiDoc::openapi().to_pretty_json().unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -1,0 +1,21 @@
+//! The API routers, one module per area.
+
+pub mod health;
+pub mod regions;
+
+use axum::Router;
+use axum::routing::get;
+use gridgov_app::App;
+
+pub fn api() -> Router<App> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/api/openapi.json", get(health::openapi))
+        .route("/api/v1/meta", get(health::meta))
+        .route("/api/v1/regions", get(regions::list))
+        .route("/api/v1/regions/{code}", get(regions::region))
+        .route("/api/v1/grids", get(regions::grids_in_bbox))
+        .route("/api/v1/grids/{code}", get(regions::grid))
+        .route("/api/v1/locate", get(regions::locate))
+}
