@@ -43,6 +43,7 @@ fn too_large(len: usize) -> Result<(), AppError> {
 /// One row of a divisions file.
 #[derive(Clone, Debug)]
 struct Division {
+    row: usize,
     code: RegionCode,
     name: String,
 }
@@ -115,7 +116,7 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
         if !seen.insert(code.clone()) {
             errs.push(AppError::field(row_field(row, "code"), "duplicate_code", format!("{code} appears twice")));
         }
-        rows.push(Division { code, name });
+        rows.push(Division { row, code, name });
     }
     if rows.is_empty() && errs.is_empty() {
         return Err(AppError::bad_request("empty_import", "the file has no rows"));
@@ -136,13 +137,13 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
         .into_iter()
         .collect();
     let found: HashSet<String> = repo::summaries(&txn, &missing).await?.into_iter().map(|s| s.code).collect();
-    for (i, r) in rows.iter().enumerate() {
+    for r in &rows {
         if let Some(p) = r.code.parent()
             && !seen.contains(&p)
             && !found.contains(p.as_str())
         {
             errs.push(AppError::field(
-                row_field(i + 2, "parent_code"),
+                row_field(r.row, "parent_code"),
                 "parent_not_found",
                 format!("the parent {p} is neither in the file nor in the database"),
             ));

@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// Browser smoke test of the grid map against a real `gridgov demo` server.
+//
+//   GRIDGOV_BIN=../target/debug/gridgov node smoke.mjs
+//
+// Starts the binary on a free port with a throwaway data directory, drives Debian's Chromium
+// through the grid map (draw all grids, open one grid's team, locate a point inside and one
+// outside the district), saves screenshots to e2e/artifacts/ and ends with "N passed, N failed".
+// The web front end must have been built (web/dist) before the binary was compiled.
+
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARTIFACTS = path.join(HERE, 'artifacts')
+const OVERALL_TIMEOUT_MS = 60_000
+const MIN_GRIDS = 1000
+const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** A failure with the step it happened in, so the message says what a person would have seen. */
+class StepError extends Error {}
+
+let server = null
+let browser = null
+let dataDir = null
+const serverLog = []
+let currentStep = 'start'
+
+function log(message) {
+  console.log(`[smoke] ${message}`)
+}
+
+async function step(name, fn) {
+  currentStep = name
+  const started = Date.now()
+  const result = await fn()
+  log(`ok   ${name} (${Date.now() - started} ms)`)
+  return result
+}
+
+function fail(message) {
+  throw new StepError(message)
+}
+
+function remember(line) {
+  serverLog.push(line)
+  if (serverLog.length > 60) serverLog.shift()
+}
+
+/** Spawns `gridgov demo --port 0` and resolves with its base URL from the ready line. */
+function startServer() {
+  if (!existsSync(BIN)) {
+    fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
+  }
+  dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-smoke-'))
+  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  createInterface({ input: server.stderr }).on('line', remember)
+  return new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      remember(line)
+      const match = READY_LINE.exec(line)
+      if (match) resolve(match[1])
+    })
+    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
+    server.on('exit', (code, signal) =>
+      reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before printing "gridgov ready at ..."`)),
+    )
+  })
+}
+
+async function checkFrontEndServed(baseUrl) {
+  const response = await fetch(baseUrl)
+  const html = await response.text()
+  if (!response.ok || !html.includes('id="app"')) {
+    fail(
+      `GET ${baseUrl} answered ${response.status} without the web app: run \`npm ci && npm run build\` in web/ ` +
+        'and rebuild the binary so that it embeds web/dist',
+    )
+  }
+}
+
+const gridPathCount = (page) =>
+  page.evaluate(() => document.querySelectorAll('.leaflet-grids-pane path.leaflet-interactive').length)
+
+/**
+ * A screen point well inside one grid polygon near the map's centre: the same grid path is
+ * hit at the point and 4 px around it, so the server's point-in-polygon cannot disagree
+ * because of a boundary stroke. Searches outward from the centre in a square spiral.
+ */
+async function findGridPoint(page) {
+  return page.evaluate(() => {
+    const map = document.querySelector('.leaflet-container').getBoundingClientRect()
+    const cx = map.left + map.width / 2
+    const cy = map.top + map.height / 2
+    const gridAt = (x, y) => {
+      const el = document.elementFromPoint(x, y)
+      return el && el.matches('.leaflet-grids-pane path.leaflet-interactive') ? el : null
+    }
+    for (let r = 0; r < 300; r += 6) {
+      for (let dx = -r; dx <= r; dx += 6) {
+        for (const dy of r === 0 ? [0] : [-r, r]) {
+          const x = cx + dx
+          const y = cy + dy
+          const el = gridAt(x, y)
+          if (el && [[4, 0], [-4, 0], [0, 4], [0, -4]].every(([ox, oy]) => gridAt(x + ox, y + oy) === el)) {
+            return { x, y }
+          }
+        }
+      }
+    }
+    return null
+  })
+}
+
+async function run() {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  const baseUrl = await step('start gridgov demo', startServer)
+  log(`server at ${baseUrl}`)
+  await step('front end is embedded', () => checkFrontEndServed(baseUrl))
+
+  browser = await step('launch Chromium', () =>
+    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
+  )
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  page.setDefaultTimeout(15_000)
+  const pageErrors = []
+  const foreignRequests = []
+  page.on('pageerror', (error) => pageErrors.push(error.message))
+  // Every asset is bundled: a request to another host would be a CDN dependency.
+  page.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
+  })
+
+  await step('open the console', async () => {
+    await page.goto(baseUrl)
+    await page.locator('.el-menu-item', { hasText: '网格地图' }).click()
+    await page.waitForURL(/\/map$/)
+  })
+
+  await step(`draw at least ${MIN_GRIDS} grid polygons`, async () => {
+    try {
+      await page.waitForFunction(
+        (min) => document.querySelectorAll('.leaflet-grids-pane path.leaflet-interactive').length >= min,
+        MIN_GRIDS,
+        { timeout: 20_000 },
+      )
+    } catch {
+      fail(`only ${await gridPathCount(page)} grid polygons were drawn (want ${MIN_GRIDS})`)
+    }
+    await page.waitForTimeout(300)
+    log(`${await gridPathCount(page)} grid polygons drawn`)
+    await page.screenshot({ path: path.join(ARTIFACTS, '01-grid-map.png') })
+  })
+
+  const point = await step('find a grid near the map centre', async () => {
+    const found = await findGridPoint(page)
+    if (!found) fail('no grid polygon found near the centre of the map')
+    return found
+  })
+
+  const gridName = await step('click a grid: the detail panel shows its team', async () => {
+    await page.mouse.click(point.x, point.y)
+    try {
+      await page.locator('.grid-detail .team-member').first().waitFor()
+    } catch {
+      const text = (await page.locator('.grid-detail').textContent().catch(() => null)) ?? '(no detail panel)'
+      fail(`the grid's detail panel shows no team member: ${text.trim().slice(0, 200)}`)
+    }
+    const name = (await page.locator('.grid-detail__name-text').textContent()).trim()
+    const roles = await page.locator('.grid-detail .team-member').evaluateAll((els) => els.map((e) => e.dataset.role))
+    if (!roles.includes('lead_worker')) fail(`grid "${name}" has no lead grid worker (roles: ${roles.join(', ')})`)
+    log(`grid "${name}", team roles: ${roles.join(', ')}`)
+    await page.screenshot({ path: path.join(ARTIFACTS, '02-grid-detail.png') })
+    return name
+  })
+
+  await step('locate the same point: popup names the grid', async () => {
+    await page.locator('.map-toolbar__locate').click()
+    await page.mouse.click(point.x, point.y)
+    const result = page.locator('.leaflet-popup .locate-result:not([data-status=loading])')
+    await result.waitFor()
+    if ((await result.getAttribute('data-status')) !== 'done') {
+      fail(`locate failed: ${(await result.textContent()).trim()}`)
+    }
+    const located = (await result.locator('[data-level=grid]').textContent()).trim()
+    if (located !== gridName) fail(`locate says grid "${located}" but the clicked polygon is "${gridName}"`)
+    await page.waitForTimeout(400) // the popup's auto-pan animation
+    await page.screenshot({ path: path.join(ARTIFACTS, '03-locate.png') })
+  })
+
+  await step('locate a point outside the district: translated error', async () => {
+    // The map is fitted to the district's bbox and is wider than it, so its left edge is outside.
+    const map = await page.locator('.leaflet-container').boundingBox()
+    await page.mouse.click(map.x + 15, map.y + map.height / 2)
+    const result = page.locator('.leaflet-popup .locate-result[data-status=error]')
+    try {
+      await result.waitFor({ timeout: 10_000 })
+    } catch {
+      const text = await page.locator('.leaflet-popup').textContent().catch(() => '(no popup)')
+      fail(`no outside-the-district message; popup shows: ${text.trim().slice(0, 200)}`)
+    }
+    const code = await result.getAttribute('data-code')
+    const text = (await result.textContent()) ?? ''
+    if (code !== 'outside_district' || !text.includes('该位置不在辖区内')) {
+      fail(`expected "该位置不在辖区内" (outside_district), got ${code}: ${text.trim()}`)
+    }
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '04-outside-district.png') })
+  })
+
+  await step('About shows the server version', async () => {
+    await page.locator('.el-menu-item', { hasText: '关于' }).click()
+    const version = page.locator('.about-view__version')
+    await version.waitFor()
+    log(`version ${(await version.textContent()).trim()}`)
+    await page.waitForTimeout(400) // the menu's colour transition
+    await page.screenshot({ path: path.join(ARTIFACTS, '05-about.png') })
+  })
+
+  await step('no page errors and no request leaves the server', () => {
+    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
+    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
+  })
+}
+
+async function cleanup() {
+  await browser?.close().catch(() => {})
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+}
+
+function timeout() {
+  return new Promise((_, reject) => {
+    const timer = setTimeout(
+      () => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)),
+      OVERALL_TIMEOUT_MS,
+    )
+    timer.unref()
+  })
+}
+
+let passed = false
+try {
+  await Promise.race([run(), timeout()])
+  passed = true
+} catch (error) {
+  console.error(`[smoke] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
+  if (serverLog.length) console.error(`[smoke] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
+  if (browser) {
+    const pages = browser.contexts().flatMap((c) => c.pages())
+    await pages[0]?.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {})
+  }
+} finally {
+  await cleanup()
+}
+log(`screenshots in ${ARTIFACTS}`)
+console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
+process.exit(passed ? 0 : 1)

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, buildUrl, getJson } from './http'
+import { fetchGrids, fetchRegions, locate } from './gridgov'
+
+function respond(status: number, body: unknown, raw = false) {
+  const text = raw ? String(body) : JSON.stringify(body)
+  return vi.fn(async (_url: string) => new Response(text, { status, headers: { 'content-type': 'application/json' } }))
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('buildUrl', () => {
+  it('returns the bare path without parameters', () => {
+    expect(buildUrl('/api/v1/meta')).toBe('/api/v1/meta')
+    expect(buildUrl('/api/v1/regions', { parent: undefined })).toBe('/api/v1/regions')
+  })
+
+  it('joins a bbox with literal commas', () => {
+    expect(buildUrl('/api/v1/grids', { bbox: [116.93, 36.66, 117.1, 36.86], level: 'street' })).toBe(
+      '/api/v1/grids?bbox=116.93,36.66,117.1,36.86&level=street',
+    )
+  })
+
+  it('leaves out null, undefined and empty values but keeps zero and false', () => {
+    expect(buildUrl('/x', { a: null, b: undefined, c: '', d: 0, e: false })).toBe('/x?d=0&e=false')
+  })
+
+  it('percent-encodes reserved and non-ASCII characters', () => {
+    expect(buildUrl('/x', { q: '天桥 a&b=c', 'k y': '1' })).toBe(
+      '/x?q=%E5%A4%A9%E6%A1%A5%20a%26b%3Dc&k%20y=1',
+    )
+  })
+})
+
+describe('endpoints', () => {
+  it('asks for the children of a region', async () => {
+    const fetchMock = respond(200, { items: [] })
+    vi.stubGlobal('fetch', fetchMock)
+    await fetchRegions('370105001008')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/regions?parent=370105001008')
+  })
+
+  it('asks for grids in a bbox with a level', async () => {
+    const fetchMock = respond(200, { type: 'FeatureCollection', features: [] })
+    vi.stubGlobal('fetch', fetchMock)
+    await fetchGrids([116.9, 36.6, 117.2, 36.9], 'community')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=community')
+  })
+
+  it('locates a point, rounding to 7 decimals', async () => {
+    const fetchMock = respond(200, {})
+    vi.stubGlobal('fetch', fetchMock)
+    await locate(116.987654321, 36.6712345678)
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/locate?lon=116.9876543&lat=36.6712346&crs=wgs84')
+  })
+})
+
+describe('getJson', () => {
+  it('returns the parsed body', async () => {
+    vi.stubGlobal('fetch', respond(200, { name: 'gridgov' }))
+    await expect(getJson('/api/v1/meta')).resolves.toEqual({ name: 'gridgov' })
+  })
+
+  it('turns an error body into an ApiError with its code, status and fields', async () => {
+    const body = { error: { code: 'invalid_bbox', message: 'bad bbox', fields: [{ field: 'bbox', reason: 'four numbers' }] } }
+    vi.stubGlobal('fetch', respond(400, body))
+    const error = await getJson('/api/v1/grids').catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(ApiError)
+    expect(error).toMatchObject({ status: 400, code: 'invalid_bbox', message: 'bad bbox' })
+    expect((error as ApiError).fields).toEqual([{ field: 'bbox', reason: 'four numbers' }])
+  })
+
+  it('reports a non-JSON failure as bad_response', async () => {
+    vi.stubGlobal('fetch', respond(502, '<html>Bad Gateway</html>', true))
+    await expect(getJson('/api/v1/meta')).rejects.toMatchObject({ status: 502, code: 'bad_response' })
+  })
+
+  it('reports a transport failure as network_error', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))))
+    await expect(getJson('/api/v1/meta')).rejects.toMatchObject({ status: 0, code: 'network_error' })
+  })
+
+  it('lets an abort through unchanged', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new DOMException('aborted', 'AbortError'))))
+    await expect(getJson('/api/v1/meta')).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
