@@ -89,10 +89,16 @@ mod tests {
 
     #[test]
     fn passwords_are_redacted() {
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert_eq!(redact_url("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(redact_url("sqlite://./data/x.db"), "sqlite://./data/x.db");
-        let c = Config { database_url: "postgres://a:pw@h/d".into(), ..Config::default() };
+        let c = Config {
+            database_url: "postgres://a:pw@h/d".into(),
+            ..Config::default()
+        };
         assert!(!format!("{c:?}").contains("pw"));
     }
 

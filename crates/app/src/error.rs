@@ -35,7 +35,12 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, code: &'static str, message: impl Into<String>) -> Self {
-        AppError { kind, code, message: message.into(), fields: Vec::new() }
+        AppError {
+            kind,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
@@ -48,22 +53,39 @@ impl AppError {
 
     /// A 400 `validation_failed` carrying per-field errors.
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        let message = fields.iter().map(|f| format!("{}: {}", f.field, f.reason)).collect::<Vec<_>>().join("; ");
-        AppError { kind: ErrorKind::BadRequest, code: "validation_failed", message, fields }
+        let message = fields
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.reason))
+            .collect::<Vec<_>>()
+            .join("; ");
+        AppError {
+            kind: ErrorKind::BadRequest,
+            code: "validation_failed",
+            message,
+            fields,
+        }
     }
 
     pub fn field(field: impl Into<String>, code: &str, reason: impl Into<String>) -> FieldError {
-        FieldError { field: field.into(), code: code.to_owned(), reason: reason.into() }
+        FieldError {
+            field: field.into(),
+            code: code.to_owned(),
+            reason: reason.into(),
+        }
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict => {
-                AppError::new(ErrorKind::Conflict, "stale_version", "the record was changed meanwhile; reload and retry")
+            StoreError::Conflict => AppError::new(
+                ErrorKind::Conflict,
+                "stale_version",
+                "the record was changed meanwhile; reload and retry",
+            ),
+            StoreError::Duplicate => {
+                AppError::new(ErrorKind::Conflict, "duplicate", "a record with this key exists")
             }
-            StoreError::Duplicate => AppError::new(ErrorKind::Conflict, "duplicate", "a record with this key exists"),
             StoreError::UnsupportedUrl => AppError::bad_request("unsupported_database_url", e.to_string()),
             StoreError::Db(inner) => {
                 // The detail goes to the log for operators, never to the client.

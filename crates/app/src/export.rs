@@ -13,7 +13,12 @@ pub enum Format {
 }
 
 /// Writes every grid and sub-grid (of one district, or all) in `format`.
-pub async fn grids(app: &App, district: Option<&RegionCode>, format: Format, out: &mut impl std::io::Write) -> Result<usize, AppError> {
+pub async fn grids(
+    app: &App,
+    district: Option<&RegionCode>,
+    format: Format,
+    out: &mut impl std::io::Write,
+) -> Result<usize, AppError> {
     let rows = repo::grids(app.db.conn(), district).await?;
     let io = |e: std::io::Error| AppError::bad_request("export_failed", e.to_string());
     match format {
@@ -28,8 +33,18 @@ pub async fn grids(app: &App, district: Option<&RegionCode>, format: Format, out
             let mut w = csv::Writer::from_writer(&mut *out);
             let csv_err = |e: csv::Error| AppError::bad_request("export_failed", e.to_string());
             w.write_record([
-                "code", "name", "level", "kind", "exclusive_type", "parent_code", "area_m2", "min_lon", "min_lat",
-                "max_lon", "max_lat", "boundary_geojson",
+                "code",
+                "name",
+                "level",
+                "kind",
+                "exclusive_type",
+                "parent_code",
+                "area_m2",
+                "min_lon",
+                "min_lat",
+                "max_lon",
+                "max_lat",
+                "boundary_geojson",
             ])
             .map_err(csv_err)?;
             let num = |v: Option<f64>, digits: usize| v.map(|x| format!("{x:.digits$}")).unwrap_or_default();

@@ -58,11 +58,18 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
         .headers()
         .map_err(|e| AppError::bad_request("invalid_csv", format!("cannot read the header row: {e}")))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().trim_start_matches('\u{feff}') == name);
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
     let (Some(c_code), Some(c_name), Some(c_level), Some(c_parent)) =
         (col("code"), col("name"), col("level"), col("parent_code"))
     else {
-        return Err(AppError::bad_request("missing_columns", "the header must have code,name,level,parent_code"));
+        return Err(AppError::bad_request(
+            "missing_columns",
+            "the header must have code,name,level,parent_code",
+        ));
     };
     let c_short = col("short_name");
     let mut errs: Vec<FieldError> = Vec::new();
@@ -104,17 +111,28 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
                 _ => errs.push(AppError::field(
                     row_field(row, "parent_code"),
                     "region_code_parent_mismatch",
-                    format!("the parent of {code} is {parent}, the row says {:?}", get(c_parent)),
+                    format!(
+                        "the parent of {code} is {parent}, the row says {:?}",
+                        get(c_parent)
+                    ),
                 )),
             }
         }
         let short = c_short.map(get).filter(|s| !s.is_empty());
         let name = short.unwrap_or(get(c_name)).to_owned();
         if name.is_empty() || name.chars().count() > 100 {
-            errs.push(AppError::field(row_field(row, "name"), "invalid_name", "a name has 1 to 100 characters"));
+            errs.push(AppError::field(
+                row_field(row, "name"),
+                "invalid_name",
+                "a name has 1 to 100 characters",
+            ));
         }
         if !seen.insert(code.clone()) {
-            errs.push(AppError::field(row_field(row, "code"), "duplicate_code", format!("{code} appears twice")));
+            errs.push(AppError::field(
+                row_field(row, "code"),
+                "duplicate_code",
+                format!("{code} appears twice"),
+            ));
         }
         rows.push(Division { row, code, name });
     }
@@ -122,11 +140,12 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
         return Err(AppError::bad_request("empty_import", "the file has no rows"));
     }
     let txn = app.db.conn().begin().await?;
-    let existing: HashMap<String, repo::RegionSummary> = repo::summaries(&txn, &rows.iter().map(|r| r.code.to_string()).collect::<Vec<_>>())
-        .await?
-        .into_iter()
-        .map(|s| (s.code.clone(), s))
-        .collect();
+    let existing: HashMap<String, repo::RegionSummary> =
+        repo::summaries(&txn, &rows.iter().map(|r| r.code.to_string()).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|s| (s.code.clone(), s))
+            .collect();
     // Parents must exist in the file or in the database.
     let missing: Vec<String> = rows
         .iter()
@@ -136,7 +155,11 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
-    let found: HashSet<String> = repo::summaries(&txn, &missing).await?.into_iter().map(|s| s.code).collect();
+    let found: HashSet<String> = repo::summaries(&txn, &missing)
+        .await?
+        .into_iter()
+        .map(|s| s.code)
+        .collect();
     for r in &rows {
         if let Some(p) = r.code.parent()
             && !seen.contains(&p)
@@ -197,13 +220,26 @@ pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSumma
     let features: Vec<Value> = match doc.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => match doc.get("features") {
             Some(Value::Array(f)) => f.clone(),
-            _ => return Err(AppError::bad_request("invalid_geojson", "a FeatureCollection needs a features array")),
+            _ => {
+                return Err(AppError::bad_request(
+                    "invalid_geojson",
+                    "a FeatureCollection needs a features array",
+                ));
+            }
         },
         Some("Feature") => vec![doc],
-        _ => return Err(AppError::bad_request("invalid_geojson", "expected a FeatureCollection or a Feature")),
+        _ => {
+            return Err(AppError::bad_request(
+                "invalid_geojson",
+                "expected a FeatureCollection or a Feature",
+            ));
+        }
     };
     if features.is_empty() {
-        return Err(AppError::bad_request("empty_import", "the collection has no features"));
+        return Err(AppError::bad_request(
+            "empty_import",
+            "the collection has no features",
+        ));
     }
     let txn = app.db.conn().begin().await?;
     let mut errs = Vec::new();
@@ -213,7 +249,11 @@ pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSumma
         let at = |field: &str| format!("feature {i}: {field}");
         let props = f.get("properties").cloned().unwrap_or(Value::Null);
         let Some(raw_code) = prop_string(&props, "code").or_else(|| prop_string(&props, "adcode")) else {
-            errs.push(AppError::field(at("properties.code"), "missing_code", "each feature needs a code or adcode"));
+            errs.push(AppError::field(
+                at("properties.code"),
+                "missing_code",
+                "each feature needs a code or adcode",
+            ));
             continue;
         };
         let code = match RegionCode::parse(&raw_code) {
@@ -224,14 +264,25 @@ pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSumma
             }
         };
         if !seen.insert(code.clone()) {
-            errs.push(AppError::field(at("properties.code"), "duplicate_code", format!("{code} appears twice")));
+            errs.push(AppError::field(
+                at("properties.code"),
+                "duplicate_code",
+                format!("{code} appears twice"),
+            ));
             continue;
         }
         let existing = repo::get(&txn, &code).await?;
         let input = RegionInput {
             code: code.to_string(),
-            name: existing.as_ref().map(|e| e.name.clone()).or_else(|| prop_string(&props, "name")).unwrap_or_default(),
-            kind: existing.as_ref().and_then(|e| e.kind.clone()).or_else(|| prop_string(&props, "kind")),
+            name: existing
+                .as_ref()
+                .map(|e| e.name.clone())
+                .or_else(|| prop_string(&props, "name"))
+                .unwrap_or_default(),
+            kind: existing
+                .as_ref()
+                .and_then(|e| e.kind.clone())
+                .or_else(|| prop_string(&props, "kind")),
             exclusive_type: existing
                 .as_ref()
                 .and_then(|e| e.exclusive_type.clone())
@@ -242,14 +293,22 @@ pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSumma
         };
         match check_shape(&input) {
             Ok(c) => batch.push((c, input.version)),
-            Err(fe) => errs.extend(fe.into_iter().map(|e| FieldError { field: at(&e.field), ..e })),
+            Err(fe) => errs.extend(fe.into_iter().map(|e| FieldError {
+                field: at(&e.field),
+                ..e
+            })),
         }
     }
-    let pending: HashMap<RegionCode, CheckedRegion> =
-        batch.iter().map(|(c, _)| (c.new.code.clone(), c.clone())).collect();
+    let pending: HashMap<RegionCode, CheckedRegion> = batch
+        .iter()
+        .map(|(c, _)| (c.new.code.clone(), c.clone()))
+        .collect();
     for (c, _) in &batch {
         if let Err(fe) = check_in_tree(&txn, &app.config, c, &pending).await {
-            errs.extend(fe.into_iter().map(|e| FieldError { field: format!("{}: {}", c.new.code, e.field), ..e }));
+            errs.extend(fe.into_iter().map(|e| FieldError {
+                field: format!("{}: {}", c.new.code, e.field),
+                ..e
+            }));
         }
     }
     if !errs.is_empty() {

@@ -29,7 +29,11 @@ impl App {
     pub async fn start(config: Config) -> Result<App, AppError> {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
-        let app = App { db, locator: Arc::new(SharedLocator::new(Locator::default())), config: Arc::new(config) };
+        let app = App {
+            db,
+            locator: Arc::new(SharedLocator::new(Locator::default())),
+            config: Arc::new(config),
+        };
         app.reload_locator().await?;
         Ok(app)
     }

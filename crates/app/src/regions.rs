@@ -13,9 +13,10 @@ use gridgov_store::staff as staff_repo;
 use gridgov_store::{Db, StoreError};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 use serde::Serialize;
-use utoipa::ToSchema;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
+use utoipa::ToSchema;
 
 /// A node of the region tree as the API shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
@@ -108,7 +109,10 @@ pub async fn children(app: &App, parent: Option<&str>) -> Result<Vec<RegionNode>
         return Err(AppError::not_found("region_not_found", format!("no region {p}")));
     }
     let rows = repo::children(app.db.conn(), parent.as_ref()).await?;
-    Ok(rows.into_iter().map(|(s, n)| RegionNode::from_summary(s, n)).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(s, n)| RegionNode::from_summary(s, n))
+        .collect())
 }
 
 /// A region with geometry, ancestors, team (grids) and centre (administrative levels).
@@ -116,15 +120,22 @@ pub async fn detail(app: &App, code: &str) -> Result<RegionDetail, AppError> {
     let code = parse_code(code)?;
     let conn = app.db.conn();
     let Some(r) = repo::get(conn, &code).await? else {
-        return Err(AppError::not_found("region_not_found", format!("no region {code}")));
+        return Err(AppError::not_found(
+            "region_not_found",
+            format!("no region {code}"),
+        ));
     };
     let ancestor_codes: Vec<String> = code.ancestors().into_iter().map(String::from).collect();
     let mut ancestors: Vec<RegionRefView> = repo::summaries(conn, &ancestor_codes)
         .await?
         .into_iter()
-        .map(|s| RegionRefView { level: s.level.parse().unwrap_or(RegionLevel::District), code: s.code, name: s.name })
+        .map(|s| RegionRefView {
+            level: s.level.parse().unwrap_or(RegionLevel::District),
+            code: s.code,
+            name: s.name,
+        })
         .collect();
-    ancestors.sort_by(|a, b| a.level.cmp(&b.level));
+    ancestors.sort_by_key(|a| a.level);
     let team = if code.level().is_grid() {
         staff_repo::team_of(conn, code.as_str())
             .await?
@@ -144,7 +155,11 @@ pub async fn detail(app: &App, code: &str) -> Result<RegionDetail, AppError> {
     };
     let centre = staff_repo::centre_of(conn, code.as_str())
         .await?
-        .map(|c| CentreView { name: c.name, duty_phone: c.duty_phone, address: c.address });
+        .map(|c| CentreView {
+            name: c.name,
+            duty_phone: c.duty_phone,
+            address: c.address,
+        });
     let geometry = r.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
     let bbox = match (r.min_lon, r.min_lat, r.max_lon, r.max_lat) {
         (Some(a), Some(b), Some(c), Some(d)) => Some([a, b, c, d]),
@@ -185,7 +200,11 @@ pub async fn features_in_bbox(app: &App, level: RegionLevel, bbox: BBox) -> Resu
 pub fn feature_collection<'a>(rows: impl Iterator<Item = &'a region::Model>) -> Value {
     let features: Vec<Value> = rows
         .map(|r| {
-            let geometry: Value = r.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
+            let geometry: Value = r
+                .boundary
+                .as_deref()
+                .and_then(|b| serde_json::from_str(b).ok())
+                .unwrap_or(Value::Null);
             serde_json::json!({
                 "type": "Feature",
                 "id": r.code,
@@ -206,7 +225,7 @@ pub fn feature_collection<'a>(rows: impl Iterator<Item = &'a region::Model>) -> 
 }
 
 /// Where a point is: grid, community, street, district.
-pub fn locate(app: &App, lon: f64, lat: f64, crs: Crs) -> Result<(LonLat, Located), AppError> {
+pub fn locate(app: &App, lon: f64, lat: f64, crs: Crs) -> Result<(LonLat, Arc<Located>), AppError> {
     let p = LonLat::new(lon, lat);
     if !p.is_valid() {
         return Err(AppError::invalid(vec![AppError::field(
@@ -218,7 +237,10 @@ pub fn locate(app: &App, lon: f64, lat: f64, crs: Crs) -> Result<(LonLat, Locate
     let w = crs.to_wgs84(p);
     match app.locator.current().locate(w) {
         Some(hit) => Ok((w, hit)),
-        None => Err(AppError::not_found("outside_district", "the point is outside every district")),
+        None => Err(AppError::not_found(
+            "outside_district",
+            "the point is outside every district",
+        )),
     }
 }
 
@@ -227,19 +249,27 @@ pub async fn build_locator(db: &Db) -> Result<gridgov_geo::Locator, AppError> {
     let (rows, names) = repo::all_for_locator(db.conn()).await?;
     let mut entries = Vec::with_capacity(rows.len());
     for r in rows {
-        let (Ok(code), Some(b)) = (RegionCode::parse(&r.code), r.boundary.as_deref()) else { continue };
+        let (Ok(code), Some(b)) = (RegionCode::parse(&r.code), r.boundary.as_deref()) else {
+            continue;
+        };
         let boundary = serde_json::from_str::<Value>(b)
             .ok()
             .and_then(|v| Boundary::from_geojson(&v, Crs::Wgs84).ok());
         match boundary {
-            Some(boundary) => entries.push(LocatorEntry { code, name: r.name, boundary }),
+            Some(boundary) => entries.push(LocatorEntry {
+                code,
+                name: r.name,
+                boundary,
+            }),
             // Every boundary was validated on the way in; one that no longer parses means the
             // row was edited by hand. Skip it rather than refuse to start.
             None => tracing::warn!(code = %r.code, "stored boundary does not parse; left out of the locator"),
         }
     }
-    let names: HashMap<RegionCode, String> =
-        names.into_iter().filter_map(|(c, n)| RegionCode::parse(&c).ok().map(|c| (c, n))).collect();
+    let names: HashMap<RegionCode, String> = names
+        .into_iter()
+        .filter_map(|(c, n)| RegionCode::parse(&c).ok().map(|c| (c, n)))
+        .collect();
     Ok(gridgov_geo::Locator::build(entries, names))
 }
 
@@ -267,10 +297,16 @@ pub struct CheckedRegion {
 /// Checks the parts of a region input that need no database: code, name, kind, boundary shape.
 pub fn check_shape(input: &RegionInput) -> Result<CheckedRegion, Vec<FieldError>> {
     let mut errs = Vec::new();
-    let code = RegionCode::parse(&input.code).map_err(|e| errs.push(code_field("code", &e))).ok();
+    let code = RegionCode::parse(&input.code)
+        .map_err(|e| errs.push(code_field("code", &e)))
+        .ok();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        errs.push(AppError::field("name", "invalid_name", "a name has 1 to 100 characters"));
+        errs.push(AppError::field(
+            "name",
+            "invalid_name",
+            "a name has 1 to 100 characters",
+        ));
     }
     if let Some(code) = &code {
         let level = code.level();
@@ -278,10 +314,18 @@ pub fn check_shape(input: &RegionInput) -> Result<CheckedRegion, Vec<FieldError>
             (None, true) => errs.push(AppError::field("kind", "kind_required", "a grid needs a kind")),
             (Some(k), true) => match k.parse::<GridKind>() {
                 Ok(kind) if kind.allowed_at(level) => {}
-                Ok(_) => errs.push(AppError::field("kind", "kind_not_allowed_at_level", format!("{k} is not allowed for a {level}"))),
+                Ok(_) => errs.push(AppError::field(
+                    "kind",
+                    "kind_not_allowed_at_level",
+                    format!("{k} is not allowed for a {level}"),
+                )),
                 Err(e) => errs.push(code_field("kind", &e)),
             },
-            (Some(_), false) => errs.push(AppError::field("kind", "kind_not_allowed_at_level", format!("a {level} has no kind"))),
+            (Some(_), false) => errs.push(AppError::field(
+                "kind",
+                "kind_not_allowed_at_level",
+                format!("a {level} has no kind"),
+            )),
             (None, false) => {}
         }
         match (&input.exclusive_type, input.kind.as_deref()) {
@@ -299,7 +343,9 @@ pub fn check_shape(input: &RegionInput) -> Result<CheckedRegion, Vec<FieldError>
         }
     }
     let boundary = match &input.boundary {
-        Some(v) => Boundary::from_geojson(v, input.crs).map_err(|e| errs.push(geo_field("boundary", &e))).ok(),
+        Some(v) => Boundary::from_geojson(v, input.crs)
+            .map_err(|e| errs.push(geo_field("boundary", &e)))
+            .ok(),
         None => None,
     };
     match code {
@@ -319,7 +365,11 @@ pub fn check_shape(input: &RegionInput) -> Result<CheckedRegion, Vec<FieldError>
 
 /// The stored form of a checked boundary.
 pub fn stored(b: &Boundary) -> StoredBoundary {
-    StoredBoundary { geojson: b.to_geojson().to_string(), bbox: b.bbox().as_array(), area_m2: b.area_m2() }
+    StoredBoundary {
+        geojson: b.to_geojson().to_string(),
+        bbox: b.bbox().as_array(),
+        area_m2: b.area_m2(),
+    }
 }
 
 fn parse_stored(r: &region::Model) -> Option<Boundary> {
@@ -357,37 +407,50 @@ pub async fn check_in_tree(
     };
     let Some(b) = &r.boundary else { return Ok(()) };
     if let (Some(pb), Some(p)) = (&parent_boundary, code.parent()) {
-        b.check_inside(pb, p.as_str(), app_config.inside_tolerance).map_err(|e| vec![geo_field("boundary", &e)])?;
+        b.check_inside(pb, p.as_str(), app_config.inside_tolerance)
+            .map_err(|e| vec![geo_field("boundary", &e)])?;
     }
     // Siblings: stored ones (unless replaced in this batch) and pending ones.
     let stored_siblings = repo::siblings_with_boundary(conn, code).await.map_err(store)?;
     for s in stored_siblings {
-        let Ok(sc) = RegionCode::parse(&s.code) else { continue };
+        let Ok(sc) = RegionCode::parse(&s.code) else {
+            continue;
+        };
         if pending.contains_key(&sc) {
             continue;
         }
         if let Some(sb) = parse_stored(&s) {
-            b.check_no_overlap(&sb, &s.code, app_config.overlap_tolerance).map_err(|e| vec![geo_field("boundary", &e)])?;
+            b.check_no_overlap(&sb, &s.code, app_config.overlap_tolerance)
+                .map_err(|e| vec![geo_field("boundary", &e)])?;
         }
     }
     for (pc, pr) in pending {
-        if pc != code && pc.parent() == code.parent() && pc.level() == code.level() {
-            if let Some(pb) = &pr.boundary {
-                b.check_no_overlap(pb, pc.as_str(), app_config.overlap_tolerance)
-                    .map_err(|e| vec![geo_field("boundary", &e)])?;
-            }
+        if pc != code
+            && pc.parent() == code.parent()
+            && pc.level() == code.level()
+            && let Some(pb) = &pr.boundary
+        {
+            b.check_no_overlap(pb, pc.as_str(), app_config.overlap_tolerance)
+                .map_err(|e| vec![geo_field("boundary", &e)])?;
         }
     }
     // Children already stored must still fit.
     for c in repo::children_with_boundary(conn, code).await.map_err(store)? {
-        let Ok(cc) = RegionCode::parse(&c.code) else { continue };
+        let Ok(cc) = RegionCode::parse(&c.code) else {
+            continue;
+        };
         if pending.contains_key(&cc) {
             continue;
         }
         if let Some(cb) = parse_stored(&c) {
-            cb.check_inside(b, code.as_str(), app_config.inside_tolerance).map_err(|e| {
-                vec![AppError::field("boundary", "child_outside", format!("child {}: {e}", c.code))]
-            })?;
+            cb.check_inside(b, code.as_str(), app_config.inside_tolerance)
+                .map_err(|e| {
+                    vec![AppError::field(
+                        "boundary",
+                        "child_outside",
+                        format!("child {}: {e}", c.code),
+                    )]
+                })?;
         }
     }
     Ok(())
@@ -403,14 +466,27 @@ pub async fn save(app: &App, input: RegionInput) -> Result<RegionNode, AppError>
     let existing = repo::get(&txn, &code).await?;
     match (&existing, input.version) {
         (Some(_), None) => {
-            return Err(AppError::new(ErrorKind::Conflict, "region_exists", format!("{code} exists; send its version to update it")));
+            return Err(AppError::new(
+                ErrorKind::Conflict,
+                "region_exists",
+                format!("{code} exists; send its version to update it"),
+            ));
         }
-        (None, Some(_)) => return Err(AppError::not_found("region_not_found", format!("no region {code}"))),
+        (None, Some(_)) => {
+            return Err(AppError::not_found(
+                "region_not_found",
+                format!("no region {code}"),
+            ));
+        }
         _ => {}
     }
-    check_in_tree(&txn, &app.config, &checked, &HashMap::new()).await.map_err(AppError::invalid)?;
+    check_in_tree(&txn, &app.config, &checked, &HashMap::new())
+        .await
+        .map_err(AppError::invalid)?;
     if let Some(p) = code.parent() {
-        let parent = repo::get(&txn, &p).await?.ok_or_else(|| AppError::not_found("region_not_found", "parent vanished"))?;
+        let parent = repo::get(&txn, &p)
+            .await?
+            .ok_or_else(|| AppError::not_found("region_not_found", "parent vanished"))?;
         repo::claim(&txn, &p, parent.version).await?;
     }
     let now = Utc::now();
@@ -422,6 +498,8 @@ pub async fn save(app: &App, input: RegionInput) -> Result<RegionNode, AppError>
     if checked.boundary.is_some() || existing.is_some() {
         app.reload_locator().await?;
     }
-    let s = repo::get_summary(app.db.conn(), &code).await?.ok_or_else(|| AppError::not_found("region_not_found", "vanished"))?;
+    let s = repo::get_summary(app.db.conn(), &code)
+        .await?
+        .ok_or_else(|| AppError::not_found("region_not_found", "vanished"))?;
     Ok(RegionNode::from_summary(s, 0))
 }

@@ -48,7 +48,10 @@ fn locate(scale: usize, lookups: usize) -> Result<()> {
             let k = rng.below(scale);
             let (dx, dy) = ((k % 10) as f64 * 0.2, (k / 10) as f64 * 0.22);
             let e = gridgov_app::demo::EXTENT;
-            LonLat::new(rng.range(e.min_lon, e.max_lon) + dx, rng.range(e.min_lat, e.max_lat) + dy)
+            LonLat::new(
+                rng.range(e.min_lon, e.max_lon) + dx,
+                rng.range(e.min_lat, e.max_lat) + dy,
+            )
         })
         .collect();
     // Warm up, then time.
@@ -65,9 +68,16 @@ fn locate(scale: usize, lookups: usize) -> Result<()> {
         }
     }
     let secs = t2.elapsed().as_secs_f64();
-    println!("bench locate: {grids} grids ({scale} district(s)), index built in {:.0} ms (data generated in {:.0} ms)",
-        built.as_secs_f64() * 1e3, generated.as_secs_f64() * 1e3);
-    println!("  {lookups} lookups in {secs:.3} s single-threaded: {:.0} lookups/s, {:.0} ns/lookup, {:.1}% found a grid",
-        lookups as f64 / secs, secs * 1e9 / lookups as f64, found as f64 * 100.0 / lookups as f64);
+    println!(
+        "bench locate: {grids} grids ({scale} district(s)), index built in {:.0} ms (data generated in {:.0} ms)",
+        built.as_secs_f64() * 1e3,
+        generated.as_secs_f64() * 1e3
+    );
+    println!(
+        "  {lookups} lookups in {secs:.3} s single-threaded: {:.0} lookups/s, {:.0} ns/lookup, {:.1}% found a grid",
+        lookups as f64 / secs,
+        secs * 1e9 / lookups as f64,
+        found as f64 * 100.0 / lookups as f64
+    );
     Ok(())
 }

@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(name = "gridgov", version, about = "Party-building-led grid governance (党建引领网格化治理)")]
+#[command(
+    name = "gridgov",
+    version,
+    about = "Party-building-led grid governance (党建引领网格化治理)"
+)]
 struct Cli {
     /// Configuration file (TOML); `GRIDGOV_*` environment variables override it.
     #[arg(long, global = true, default_value = "gridgov.toml")]
@@ -103,7 +107,10 @@ fn load_config(cli: &Cli) -> Result<Config> {
     if cli.config.exists() {
         fig = fig.merge(Toml::file(&cli.config));
     }
-    let mut config: Config = fig.merge(Env::prefixed("GRIDGOV_")).extract().context("reading the configuration")?;
+    let mut config: Config = fig
+        .merge(Env::prefixed("GRIDGOV_"))
+        .extract()
+        .context("reading the configuration")?;
     if let Some(d) = &cli.data_dir {
         config.data_dir = d.clone();
     }
@@ -113,14 +120,22 @@ fn load_config(cli: &Cli) -> Result<Config> {
 fn init_logging(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GRIDGOV_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if config.log_json { b.json().init() } else { b.init() }
+    let b = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if config.log_json {
+        b.json().init()
+    } else {
+        b.init()
+    }
 }
 
 async fn start(config: Config) -> Result<App> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating the data directory {}", config.data_dir.display()))?;
-    App::start(config.resolved()).await.map_err(|e| anyhow::anyhow!("{e}"))
+    App::start(config.resolved())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 async fn shutdown_signal() {
@@ -145,12 +160,20 @@ async fn shutdown_signal() {
 /// Resident memory of this process in MiB (Linux), to report against the memory goal.
 fn rss_mib() -> Option<f64> {
     let s = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = s.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let kb: f64 = s
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
 async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
-    let server = gridgov_http::Server::bind(app, listen).await.with_context(|| format!("binding {listen}"))?;
+    let server = gridgov_http::Server::bind(app, listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     let addr = server.local_addr()?;
     println!("gridgov ready at http://{addr}/");
     println!(
@@ -164,7 +187,15 @@ async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
 }
 
 fn app_err(e: gridgov_app::AppError) -> anyhow::Error {
-    let mut msg = format!("{}: {}", e.code, if e.fields.is_empty() { e.message.clone() } else { String::new() });
+    let mut msg = format!(
+        "{}: {}",
+        e.code,
+        if e.fields.is_empty() {
+            e.message.clone()
+        } else {
+            String::new()
+        }
+    );
     for f in &e.fields {
         msg.push_str(&format!("\n  {} [{}] {}", f.field, f.code, f.reason));
     }
@@ -191,7 +222,11 @@ async fn main() -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Demo { scale, port, no_serve } => {
+        Command::Demo {
+            scale,
+            port,
+            no_serve,
+        } => {
             if scale == 0 || scale > 1000 {
                 bail!("--scale must be between 1 and 1000");
             }
@@ -224,20 +259,34 @@ async fn main() -> Result<()> {
             let app = start(config).await?;
             let summary = match what {
                 ImportWhat::Divisions { file } => {
-                    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                    let bytes =
+                        std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                     gridgov_app::import::divisions(&app, &bytes).await
                 }
                 ImportWhat::Boundaries { file, crs } => {
-                    let crs = crs.parse().map_err(|_| anyhow::anyhow!("--crs is wgs84 or gcj02"))?;
-                    let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                    let crs = crs
+                        .parse()
+                        .map_err(|_| anyhow::anyhow!("--crs is wgs84 or gcj02"))?;
+                    let bytes =
+                        std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                     gridgov_app::import::boundaries(&app, &bytes, crs).await
                 }
             }
             .map_err(app_err)?;
-            println!("imported: {} created, {} updated, {} unchanged", summary.created, summary.updated, summary.unchanged);
+            println!(
+                "imported: {} created, {} updated, {} unchanged",
+                summary.created, summary.updated, summary.unchanged
+            );
             Ok(())
         }
-        Command::Export { what: ExportWhat::Grids { format, district, out } } => {
+        Command::Export {
+            what:
+                ExportWhat::Grids {
+                    format,
+                    district,
+                    out,
+                },
+        } => {
             let app = start(config).await?;
             let district = district
                 .map(|d| gridgov_domain::RegionCode::parse(&d))
@@ -250,11 +299,15 @@ async fn main() -> Result<()> {
             let n = match out {
                 Some(path) => {
                     let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
-                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f).await.map_err(app_err)?
+                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f)
+                        .await
+                        .map_err(app_err)?
                 }
                 None => {
                     let mut f = std::io::BufWriter::new(std::io::stdout().lock());
-                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f).await.map_err(app_err)?
+                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f)
+                        .await
+                        .map_err(app_err)?
                 }
             };
             eprintln!("exported {n} grids");

@@ -21,8 +21,13 @@ pub enum RegionLevel {
 }
 
 impl RegionLevel {
-    pub const ALL: [RegionLevel; 5] =
-        [Self::District, Self::Street, Self::Community, Self::Grid, Self::Subgrid];
+    pub const ALL: [RegionLevel; 5] = [
+        Self::District,
+        Self::Street,
+        Self::Community,
+        Self::Grid,
+        Self::Subgrid,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -157,14 +162,20 @@ impl FromStr for ExclusiveType {
 /// Why a code, level or kind was refused. Each variant maps to one stable error code.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
-    #[error("a region code is 12 digits (district, street, community), 15 (grid) or 17 (sub-grid), got {0:?}")]
+    #[error(
+        "a region code is 12 digits (district, street, community), 15 (grid) or 17 (sub-grid), got {0:?}"
+    )]
     Malformed(String),
     #[error("unknown region level {0:?}")]
     UnknownLevel(String),
     #[error("unknown grid kind {0:?}")]
     UnknownKind(String),
     #[error("the code {code} is a {actual} code, not a {expected} code")]
-    WrongLevel { code: String, expected: RegionLevel, actual: RegionLevel },
+    WrongLevel {
+        code: String,
+        expected: RegionLevel,
+        actual: RegionLevel,
+    },
     #[error("the code {code} does not belong under parent {parent}")]
     ParentMismatch { code: String, parent: String },
 }
@@ -202,7 +213,9 @@ impl RegionCode {
             _ => return Err(CodeError::Malformed(raw.to_owned())),
         };
         let code = RegionCode(padded);
-        code.check_shape().map(|()| code).map_err(|()| CodeError::Malformed(raw.to_owned()))
+        code.check_shape()
+            .map(|()| code)
+            .map_err(|()| CodeError::Malformed(raw.to_owned()))
     }
 
     /// Rejects codes whose digits cannot belong to any level: a zero province or county,
@@ -293,7 +306,11 @@ impl RegionCode {
         if actual == expected {
             Ok(())
         } else {
-            Err(CodeError::WrongLevel { code: self.0.clone(), expected, actual })
+            Err(CodeError::WrongLevel {
+                code: self.0.clone(),
+                expected,
+                actual,
+            })
         }
     }
 
@@ -302,7 +319,10 @@ impl RegionCode {
         if self.parent().as_ref() == Some(parent) {
             Ok(())
         } else {
-            Err(CodeError::ParentMismatch { code: self.0.clone(), parent: parent.0.clone() })
+            Err(CodeError::ParentMismatch {
+                code: self.0.clone(),
+                parent: parent.0.clone(),
+            })
         }
     }
 }
@@ -365,7 +385,12 @@ mod tests {
         assert_eq!(sub.parent(), Some(code("370105001008003")));
         assert_eq!(
             sub.ancestors(),
-            vec![code("370105000000"), code("370105001000"), code("370105001008"), code("370105001008003")]
+            vec![
+                code("370105000000"),
+                code("370105001000"),
+                code("370105001008"),
+                code("370105001008003")
+            ]
         );
         assert_eq!(code("370105000000").parent(), None);
         assert_eq!(sub.district(), code("370105000000"));
@@ -373,7 +398,10 @@ mod tests {
         assert!(!sub.is_within(&code("370105003000")));
         assert!(code("370105001008").expect_parent(&code("370105001000")).is_ok());
         assert_eq!(
-            code("370105001008").expect_parent(&code("370105003000")).unwrap_err().code(),
+            code("370105001008")
+                .expect_parent(&code("370105003000"))
+                .unwrap_err()
+                .code(),
             "region_code_parent_mismatch"
         );
     }
@@ -405,7 +433,10 @@ mod tests {
         assert_eq!(RegionCode::subgrid(&g, 12).unwrap().as_str(), "37010500100800712");
         assert!(RegionCode::grid(&c, 0).is_err());
         assert!(RegionCode::grid(&c, 1000).is_err());
-        assert_eq!(RegionCode::grid(&g, 1).unwrap_err().code(), "region_code_level_mismatch");
+        assert_eq!(
+            RegionCode::grid(&g, 1).unwrap_err().code(),
+            "region_code_level_mismatch"
+        );
     }
 
     #[test]

@@ -95,8 +95,14 @@ mod tests {
         assert!(check_team(&[Leader, LeadWorker, Helper, Helper]).is_ok());
         assert!(check_team(&[LeadWorker]).is_ok());
         assert_eq!(check_team(&[Leader, Helper]), Err("team_without_lead_worker"));
-        assert_eq!(check_team(&[LeadWorker, LeadWorker]), Err("team_with_several_lead_workers"));
-        assert_eq!(check_team(&[Leader, Leader, LeadWorker]), Err("team_with_several_leaders"));
+        assert_eq!(
+            check_team(&[LeadWorker, LeadWorker]),
+            Err("team_with_several_lead_workers")
+        );
+        assert_eq!(
+            check_team(&[Leader, Leader, LeadWorker]),
+            Err("team_with_several_leaders")
+        );
     }
 
     #[test]

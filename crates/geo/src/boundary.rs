@@ -67,12 +67,21 @@ pub struct BBox {
 
 impl BBox {
     pub fn new(min_lon: f64, min_lat: f64, max_lon: f64, max_lat: f64) -> Self {
-        Self { min_lon, min_lat, max_lon, max_lat }
+        Self {
+            min_lon,
+            min_lat,
+            max_lon,
+            max_lat,
+        }
     }
 
     /// Parses `minLon,minLat,maxLon,maxLat`, refusing inverted or non-finite boxes.
     pub fn parse(s: &str) -> Option<BBox> {
-        let v: Vec<f64> = s.split(',').map(|p| p.trim().parse::<f64>()).collect::<Result<_, _>>().ok()?;
+        let v: Vec<f64> = s
+            .split(',')
+            .map(|p| p.trim().parse::<f64>())
+            .collect::<Result<_, _>>()
+            .ok()?;
         let [a, b, c, d] = v.as_slice() else { return None };
         let bb = BBox::new(*a, *b, *c, *d);
         let ok = [a, b, c, d].iter().all(|x| x.is_finite())
@@ -84,7 +93,10 @@ impl BBox {
     }
 
     pub fn intersects(&self, o: &BBox) -> bool {
-        self.min_lon <= o.max_lon && o.min_lon <= self.max_lon && self.min_lat <= o.max_lat && o.min_lat <= self.max_lat
+        self.min_lon <= o.max_lon
+            && o.min_lon <= self.max_lon
+            && self.min_lat <= o.max_lat
+            && o.min_lat <= self.max_lat
     }
 
     pub fn contains(&self, p: LonLat) -> bool {
@@ -96,7 +108,10 @@ impl BBox {
     }
 
     pub fn centre(&self) -> LonLat {
-        LonLat::new((self.min_lon + self.max_lon) / 2.0, (self.min_lat + self.max_lat) / 2.0)
+        LonLat::new(
+            (self.min_lon + self.max_lon) / 2.0,
+            (self.min_lat + self.max_lat) / 2.0,
+        )
     }
 }
 
@@ -124,8 +139,8 @@ fn round(x: f64) -> f64 {
 impl Boundary {
     /// Parses and validates a GeoJSON Polygon or MultiPolygon geometry given in `crs`.
     pub fn from_geojson(geometry: &Value, crs: Crs) -> Result<Boundary, GeoError> {
-        let raw: RawGeometry = serde_json::from_value(geometry.clone())
-            .map_err(|e| GeoError::InvalidGeoJson(e.to_string()))?;
+        let raw: RawGeometry =
+            serde_json::from_value(geometry.clone()).map_err(|e| GeoError::InvalidGeoJson(e.to_string()))?;
         let polygons: Vec<RawPolygon> = match raw.kind.as_str() {
             "Polygon" => vec![serde_json::from_value(raw.coordinates).map_err(bad_coords)?],
             "MultiPolygon" => serde_json::from_value(raw.coordinates).map_err(bad_coords)?,
@@ -136,7 +151,9 @@ impl Boundary {
             return Err(GeoError::TooLarge);
         }
         if polygons.is_empty() {
-            return Err(GeoError::InvalidGeoJson("a MultiPolygon needs at least one polygon".into()));
+            return Err(GeoError::InvalidGeoJson(
+                "a MultiPolygon needs at least one polygon".into(),
+            ));
         }
         let mut out = Vec::with_capacity(polygons.len());
         for (pi, rings) in polygons.iter().enumerate() {
@@ -175,7 +192,13 @@ impl Boundary {
 
     /// A simple polygon from its exterior vertices (the ring is closed here).
     pub fn from_ring(pts: &[[f64; 2]]) -> Result<Boundary, GeoError> {
-        let coords: Vec<Coord<f64>> = pts.iter().map(|p| Coord { x: round(p[0]), y: round(p[1]) }).collect();
+        let coords: Vec<Coord<f64>> = pts
+            .iter()
+            .map(|p| Coord {
+                x: round(p[0]),
+                y: round(p[1]),
+            })
+            .collect();
         Boundary::new(MultiPolygon(vec![Polygon::new(LineString::new(coords), vec![])]))
     }
 
@@ -201,6 +224,15 @@ impl Boundary {
 
     pub fn shape(&self) -> &MultiPolygon<f64> {
         &self.shape
+    }
+
+    /// Every ring (shells and holes), each closed.
+    pub fn rings(&self) -> impl Iterator<Item = &[Coord<f64>]> {
+        self.shape
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .map(|r| r.0.as_slice())
     }
 
     /// Area on the ellipsoid in square metres.
@@ -230,13 +262,21 @@ impl Boundary {
         };
         let fraction = outside / own;
         if fraction > tolerance {
-            return Err(GeoError::OutsideParent { parent: parent_code.to_owned(), percent: fraction * 100.0 });
+            return Err(GeoError::OutsideParent {
+                parent: parent_code.to_owned(),
+                percent: fraction * 100.0,
+            });
         }
         Ok(())
     }
 
     /// Checks the rule "siblings do not overlap", up to `tolerance` of the smaller area.
-    pub fn check_no_overlap(&self, sibling: &Boundary, sibling_code: &str, tolerance: f64) -> Result<(), GeoError> {
+    pub fn check_no_overlap(
+        &self,
+        sibling: &Boundary,
+        sibling_code: &str,
+        tolerance: f64,
+    ) -> Result<(), GeoError> {
         if !self.bbox.intersects(&sibling.bbox) {
             return Ok(());
         }
@@ -246,7 +286,10 @@ impl Boundary {
         }
         let fraction = self.shape.intersection(&sibling.shape).unsigned_area() / smaller;
         if fraction > tolerance {
-            return Err(GeoError::OverlapsSibling { sibling: sibling_code.to_owned(), percent: fraction * 100.0 });
+            return Err(GeoError::OverlapsSibling {
+                sibling: sibling_code.to_owned(),
+                percent: fraction * 100.0,
+            });
         }
         Ok(())
     }
@@ -269,14 +312,22 @@ fn parse_ring(ring: &[Vec<f64>], polygon: usize, ri: usize, crs: Crs) -> Result<
     for pos in ring {
         let (lon, lat) = match pos.as_slice() {
             [lon, lat] | [lon, lat, _] => (*lon, *lat),
-            _ => return Err(GeoError::InvalidGeoJson(format!("a position has {} numbers", pos.len()))),
+            _ => {
+                return Err(GeoError::InvalidGeoJson(format!(
+                    "a position has {} numbers",
+                    pos.len()
+                )));
+            }
         };
         let p = LonLat::new(lon, lat);
         if !p.is_valid() {
             return Err(GeoError::CoordinateOutOfRange([lon, lat]));
         }
         let w = crs.to_wgs84(p);
-        coords.push(Coord { x: round(w.lon), y: round(w.lat) });
+        coords.push(Coord {
+            x: round(w.lon),
+            y: round(w.lat),
+        });
     }
     if ring.first() != ring.last() {
         return Err(GeoError::RingNotClosed { polygon, ring: ri });
@@ -349,16 +400,34 @@ mod tests {
     #[test]
     fn defects_get_their_own_codes() {
         let cases = [
-            (json!({"type":"Point","coordinates":[1,2]}), "unsupported_geometry"),
+            (
+                json!({"type":"Point","coordinates":[1,2]}),
+                "unsupported_geometry",
+            ),
             (json!({"coordinates":[]}), "invalid_geojson"),
             (json!({"type":"Polygon","coordinates":"x"}), "invalid_geojson"),
-            (json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}), "ring_not_closed"),
-            (json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}), "too_few_points"),
+            (
+                json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}),
+                "ring_not_closed",
+            ),
+            (
+                json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}),
+                "too_few_points",
+            ),
             (json!({"type":"Polygon","coordinates":[]}), "too_few_points"),
-            (json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,91],[0,0]]]}), "coordinate_out_of_range"),
-            (json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1],[0,0]]]}), "invalid_geojson"),
+            (
+                json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1,91],[0,0]]]}),
+                "coordinate_out_of_range",
+            ),
+            (
+                json!({"type":"Polygon","coordinates":[[[0,0],[1,0],[1],[0,0]]]}),
+                "invalid_geojson",
+            ),
             // A bow tie: the ring crosses itself.
-            (json!({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}), "invalid_polygon"),
+            (
+                json!({"type":"Polygon","coordinates":[[[0,0],[1,1],[1,0],[0,1],[0,0]]]}),
+                "invalid_polygon",
+            ),
             (json!({"type":"MultiPolygon","coordinates":[]}), "invalid_geojson"),
         ];
         for (v, code) in cases {
@@ -369,7 +438,11 @@ mod tests {
     #[test]
     fn gcj02_input_is_shifted_to_wgs84() {
         let b = Boundary::from_geojson(&square(117.0, 36.7, 117.01, 36.71), Crs::Gcj02).unwrap();
-        assert!(b.bbox().min_lon < 116.996 && b.bbox().min_lon > 116.993, "{:?}", b.bbox());
+        assert!(
+            b.bbox().min_lon < 116.996 && b.bbox().min_lon > 116.993,
+            "{:?}",
+            b.bbox()
+        );
     }
 
     #[test]
@@ -386,7 +459,14 @@ mod tests {
         // A non-rectangular parent takes the boolean-operation path.
         let tri = parse(json!({"type":"Polygon","coordinates":[[[0,0],[10,0],[0,10],[0,0]]]})).unwrap();
         assert!(inside.check_inside(&tri, "T", 0.01).is_ok());
-        assert_eq!(parse(square(8.0, 8.0, 9.0, 9.0)).unwrap().check_inside(&tri, "T", 0.01).unwrap_err().code(), "outside_parent");
+        assert_eq!(
+            parse(square(8.0, 8.0, 9.0, 9.0))
+                .unwrap()
+                .check_inside(&tri, "T", 0.01)
+                .unwrap_err()
+                .code(),
+            "outside_parent"
+        );
     }
 
     #[test]
@@ -395,7 +475,10 @@ mod tests {
         let touching = parse(square(1.0, 0.0, 2.0, 1.0)).unwrap();
         let overlapping = parse(square(0.5, 0.0, 1.5, 1.0)).unwrap();
         assert!(a.check_no_overlap(&touching, "B", 0.01).is_ok());
-        assert_eq!(a.check_no_overlap(&overlapping, "C", 0.01).unwrap_err().code(), "overlaps_sibling");
+        assert_eq!(
+            a.check_no_overlap(&overlapping, "C", 0.01).unwrap_err().code(),
+            "overlaps_sibling"
+        );
     }
 
     #[test]
@@ -428,7 +511,15 @@ mod tests {
     #[test]
     fn bbox_parsing() {
         assert_eq!(BBox::parse("1,2,3,4"), Some(BBox::new(1.0, 2.0, 3.0, 4.0)));
-        for bad in ["", "1,2,3", "1,2,3,4,5", "3,2,1,4", "a,b,c,d", "NaN,1,2,3", "1,2,300,4"] {
+        for bad in [
+            "",
+            "1,2,3",
+            "1,2,3,4,5",
+            "3,2,1,4",
+            "a,b,c,d",
+            "NaN,1,2,3",
+            "1,2,300,4",
+        ] {
             assert_eq!(BBox::parse(bad), None, "{bad}");
         }
     }

@@ -129,10 +129,18 @@ mod tests {
 
     #[test]
     fn inverse_round_trips_to_a_millimetre() {
-        for (lon, lat) in [(116.404, 39.915), (116.9877, 36.6668), (117.05, 36.80), (121.4998, 31.2397)] {
+        for (lon, lat) in [
+            (116.404, 39.915),
+            (116.9877, 36.6668),
+            (117.05, 36.80),
+            (121.4998, 31.2397),
+        ] {
             let w = LonLat::new(lon, lat);
             let back = gcj02_to_wgs84(wgs84_to_gcj02(w));
-            assert!((back.lon - lon).abs() < 1e-8 && (back.lat - lat).abs() < 1e-8, "{back:?}");
+            assert!(
+                (back.lon - lon).abs() < 1e-8 && (back.lat - lat).abs() < 1e-8,
+                "{back:?}"
+            );
         }
     }
 

@@ -39,21 +39,40 @@ pub struct Located {
     pub subgrid: Option<RegionRef>,
 }
 
-type Node = GeomWithData<Rectangle<[f64; 2]>, u32>;
+/// An R-tree leaf: the bounding box, the index into `indexed`, and the entry's span in the
+/// coordinate arena, so the exact test reads one contiguous slice without chasing pointers.
+type Node = GeomWithData<Rectangle<[f64; 2]>, Span>;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Span {
+    index: u32,
+    start: u32,
+    end: u32,
+}
+
+/// An indexed region with its answer precomputed: a lookup allocates nothing.
+struct Indexed {
+    entry: LocatorEntry,
+    answer: Arc<Located>,
+    /// Whether some sub-grid lies in this grid (only then is the sub-grid tree searched).
+    has_subgrids: bool,
+}
 
 /// An immutable spatial index over every region that has a boundary.
 #[derive(Default)]
 pub struct Locator {
-    entries: Vec<LocatorEntry>,
-    /// Level index (0 = district … 4 = sub-grid) → R-tree of entry indexes.
+    indexed: Vec<Indexed>,
+    /// Level index (0 = district … 4 = sub-grid) → R-tree of indexes into `indexed`.
     trees: [RTree<Node>; 5],
-    /// Every region's name by code, boundary or not, to name ancestors.
-    names: HashMap<RegionCode, String>,
+    /// Every ring of every entry, closed, rings separated by a NaN coordinate.
+    arena: Vec<[f64; 2]>,
 }
 
 impl std::fmt::Debug for Locator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Locator").field("regions", &self.entries.len()).finish()
+        f.debug_struct("Locator")
+            .field("regions", &self.indexed.len())
+            .finish()
     }
 }
 
@@ -70,27 +89,58 @@ fn level_index(l: RegionLevel) -> usize {
 impl Locator {
     /// Builds the index. `names` may hold regions without a boundary (to name ancestors).
     pub fn build(entries: Vec<LocatorEntry>, names: HashMap<RegionCode, String>) -> Locator {
-        let mut per_level: [Vec<Node>; 5] = Default::default();
-        for (i, e) in entries.iter().enumerate() {
-            let b = e.boundary.bbox();
-            let rect = Rectangle::from_corners([b.min_lon, b.min_lat], [b.max_lon, b.max_lat]);
-            // Entry counts are bounded by the database (millions at most), far below u32::MAX.
-            per_level[level_index(e.code.level())].push(GeomWithData::new(rect, i as u32));
-        }
-        let trees = per_level.map(RTree::bulk_load);
         let mut names = names;
         for e in &entries {
             names.entry(e.code.clone()).or_insert_with(|| e.name.clone());
         }
-        Locator { entries, trees, names }
+        let with_subgrids: std::collections::HashSet<RegionCode> = entries
+            .iter()
+            .filter(|e| e.code.level() == RegionLevel::Subgrid)
+            .filter_map(|e| e.code.parent())
+            .collect();
+        let mut per_level: [Vec<Node>; 5] = Default::default();
+        let mut indexed = Vec::with_capacity(entries.len());
+        let mut arena: Vec<[f64; 2]> = Vec::new();
+        for (i, e) in entries.into_iter().enumerate() {
+            let b = e.boundary.bbox();
+            let rect = Rectangle::from_corners([b.min_lon, b.min_lat], [b.max_lon, b.max_lat]);
+            // Counts are bounded by the database (a few million vertices at most), far below
+            // u32::MAX.
+            let start = arena.len() as u32;
+            for (k, ring) in e.boundary.rings().enumerate() {
+                if k > 0 {
+                    arena.push([f64::NAN, f64::NAN]);
+                }
+                arena.extend(ring.iter().map(|c| [c.x, c.y]));
+            }
+            let span = Span {
+                index: i as u32,
+                start,
+                end: arena.len() as u32,
+            };
+            per_level[level_index(e.code.level())].push(GeomWithData::new(rect, span));
+            let answer = Arc::new(answer_for(&e.code, &names));
+            let has_subgrids = with_subgrids.contains(&e.code);
+            indexed.push(Indexed {
+                entry: e,
+                answer,
+                has_subgrids,
+            });
+        }
+        let trees = per_level.map(RTree::bulk_load);
+        Locator {
+            indexed,
+            trees,
+            arena,
+        }
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.indexed.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.indexed.is_empty()
     }
 
     /// Number of indexed regions at `level`.
@@ -98,46 +148,46 @@ impl Locator {
         self.trees[level_index(level)].size()
     }
 
-    /// The entry of `level` containing `p`. Among several candidates (only possible where
-    /// siblings overlap within tolerance) the lowest code wins, so the answer is deterministic.
-    pub fn find(&self, level: RegionLevel, p: LonLat) -> Option<&LocatorEntry> {
-        let mut best: Option<&LocatorEntry> = None;
+    fn find_indexed(&self, level: RegionLevel, p: LonLat, parent: Option<&RegionCode>) -> Option<&Indexed> {
+        let mut best: Option<&Indexed> = None;
         for node in self.trees[level_index(level)].locate_all_at_point(&[p.lon, p.lat]) {
-            let e = &self.entries[node.data as usize];
-            if e.boundary.contains(p) && best.is_none_or(|b| e.code < b.code) {
-                best = Some(e);
+            let s = node.data;
+            if !even_odd(&self.arena[s.start as usize..s.end as usize], p) {
+                continue;
+            }
+            let x = &self.indexed[s.index as usize];
+            if parent.is_some_and(|pc| !x.entry.code.as_str().starts_with(pc.as_str())) {
+                continue;
+            }
+            if best.is_none_or(|b| x.entry.code < b.entry.code) {
+                best = Some(x);
             }
         }
         best
     }
 
+    /// The entry of `level` containing `p`. Among several candidates (only possible where
+    /// siblings overlap within tolerance) the lowest code wins, so the answer is deterministic.
+    pub fn find(&self, level: RegionLevel, p: LonLat) -> Option<&LocatorEntry> {
+        self.find_indexed(level, p, None).map(|x| &x.entry)
+    }
+
     /// The deepest region containing `p` with its ancestors; `None` outside every district.
-    pub fn locate(&self, p: LonLat) -> Option<Located> {
-        let deepest = [RegionLevel::Grid, RegionLevel::Community, RegionLevel::Street, RegionLevel::District]
-            .into_iter()
-            .find_map(|l| self.find(l, p))?;
-        let mut out = Located::default();
-        let code = &deepest.code;
-        if code.level() == RegionLevel::Grid {
-            out.subgrid = self
-                .trees[level_index(RegionLevel::Subgrid)]
-                .locate_all_at_point(&[p.lon, p.lat])
-                .map(|n| &self.entries[n.data as usize])
-                .filter(|e| e.code.parent().as_ref() == Some(code) && e.boundary.contains(p))
-                .map(|e| self.region_ref(&e.code))
-                .min_by(|a, b| a.code.cmp(&b.code));
+    pub fn locate(&self, p: LonLat) -> Option<Arc<Located>> {
+        let deepest = [
+            RegionLevel::Grid,
+            RegionLevel::Community,
+            RegionLevel::Street,
+            RegionLevel::District,
+        ]
+        .into_iter()
+        .find_map(|l| self.find_indexed(l, p, None))?;
+        if deepest.has_subgrids
+            && let Some(sub) = self.find_indexed(RegionLevel::Subgrid, p, Some(&deepest.entry.code))
+        {
+            return Some(sub.answer.clone());
         }
-        for c in code.ancestors().into_iter().chain([code.clone()]) {
-            let r = self.region_ref(&c);
-            match c.level() {
-                RegionLevel::District => out.district = Some(r),
-                RegionLevel::Street => out.street = Some(r),
-                RegionLevel::Community => out.community = Some(r),
-                RegionLevel::Grid => out.grid = Some(r),
-                RegionLevel::Subgrid => out.subgrid = Some(r),
-            }
-        }
-        Some(out)
+        Some(deepest.answer.clone())
     }
 
     /// The regions of `level` whose bounding box meets `bbox`.
@@ -145,16 +195,43 @@ impl Locator {
         let env = AABB::from_corners([bbox.min_lon, bbox.min_lat], [bbox.max_lon, bbox.max_lat]);
         self.trees[level_index(level)]
             .locate_in_envelope_intersecting(&env)
-            .map(|n| &self.entries[n.data as usize])
+            .map(|n| &self.indexed[n.data.index as usize].entry)
     }
+}
 
-    fn region_ref(&self, code: &RegionCode) -> RegionRef {
-        RegionRef {
-            code: code.clone(),
-            name: self.names.get(code).cloned().unwrap_or_default(),
-            level: code.level(),
+/// Crossing-number test over all rings at once. For a valid multipolygon (parts disjoint,
+/// holes inside their shell) the even-odd rule over every ring is exactly "inside a shell and not
+/// in a hole". The NaN separators make the edge between two rings never count.
+fn even_odd(coords: &[[f64; 2]], p: LonLat) -> bool {
+    let (x, y) = (p.lon, p.lat);
+    let mut inside = false;
+    for w in coords.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a[1] > y) != (b[1] > y) && x < (b[0] - a[0]) * (y - a[1]) / (b[1] - a[1]) + a[0] {
+            inside = !inside;
         }
     }
+    inside
+}
+
+/// The answer for a point in `code`: the region and all its ancestors, named.
+fn answer_for(code: &RegionCode, names: &HashMap<RegionCode, String>) -> Located {
+    let mut out = Located::default();
+    for c in code.ancestors().into_iter().chain([code.clone()]) {
+        let r = RegionRef {
+            name: names.get(&c).cloned().unwrap_or_default(),
+            level: c.level(),
+            code: c,
+        };
+        match r.level {
+            RegionLevel::District => out.district = Some(r),
+            RegionLevel::Street => out.street = Some(r),
+            RegionLevel::Community => out.community = Some(r),
+            RegionLevel::Grid => out.grid = Some(r),
+            RegionLevel::Subgrid => out.subgrid = Some(r),
+        }
+    }
+    out
 }
 
 /// The locator shared by all request handlers, replaced whole when boundaries change.
@@ -213,24 +290,28 @@ mod tests {
     fn locates_the_deepest_region_with_its_ancestors() {
         let l = sample();
         let hit = l.locate(LonLat::new(0.5, 0.5)).unwrap();
-        assert_eq!(hit.grid.unwrap().name, "网格一");
-        assert_eq!(hit.community.unwrap().name, "社区一");
-        assert_eq!(hit.street.unwrap().name, "街道一");
-        assert_eq!(hit.district.unwrap().name, "天桥区");
+        assert_eq!(hit.grid.as_ref().unwrap().name, "网格一");
+        assert_eq!(hit.community.as_ref().unwrap().name, "社区一");
+        assert_eq!(hit.street.as_ref().unwrap().name, "街道一");
+        assert_eq!(hit.district.as_ref().unwrap().name, "天桥区");
         assert!(hit.subgrid.is_none());
 
         let sub = l.locate(LonLat::new(1.5, 0.5)).unwrap();
-        assert_eq!(sub.grid.unwrap().name, "网格二");
-        assert_eq!(sub.subgrid.unwrap().name, "微网格");
+        assert_eq!(sub.grid.as_ref().unwrap().name, "网格二");
+        assert_eq!(sub.subgrid.as_ref().unwrap().name, "微网格");
+        // Outside the sub-grid but inside its grid: the grid, without a sub-grid.
+        let rest = l.locate(LonLat::new(1.5, 1.5)).unwrap();
+        assert_eq!(rest.grid.as_ref().unwrap().name, "网格二");
+        assert!(rest.subgrid.is_none());
     }
 
     #[test]
     fn inside_the_district_without_a_grid_answers_the_district() {
         let hit = sample().locate(LonLat::new(3.0, 3.0)).unwrap();
-        assert_eq!(hit.district.unwrap().code.as_str(), "370105000000");
+        assert_eq!(hit.district.as_ref().unwrap().code.as_str(), "370105000000");
         assert!(hit.street.is_none() && hit.grid.is_none());
         let street_only = sample().locate(LonLat::new(1.0, 3.0)).unwrap();
-        assert_eq!(street_only.street.unwrap().name, "街道一");
+        assert_eq!(street_only.street.as_ref().unwrap().name, "街道一");
         assert!(street_only.community.is_none());
     }
 
@@ -250,7 +331,11 @@ mod tests {
     fn bbox_query_and_swap() {
         let shared = SharedLocator::new(sample());
         let old = shared.current();
-        assert_eq!(old.in_bbox(RegionLevel::Grid, BBox::new(0.1, 0.1, 0.2, 0.2)).count(), 1);
+        assert_eq!(
+            old.in_bbox(RegionLevel::Grid, BBox::new(0.1, 0.1, 0.2, 0.2))
+                .count(),
+            1
+        );
         shared.replace(Locator::default());
         // The reader still holding the old index keeps a complete one.
         assert_eq!(old.count(RegionLevel::Grid), 2);

@@ -55,7 +55,11 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
         let body = ErrorBody {
-            error: ErrorDetail { code: self.0.code.to_owned(), message: self.0.message, fields: self.0.fields },
+            error: ErrorDetail {
+                code: self.0.code.to_owned(),
+                message: self.0.message,
+                fields: self.0.fields,
+            },
         };
         (status, Json(body)).into_response()
     }

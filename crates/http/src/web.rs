@@ -21,8 +21,11 @@ cargo build --release -p gridgov-cli</pre>
 pub async fn serve(uri: Uri) -> Response {
     let path = uri.path().trim_start_matches('/');
     if path.starts_with("api/") || path == "api" {
-        return crate::error::ApiError(gridgov_app::AppError::not_found("route_not_found", "no such endpoint"))
-            .into_response();
+        return crate::error::ApiError(gridgov_app::AppError::not_found(
+            "route_not_found",
+            "no such endpoint",
+        ))
+        .into_response();
     }
     asset(path)
 }
@@ -38,9 +41,16 @@ fn asset(path: &str) -> Response {
     };
     let mime = mime_guess::from_path(name).first_or_octet_stream();
     // Hashed assets never change; the shell must be revalidated to pick up new ones.
-    let cache = if name.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if name.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     (
-        [(header::CONTENT_TYPE, mime.as_ref().to_owned()), (header::CACHE_CONTROL, cache.to_owned())],
+        [
+            (header::CONTENT_TYPE, mime.as_ref().to_owned()),
+            (header::CACHE_CONTROL, cache.to_owned()),
+        ],
         file.data.into_owned(),
     )
         .into_response()

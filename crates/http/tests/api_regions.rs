@@ -15,7 +15,10 @@ async fn probes_meta_and_unknown_routes() {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["districts"][0]["code"], "370105000000");
     assert_eq!(v["districts"][0]["name"], "天桥区");
-    assert!(v["tile_url"].is_null(), "no tiles by default: nothing is fetched from outside");
+    assert!(
+        v["tile_url"].is_null(),
+        "no tiles by default: nothing is fetched from outside"
+    );
     let (s, v) = t.get("/api/v1/nope").await;
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "route_not_found"));
     // Any other path is the web app (or the page that says how to build it).
@@ -64,13 +67,22 @@ async fn grid_detail_with_team_and_ancestors() {
     assert_eq!(v["kind"], "unit");
     assert_eq!(v["geometry"]["type"], "MultiPolygon");
     assert!(v["area_m2"].as_f64().unwrap() > 10_000.0);
-    let anc: Vec<&str> = v["ancestors"].as_array().unwrap().iter().map(|a| a["level"].as_str().unwrap()).collect();
+    let anc: Vec<&str> = v["ancestors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["level"].as_str().unwrap())
+        .collect();
     assert_eq!(anc, ["district", "street", "community"]);
     let team = v["team"].as_array().unwrap();
     let roles: Vec<&str> = team.iter().map(|m| m["role"].as_str().unwrap()).collect();
     assert_eq!(roles[0], "leader");
     assert_eq!(roles[1], "lead_worker");
-    assert_eq!(roles.iter().filter(|r| **r == "lead_worker").count(), 1, "1+N: exactly one lead worker");
+    assert_eq!(
+        roles.iter().filter(|r| **r == "lead_worker").count(),
+        1,
+        "1+N: exactly one lead worker"
+    );
     assert!(roles[2..].iter().all(|r| *r == "helper") && roles.len() >= 4);
 
     // A street is a region, not a grid.
@@ -96,13 +108,26 @@ async fn grids_in_a_box_as_geojson() {
     let f = &features[0];
     assert_eq!(f["geometry"]["type"], "MultiPolygon");
     assert_eq!(f["properties"]["level"], "grid");
-    let exclusive = features.iter().filter(|f| f["properties"]["kind"] == "exclusive").count();
+    let exclusive = features
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "exclusive")
+        .count();
     assert_eq!(exclusive, 60);
 
-    let (_, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=street").await;
+    let (_, v) = t
+        .get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=street")
+        .await;
     assert_eq!(v["features"].as_array().unwrap().len(), 14);
-    let (_, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=subgrid").await;
-    assert!(v["features"].as_array().unwrap().iter().all(|f| f["properties"]["kind"] == "neighbourhood"));
+    let (_, v) = t
+        .get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=subgrid")
+        .await;
+    assert!(
+        v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["kind"] == "neighbourhood")
+    );
     // A small box holds a few grids.
     let (_, v) = t.get("/api/v1/grids?bbox=116.931,36.661,116.932,36.662").await;
     let n = v["features"].as_array().unwrap().len();
@@ -125,8 +150,13 @@ async fn too_many_features_is_refused_not_truncated() {
     let t = TestApp::with(|c| c.max_features = 100).await;
     gridgov_app::demo::write(&t.app, 1).await.unwrap();
     let (s, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9").await;
-    assert_eq!((s, code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "too_many_features"));
-    let (s, _) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=street").await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_many_features")
+    );
+    let (s, _) = t
+        .get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=street")
+        .await;
     assert_eq!(s, StatusCode::OK);
 }
 
@@ -142,11 +172,23 @@ async fn locate_answers_the_right_grid_inside_every_demo_grid() {
         let xs: Vec<f64> = ring.iter().map(|p| p[0].as_f64().unwrap()).collect();
         let ys: Vec<f64> = ring.iter().map(|p| p[1].as_f64().unwrap()).collect();
         // The centre of a (rectangular) demo grid, and a point near its south-west corner.
-        let (x0, x1) = (xs.iter().cloned().fold(f64::MAX, f64::min), xs.iter().cloned().fold(f64::MIN, f64::max));
-        let (y0, y1) = (ys.iter().cloned().fold(f64::MAX, f64::min), ys.iter().cloned().fold(f64::MIN, f64::max));
-        for (lon, lat) in [((x0 + x1) / 2.0, (y0 + y1) / 2.0), (x0 + (x1 - x0) * 0.01, y0 + (y1 - y0) * 0.01)] {
+        let (x0, x1) = (
+            xs.iter().cloned().fold(f64::MAX, f64::min),
+            xs.iter().cloned().fold(f64::MIN, f64::max),
+        );
+        let (y0, y1) = (
+            ys.iter().cloned().fold(f64::MAX, f64::min),
+            ys.iter().cloned().fold(f64::MIN, f64::max),
+        );
+        for (lon, lat) in [
+            ((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+            (x0 + (x1 - x0) * 0.01, y0 + (y1 - y0) * 0.01),
+        ] {
             let hit = locator.locate(gridgov_geo::LonLat::new(lon, lat)).unwrap();
-            assert_eq!(hit.grid.unwrap().code.as_str(), f["id"].as_str().unwrap());
+            assert_eq!(
+                hit.grid.as_ref().unwrap().code.as_str(),
+                f["id"].as_str().unwrap()
+            );
         }
     }
     // And over HTTP, with the whole chain.
@@ -163,15 +205,32 @@ async fn locate_outside_bad_input_and_gcj02() {
     let t = TestApp::demo().await;
     for (lon, lat) in [("118.5", "36.7"), ("116.92", "36.70"), ("0", "0")] {
         let (s, v) = t.get(&format!("/api/v1/locate?lon={lon}&lat={lat}")).await;
-        assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "outside_district"), "{lon},{lat}");
+        assert_eq!(
+            (s, code(&v)),
+            (StatusCode::NOT_FOUND, "outside_district"),
+            "{lon},{lat}"
+        );
     }
-    for q in ["lon=a&lat=1", "lon=1&lat=", "lon=200&lat=1", "lon=1&lat=-91", "lon=inf&lat=1"] {
+    for q in [
+        "lon=a&lat=1",
+        "lon=1&lat=",
+        "lon=200&lat=1",
+        "lon=1&lat=-91",
+        "lon=inf&lat=1",
+    ] {
         let (s, v) = t.get(&format!("/api/v1/locate?{q}")).await;
-        assert_eq!((s, code(&v)), (StatusCode::BAD_REQUEST, "validation_failed"), "{q}");
+        assert_eq!(
+            (s, code(&v)),
+            (StatusCode::BAD_REQUEST, "validation_failed"),
+            "{q}"
+        );
         assert_eq!(field_codes(&v), ["invalid_coordinate"], "{q}");
     }
     let (s, v) = t.get("/api/v1/locate?lon=117&lat=36.7&crs=bd09").await;
-    assert_eq!((s, field_codes(&v)), (StatusCode::BAD_REQUEST, vec!["invalid_crs".to_owned()]));
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["invalid_crs".to_owned()])
+    );
     let (s, _) = t.get("/api/v1/locate?lat=36.7").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
 
@@ -183,5 +242,8 @@ async fn locate_outside_bad_input_and_gcj02() {
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "outside_district"));
     let (s, v) = t.get("/api/v1/locate?lon=117.0&lat=36.7&crs=gcj02").await;
     assert_eq!(s, StatusCode::OK);
-    assert!((v["point"]["lon"].as_f64().unwrap() - 116.9942).abs() < 0.001, "{v}");
+    assert!(
+        (v["point"]["lon"].as_f64().unwrap() - 116.9942).abs() < 0.001,
+        "{v}"
+    );
 }

@@ -21,7 +21,10 @@ async fn real_divisions_and_boundaries_import_and_locate() {
     let again = import::divisions(&t.app, &csv).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 293));
     let (_, v) = t.get("/api/v1/regions?parent=370105001000").await;
-    assert_eq!(v["items"][0]["name"], "无影潭社区", "the short name is the display name");
+    assert_eq!(
+        v["items"][0]["name"], "无影潭社区",
+        "the short name is the display name"
+    );
 
     let geo = std::fs::read(data.join("tianqiao-370105.geojson")).unwrap();
     let s = import::boundaries(&t.app, &geo, Crs::Gcj02).await.unwrap();
@@ -75,9 +78,24 @@ async fn small_tree() -> TestApp {
     let t = TestApp::new().await;
     let fc = collection(vec![
         feature("370105", "天桥区", None, square(117.0, 36.7, 117.1, 36.8)),
-        feature("370105001", "无影山街道", None, square(117.0, 36.7, 117.05, 36.75)),
-        feature("370105001008", "无影潭社区", None, square(117.0, 36.7, 117.01, 36.71)),
-        feature("370105001008001", "第一网格", Some("unit"), square(117.0, 36.7, 117.005, 36.71)),
+        feature(
+            "370105001",
+            "无影山街道",
+            None,
+            square(117.0, 36.7, 117.05, 36.75),
+        ),
+        feature(
+            "370105001008",
+            "无影潭社区",
+            None,
+            square(117.0, 36.7, 117.01, 36.71),
+        ),
+        feature(
+            "370105001008001",
+            "第一网格",
+            Some("unit"),
+            square(117.0, 36.7, 117.005, 36.71),
+        ),
     ]);
     let s = import::boundaries(&t.app, &fc, Crs::Wgs84).await.unwrap();
     assert_eq!(s.created, 4);
@@ -142,15 +160,31 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
     ];
     for (expected, bytes) in cases {
         let e = import::boundaries(&t.app, &bytes, Crs::Wgs84).await.unwrap_err();
-        let codes: Vec<&str> = std::iter::once(e.code).chain(e.fields.iter().map(|f| f.code.as_str())).collect();
-        assert!(codes.contains(&expected), "expected {expected}, got {codes:?}: {}", e.message);
+        let codes: Vec<&str> = std::iter::once(e.code)
+            .chain(e.fields.iter().map(|f| f.code.as_str()))
+            .collect();
+        assert!(
+            codes.contains(&expected),
+            "expected {expected}, got {codes:?}: {}",
+            e.message
+        );
         assert_eq!(counts(&t).await, before, "{expected}: nothing written");
     }
 
     // A batch with one good and one bad feature writes neither.
     let mixed = collection(vec![
-        feature("370105001008002", "好网格", Some("unit"), square(117.005, 36.7, 117.01, 36.71)),
-        feature("370105001008003", "越界网格", Some("unit"), square(117.02, 36.7, 117.03, 36.71)),
+        feature(
+            "370105001008002",
+            "好网格",
+            Some("unit"),
+            square(117.005, 36.7, 117.01, 36.71),
+        ),
+        feature(
+            "370105001008003",
+            "越界网格",
+            Some("unit"),
+            square(117.02, 36.7, 117.03, 36.71),
+        ),
     ]);
     let e = import::boundaries(&t.app, &mixed, Crs::Wgs84).await.unwrap_err();
     assert_eq!(e.fields.len(), 1);
@@ -159,14 +193,29 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
 
     // Two new siblings of one batch that overlap each other are caught too.
     let pair = collection(vec![
-        feature("370105001008002", "甲", Some("unit"), square(117.005, 36.7, 117.01, 36.71)),
-        feature("370105001008003", "乙", Some("unit"), square(117.006, 36.7, 117.01, 36.705)),
+        feature(
+            "370105001008002",
+            "甲",
+            Some("unit"),
+            square(117.005, 36.7, 117.01, 36.71),
+        ),
+        feature(
+            "370105001008003",
+            "乙",
+            Some("unit"),
+            square(117.006, 36.7, 117.01, 36.705),
+        ),
     ]);
     assert!(import::boundaries(&t.app, &pair, Crs::Wgs84).await.is_err());
     assert_eq!(counts(&t).await, before);
 
     // The good one alone goes in, and the locator sees it at once.
-    let good = collection(vec![feature("370105001008002", "第二网格", Some("unit"), square(117.005, 36.7, 117.01, 36.71))]);
+    let good = collection(vec![feature(
+        "370105001008002",
+        "第二网格",
+        Some("unit"),
+        square(117.005, 36.7, 117.01, 36.71),
+    )]);
     import::boundaries(&t.app, &good, Crs::Wgs84).await.unwrap();
     let (s, v) = t.get("/api/v1/locate?lon=117.007&lat=36.705").await;
     assert_eq!(s, StatusCode::OK);
@@ -176,7 +225,12 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
 #[tokio::test]
 async fn a_parent_cannot_shrink_away_from_its_children() {
     let t = small_tree().await;
-    let shrink = collection(vec![feature("370105001008", "无影潭社区", None, square(117.006, 36.7, 117.01, 36.71))]);
+    let shrink = collection(vec![feature(
+        "370105001008",
+        "无影潭社区",
+        None,
+        square(117.006, 36.7, 117.01, 36.71),
+    )]);
     let e = import::boundaries(&t.app, &shrink, Crs::Wgs84).await.unwrap_err();
     assert!(e.fields.iter().any(|f| f.code == "child_outside"), "{e:?}");
 }
@@ -184,7 +238,8 @@ async fn a_parent_cannot_shrink_away_from_its_children() {
 #[tokio::test]
 async fn bad_division_files_are_refused_row_by_row() {
     let t = TestApp::new().await;
-    let ok = "code,name,level,parent_code\n370105,天桥区,district,370100\n370105001,无影山街道,street,370105\n";
+    let ok =
+        "code,name,level,parent_code\n370105,天桥区,district,370100\n370105001,无影山街道,street,370105\n";
     import::divisions(&t.app, ok.as_bytes()).await.unwrap();
     let before = t.count("region").await;
     let bad = "code,name,level,parent_code\n\
@@ -196,21 +251,32 @@ async fn bad_division_files_are_refused_row_by_row() {
                370105002010,孤儿社区,community,370105002\n";
     let e = import::divisions(&t.app, bad.as_bytes()).await.unwrap_err();
     assert_eq!(e.code, "validation_failed");
-    let fields: Vec<(String, String)> = e.fields.iter().map(|f| (f.field.clone(), f.code.clone())).collect();
+    let fields: Vec<(String, String)> = e
+        .fields
+        .iter()
+        .map(|f| (f.field.clone(), f.code.clone()))
+        .collect();
     let has = |row: &str, c: &str| fields.iter().any(|(f, fc)| f.starts_with(row) && fc == c);
     assert!(has("row 3", "region_code_parent_mismatch"), "{fields:?}");
     assert!(has("row 4", "region_code_level_mismatch"), "{fields:?}");
     assert!(has("row 5", "invalid_region_code"), "{fields:?}");
     assert!(has("row 6", "duplicate_code"), "{fields:?}");
     assert!(has("row 7", "parent_not_found"), "{fields:?}");
-    assert!(!fields.iter().any(|(f, _)| f.starts_with("row 2:")), "row 2 is fine: {fields:?}");
+    assert!(
+        !fields.iter().any(|(f, _)| f.starts_with("row 2:")),
+        "row 2 is fine: {fields:?}"
+    );
     assert_eq!(t.count("region").await, before, "nothing half-imported");
 
     let e = import::divisions(&t.app, b"id,title\n1,x\n").await.unwrap_err();
     assert_eq!(e.code, "missing_columns");
-    let e = import::divisions(&t.app, b"code,name,level,parent_code\n").await.unwrap_err();
+    let e = import::divisions(&t.app, b"code,name,level,parent_code\n")
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "empty_import");
-    let e = import::divisions(&t.app, b"code,name,level,parent_code\n370105001010,x\n").await.unwrap_err();
+    let e = import::divisions(&t.app, b"code,name,level,parent_code\n370105001010,x\n")
+        .await
+        .unwrap_err();
     assert!(e.fields.iter().any(|f| f.code == "invalid_csv"), "{e:?}");
     assert_eq!(t.count("region").await, before);
 }
@@ -232,10 +298,27 @@ async fn edits_use_optimistic_concurrency() {
     let e = save(&t.app, input.clone()).await.unwrap_err();
     assert_eq!(e.code, "stale_version");
     // Creating an existing code without a version is a conflict, not an overwrite.
-    let e = save(&t.app, RegionInput { version: None, ..input.clone() }).await.unwrap_err();
+    let e = save(
+        &t.app,
+        RegionInput {
+            version: None,
+            ..input.clone()
+        },
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.code, "region_exists");
     // A kind that does not belong to the level.
-    let e = save(&t.app, RegionInput { kind: Some("neighbourhood".into()), version: Some(2), ..input }).await.unwrap_err();
+    let e = save(
+        &t.app,
+        RegionInput {
+            kind: Some("neighbourhood".into()),
+            version: Some(2),
+            ..input
+        },
+    )
+    .await
+    .unwrap_err();
     assert_eq!(e.fields[0].code, "kind_not_allowed_at_level");
 }
 
@@ -243,18 +326,33 @@ async fn edits_use_optimistic_concurrency() {
 async fn export_grids_round_trips() {
     let t = TestApp::demo().await;
     let mut out = Vec::new();
-    let n = gridgov_app::export::grids(&t.app, None, gridgov_app::export::Format::GeoJson, &mut out).await.unwrap();
+    let n = gridgov_app::export::grids(&t.app, None, gridgov_app::export::Format::GeoJson, &mut out)
+        .await
+        .unwrap();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let features = v["features"].as_array().unwrap();
     assert_eq!(features.len(), n);
-    let grids = features.iter().filter(|f| f["properties"]["level"] == "grid").count();
+    let grids = features
+        .iter()
+        .filter(|f| f["properties"]["level"] == "grid")
+        .count();
     assert_eq!(grids, 1153);
     assert!(n > 1153, "sub-grids are exported too");
 
     let mut csv_out = Vec::new();
     let district = gridgov_domain::RegionCode::parse("370105").unwrap();
-    gridgov_app::export::grids(&t.app, Some(&district), gridgov_app::export::Format::Csv, &mut csv_out).await.unwrap();
-    assert!(csv_out.starts_with("\u{feff}code,name,level".as_bytes()), "UTF-8 with BOM for Excel");
+    gridgov_app::export::grids(
+        &t.app,
+        Some(&district),
+        gridgov_app::export::Format::Csv,
+        &mut csv_out,
+    )
+    .await
+    .unwrap();
+    assert!(
+        csv_out.starts_with("\u{feff}code,name,level".as_bytes()),
+        "UTF-8 with BOM for Excel"
+    );
     let text = String::from_utf8(csv_out).unwrap();
     let mut rdr = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(rdr.records().count(), n);

@@ -55,7 +55,9 @@ impl Db {
             return Err(StoreError::UnsupportedUrl);
         };
         let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(30));
         if backend == Backend::Sqlite {
             opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
                 o.create_if_missing(true)

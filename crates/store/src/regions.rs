@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use gridgov_domain::{RegionCode, RegionLevel};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -95,7 +95,11 @@ fn active(r: &NewRegion, now: DateTime<Utc>) -> region::ActiveModel {
 }
 
 /// Inserts regions, parents before children (the caller orders them).
-pub async fn insert_many(conn: &impl ConnectionTrait, rows: &[NewRegion], now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn insert_many(
+    conn: &impl ConnectionTrait,
+    rows: &[NewRegion],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     for chunk in rows.chunks(CHUNK) {
         region::Entity::insert_many(chunk.iter().map(|r| active(r, now)))
             .exec_without_returning(conn)
@@ -105,16 +109,28 @@ pub async fn insert_many(conn: &impl ConnectionTrait, rows: &[NewRegion], now: D
     Ok(())
 }
 
-pub async fn get(conn: &impl ConnectionTrait, code: &RegionCode) -> Result<Option<region::Model>, StoreError> {
+pub async fn get(
+    conn: &impl ConnectionTrait,
+    code: &RegionCode,
+) -> Result<Option<region::Model>, StoreError> {
     Ok(region::Entity::find_by_id(code.as_str()).one(conn).await?)
 }
 
-pub async fn get_summary(conn: &impl ConnectionTrait, code: &RegionCode) -> Result<Option<RegionSummary>, StoreError> {
-    Ok(summary_columns(region::Entity::find_by_id(code.as_str())).into_model::<RegionSummary>().one(conn).await?)
+pub async fn get_summary(
+    conn: &impl ConnectionTrait,
+    code: &RegionCode,
+) -> Result<Option<RegionSummary>, StoreError> {
+    Ok(summary_columns(region::Entity::find_by_id(code.as_str()))
+        .into_model::<RegionSummary>()
+        .one(conn)
+        .await?)
 }
 
 /// The summaries of the given codes, in no particular order.
-pub async fn summaries(conn: &impl ConnectionTrait, codes: &[String]) -> Result<Vec<RegionSummary>, StoreError> {
+pub async fn summaries(
+    conn: &impl ConnectionTrait,
+    codes: &[String],
+) -> Result<Vec<RegionSummary>, StoreError> {
     let mut out = Vec::with_capacity(codes.len());
     for chunk in codes.chunks(CHUNK) {
         let q = region::Entity::find().filter(region::Column::Code.is_in(chunk.iter().cloned()));
@@ -133,7 +149,10 @@ pub async fn children(
         Some(p) => region::Entity::find().filter(region::Column::ParentCode.eq(p.as_str())),
         None => region::Entity::find().filter(region::Column::Level.eq(RegionLevel::District.as_str())),
     };
-    let rows = summary_columns(q.order_by_asc(region::Column::Code)).into_model::<RegionSummary>().all(conn).await?;
+    let rows = summary_columns(q.order_by_asc(region::Column::Code))
+        .into_model::<RegionSummary>()
+        .all(conn)
+        .await?;
     let counts = child_counts(conn, rows.iter().map(|r| r.code.clone()).collect()).await?;
     Ok(rows
         .into_iter()
@@ -150,7 +169,10 @@ struct ParentCount {
     n: i64,
 }
 
-async fn child_counts(conn: &impl ConnectionTrait, parents: Vec<String>) -> Result<HashMap<String, u64>, StoreError> {
+async fn child_counts(
+    conn: &impl ConnectionTrait,
+    parents: Vec<String>,
+) -> Result<HashMap<String, u64>, StoreError> {
     let mut out = HashMap::new();
     for chunk in parents.chunks(CHUNK) {
         let rows = region::Entity::find()
@@ -196,8 +218,10 @@ pub async fn in_bbox(
 pub async fn all_for_locator(
     conn: &impl ConnectionTrait,
 ) -> Result<(Vec<region::Model>, HashMap<String, String>), StoreError> {
-    let with_boundary =
-        region::Entity::find().filter(region::Column::Boundary.is_not_null()).all(conn).await?;
+    let with_boundary = region::Entity::find()
+        .filter(region::Column::Boundary.is_not_null())
+        .all(conn)
+        .await?;
     #[derive(FromQueryResult)]
     struct Name {
         code: String,
@@ -254,8 +278,14 @@ pub async fn update(
     let res = region::Entity::update_many()
         .col_expr(region::Column::Name, Expr::value(r.name.clone()))
         .col_expr(region::Column::Kind, Expr::value(r.kind.clone()))
-        .col_expr(region::Column::ExclusiveType, Expr::value(r.exclusive_type.clone()))
-        .col_expr(region::Column::Boundary, Expr::value(b.map(|b| b.geojson.clone())))
+        .col_expr(
+            region::Column::ExclusiveType,
+            Expr::value(r.exclusive_type.clone()),
+        )
+        .col_expr(
+            region::Column::Boundary,
+            Expr::value(b.map(|b| b.geojson.clone())),
+        )
         .col_expr(region::Column::MinLon, Expr::value(b.map(|b| b.bbox[0])))
         .col_expr(region::Column::MinLat, Expr::value(b.map(|b| b.bbox[1])))
         .col_expr(region::Column::MaxLon, Expr::value(b.map(|b| b.bbox[2])))
@@ -267,19 +297,31 @@ pub async fn update(
         .filter(region::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
 }
 
 /// Claims a parent for a change among its children: bumps its version if it is still
 /// `expected`. Two writers validating siblings against the same parent cannot both commit.
-pub async fn claim(conn: &impl ConnectionTrait, code: &RegionCode, expected_version: i32) -> Result<(), StoreError> {
+pub async fn claim(
+    conn: &impl ConnectionTrait,
+    code: &RegionCode,
+    expected_version: i32,
+) -> Result<(), StoreError> {
     let res = region::Entity::update_many()
         .col_expr(region::Column::Version, Expr::col(region::Column::Version).add(1))
         .filter(region::Column::Code.eq(code.as_str()))
         .filter(region::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 { Ok(()) } else { Err(StoreError::Conflict) }
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
 }
 
 /// How many regions of each level a district has.
@@ -303,10 +345,22 @@ pub async fn count_by_level(
 /// first, so that foreign keys hold at every step on both engines.
 pub async fn delete_district(conn: &impl ConnectionTrait, district: &RegionCode) -> Result<(), StoreError> {
     let d = district.as_str();
-    team_member::Entity::delete_many().filter(team_member::Column::DistrictCode.eq(d)).exec(conn).await?;
-    staff::Entity::delete_many().filter(staff::Column::DistrictCode.eq(d)).exec(conn).await?;
-    centre::Entity::delete_many().filter(centre::Column::DistrictCode.eq(d)).exec(conn).await?;
-    department::Entity::delete_many().filter(department::Column::DistrictCode.eq(d)).exec(conn).await?;
+    team_member::Entity::delete_many()
+        .filter(team_member::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
+    staff::Entity::delete_many()
+        .filter(staff::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
+    centre::Entity::delete_many()
+        .filter(centre::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
+    department::Entity::delete_many()
+        .filter(department::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
     for level in RegionLevel::ALL.iter().rev() {
         region::Entity::delete_many()
             .filter(region::Column::DistrictCode.eq(d))
@@ -318,7 +372,12 @@ pub async fn delete_district(conn: &impl ConnectionTrait, district: &RegionCode)
 }
 
 /// Renames a region (an import of official names over existing rows).
-pub async fn rename(conn: &impl ConnectionTrait, code: &RegionCode, name: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
+pub async fn rename(
+    conn: &impl ConnectionTrait,
+    code: &RegionCode,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
     region::Entity::update_many()
         .col_expr(region::Column::Name, Expr::value(name.to_owned()))
         .col_expr(region::Column::Version, Expr::col(region::Column::Version).add(1))
@@ -330,7 +389,10 @@ pub async fn rename(conn: &impl ConnectionTrait, code: &RegionCode, name: &str, 
 }
 
 /// All grids and sub-grids (optionally of one district), ordered by code, for export.
-pub async fn grids(conn: &impl ConnectionTrait, district: Option<&RegionCode>) -> Result<Vec<region::Model>, StoreError> {
+pub async fn grids(
+    conn: &impl ConnectionTrait,
+    district: Option<&RegionCode>,
+) -> Result<Vec<region::Model>, StoreError> {
     let mut q = region::Entity::find()
         .filter(region::Column::Level.is_in([RegionLevel::Grid.as_str(), RegionLevel::Subgrid.as_str()]));
     if let Some(d) = district {

@@ -78,7 +78,9 @@ pub async fn insert_teams(
         .collect();
     let mut rows = Vec::with_capacity(members.len());
     for m in members {
-        let Some(id) = ids.get(&m.staff_no) else { return Err(StoreError::Conflict) };
+        let Some(id) = ids.get(&m.staff_no) else {
+            return Err(StoreError::Conflict);
+        };
         rows.push(team_member::ActiveModel {
             district_code: Set(district.to_owned()),
             grid_code: Set(m.grid_code.clone()),
@@ -118,16 +120,28 @@ pub async fn team_of(conn: &impl ConnectionTrait, grid_code: &str) -> Result<Vec
     };
     let mut out: Vec<TeamEntry> = members
         .into_iter()
-        .filter_map(|m| people.get(&m.staff_id).cloned().map(|s| TeamEntry { member: m, staff: s }))
+        .filter_map(|m| {
+            people
+                .get(&m.staff_id)
+                .cloned()
+                .map(|s| TeamEntry { member: m, staff: s })
+        })
         .collect();
-    out.sort_by(|a, b| rank(&a.member.role).cmp(&rank(&b.member.role)).then(a.member.id.cmp(&b.member.id)));
+    out.sort_by(|a, b| {
+        rank(&a.member.role)
+            .cmp(&rank(&b.member.role))
+            .then(a.member.id.cmp(&b.member.id))
+    });
     Ok(out)
 }
 
 /// Number of distinct staff in a district.
 pub async fn staff_count(conn: &impl ConnectionTrait, district: &str) -> Result<u64, StoreError> {
     use sea_orm::PaginatorTrait;
-    Ok(staff::Entity::find().filter(staff::Column::DistrictCode.eq(district)).count(conn).await?)
+    Ok(staff::Entity::find()
+        .filter(staff::Column::DistrictCode.eq(district))
+        .count(conn)
+        .await?)
 }
 
 pub async fn insert_centres(
@@ -151,8 +165,14 @@ pub async fn insert_centres(
     Ok(())
 }
 
-pub async fn centre_of(conn: &impl ConnectionTrait, region_code: &str) -> Result<Option<centre::Model>, StoreError> {
-    Ok(centre::Entity::find().filter(centre::Column::RegionCode.eq(region_code)).one(conn).await?)
+pub async fn centre_of(
+    conn: &impl ConnectionTrait,
+    region_code: &str,
+) -> Result<Option<centre::Model>, StoreError> {
+    Ok(centre::Entity::find()
+        .filter(centre::Column::RegionCode.eq(region_code))
+        .one(conn)
+        .await?)
 }
 
 pub async fn insert_departments(
@@ -175,7 +195,10 @@ pub async fn insert_departments(
     Ok(())
 }
 
-pub async fn departments(conn: &impl ConnectionTrait, district: &str) -> Result<Vec<department::Model>, StoreError> {
+pub async fn departments(
+    conn: &impl ConnectionTrait,
+    district: &str,
+) -> Result<Vec<department::Model>, StoreError> {
     Ok(department::Entity::find()
         .filter(department::Column::DistrictCode.eq(district))
         .order_by_asc(department::Column::Id)

@@ -37,7 +37,11 @@ fn split(rect: BBox, weights: &[f64], out: &mut Vec<BBox>) {
                 }
             }
             let left: f64 = weights[..k].iter().sum();
-            let f = if total > 0.0 { left / total } else { k as f64 / n as f64 };
+            let f = if total > 0.0 {
+                left / total
+            } else {
+                k as f64 / n as f64
+            };
             let wide = (rect.max_lon - rect.min_lon) * width_factor(&rect) > rect.max_lat - rect.min_lat;
             let (a, b) = if wide {
                 let x = rect.min_lon + (rect.max_lon - rect.min_lon) * f;
@@ -66,7 +70,12 @@ mod tests {
         let total = area(&r);
         for (c, wi) in cells.iter().zip(w) {
             assert!((area(c) / total - wi / 15.0).abs() < 1e-9);
-            assert!(c.min_lon >= r.min_lon && c.max_lon <= r.max_lon && c.min_lat >= r.min_lat && c.max_lat <= r.max_lat);
+            assert!(
+                c.min_lon >= r.min_lon
+                    && c.max_lon <= r.max_lon
+                    && c.min_lat >= r.min_lat
+                    && c.max_lat <= r.max_lat
+            );
         }
         let sum: f64 = cells.iter().map(area).sum();
         assert!((sum - total).abs() < 1e-12);

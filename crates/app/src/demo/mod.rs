@@ -23,7 +23,12 @@ pub const STAFF: usize = 9_097;
 pub const COMMUNITIES: usize = 191;
 
 /// The real extent of Tianqiao (WGS84, rounded).
-pub const EXTENT: BBox = BBox { min_lon: 116.93, min_lat: 36.66, max_lon: 117.10, max_lat: 36.86 };
+pub const EXTENT: BBox = BBox {
+    min_lon: 116.93,
+    min_lat: 36.66,
+    max_lon: 117.10,
+    max_lat: 36.86,
+};
 
 /// One generated region.
 #[derive(Clone, Debug)]
@@ -52,7 +57,11 @@ impl DemoDistrict {
     pub fn locator_entries(&self) -> Vec<LocatorEntry> {
         self.regions
             .iter()
-            .map(|r| LocatorEntry { code: r.code.clone(), name: r.name.clone(), boundary: r.boundary.clone() })
+            .map(|r| LocatorEntry {
+                code: r.code.clone(),
+                name: r.name.clone(),
+                boundary: r.boundary.clone(),
+            })
             .collect()
     }
 }
@@ -78,10 +87,28 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
     let dcode = code(&dcode6)?;
     // Copies sit side by side, 10 per row.
     let (dx, dy) = ((k % 10) as f64 * 0.2, (k / 10) as f64 * 0.22);
-    let extent = BBox::new(EXTENT.min_lon + dx, EXTENT.min_lat + dy, EXTENT.max_lon + dx, EXTENT.max_lat + dy);
-    let dname = if k == 0 { "天桥区".to_owned() } else { format!("天桥区（副本{k}）") };
-    let mut d = DemoDistrict { code: Some(dcode.clone()), ..Default::default() };
-    d.regions.push(DemoRegion { code: dcode.clone(), name: dname.clone(), kind: None, exclusive_type: None, boundary: rect(extent)? });
+    let extent = BBox::new(
+        EXTENT.min_lon + dx,
+        EXTENT.min_lat + dy,
+        EXTENT.max_lon + dx,
+        EXTENT.max_lat + dy,
+    );
+    let dname = if k == 0 {
+        "天桥区".to_owned()
+    } else {
+        format!("天桥区（副本{k}）")
+    };
+    let mut d = DemoDistrict {
+        code: Some(dcode.clone()),
+        ..Default::default()
+    };
+    d.regions.push(DemoRegion {
+        code: dcode.clone(),
+        name: dname.clone(),
+        kind: None,
+        exclusive_type: None,
+        boundary: rect(extent)?,
+    });
     d.centres.push(NewCentre {
         region_code: dcode.to_string(),
         name: format!("{dname}网格化服务管理中心"),
@@ -89,7 +116,11 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
         address: Some(format!("济南市{dname}政务服务中心")),
     });
     for (key, name) in names::DEPARTMENTS {
-        d.departments.push(NewDepartment { code: key.into(), name: name.into(), duty_phone: None });
+        d.departments.push(NewDepartment {
+            code: key.into(),
+            name: name.into(),
+            duty_phone: None,
+        });
     }
 
     // Communities with their village flag, in street order.
@@ -103,17 +134,26 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
     for (si, (_, _, n, villages)) in names::STREETS.iter().enumerate() {
         for ci in 0..*n {
             let village = ci >= n - villages;
-            comms.push(Comm { street: si, village, grids: if village { 4 } else { 6 }, exclusive: Vec::new() });
+            comms.push(Comm {
+                street: si,
+                village,
+                grids: if village { 4 } else { 6 },
+                exclusive: Vec::new(),
+            });
         }
     }
     // Exclusive grids go to urban communities, spread evenly.
     let urban: Vec<usize> = (0..comms.len()).filter(|&i| !comms[i].village).collect();
     let mut n_excl = 0;
     for (t, pattern, count) in names::EXCLUSIVE {
-        let ty: ExclusiveType = t.parse().map_err(|e: gridgov_domain::CodeError| AppError::bad_request(e.code(), e.to_string()))?;
+        let ty: ExclusiveType = t
+            .parse()
+            .map_err(|e: gridgov_domain::CodeError| AppError::bad_request(e.code(), e.to_string()))?;
         for _ in 0..count {
             let ci = urban[(n_excl * 37) % urban.len()];
-            comms[ci].exclusive.push((ty, pattern.replace("{}", &names::place(n_excl))));
+            comms[ci]
+                .exclusive
+                .push((ty, pattern.replace("{}", &names::place(n_excl))));
             n_excl += 1;
         }
     }
@@ -135,14 +175,21 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
 
     // Geometry: streets by area weight (villages are larger), south to north.
     let weight = |c: &Comm| (c.grids + c.exclusive.len()) as f64 * if c.village { 4.0 } else { 1.0 };
-    let street_weights: Vec<f64> =
-        (0..names::STREETS.len()).map(|s| comms.iter().filter(|c| c.street == s).map(weight).sum()).collect();
+    let street_weights: Vec<f64> = (0..names::STREETS.len())
+        .map(|s| comms.iter().filter(|c| c.street == s).map(weight).sum())
+        .collect();
     let street_cells = treemap(extent, &street_weights);
     let (mut n_urban, mut n_village, mut staff_seq) = (0usize, 0usize, 0usize);
     let mut grid_codes: Vec<(RegionCode, usize)> = Vec::new(); // (grid, community index in d.regions)
     for (si, (scode, sname, _, _)) in names::STREETS.iter().enumerate() {
         let street = code(&format!("{dcode6}{scode}"))?;
-        d.regions.push(DemoRegion { code: street.clone(), name: (*sname).into(), kind: None, exclusive_type: None, boundary: rect(street_cells[si])? });
+        d.regions.push(DemoRegion {
+            code: street.clone(),
+            name: (*sname).into(),
+            kind: None,
+            exclusive_type: None,
+            boundary: rect(street_cells[si])?,
+        });
         d.centres.push(NewCentre {
             region_code: street.to_string(),
             name: format!("{sname}网格化服务管理中心"),
@@ -150,7 +197,10 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
             address: Some(format!("{sname}办事处")),
         });
         let mine: Vec<&Comm> = comms.iter().filter(|c| c.street == si).collect();
-        let comm_cells = treemap(street_cells[si], &mine.iter().map(|c| weight(c)).collect::<Vec<_>>());
+        let comm_cells = treemap(
+            street_cells[si],
+            &mine.iter().map(|c| weight(c)).collect::<Vec<_>>(),
+        );
         let (mut serial_urban, mut serial_village) = (0u32, 200u32);
         for (c, cell) in mine.iter().zip(comm_cells) {
             let (serial, cname) = if c.village {
@@ -163,7 +213,13 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
                 (serial_urban, names::community(n_urban - 1, false))
             };
             let ccode = code(&format!("{}{serial:03}", &street.as_str()[..9]))?;
-            d.regions.push(DemoRegion { code: ccode.clone(), name: cname.clone(), kind: None, exclusive_type: None, boundary: rect(cell)? });
+            d.regions.push(DemoRegion {
+                code: ccode.clone(),
+                name: cname.clone(),
+                kind: None,
+                exclusive_type: None,
+                boundary: rect(cell)?,
+            });
             d.centres.push(NewCentre {
                 region_code: ccode.to_string(),
                 name: format!("{cname}网格化服务管理站"),
@@ -175,18 +231,26 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
             gw.extend(std::iter::repeat_n(0.5, c.exclusive.len()));
             let grid_cells = treemap(cell, &gw);
             for (gi, gcell) in grid_cells.into_iter().enumerate() {
-                let gcode = RegionCode::grid(&ccode, gi as u32 + 1).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
+                let gcode = RegionCode::grid(&ccode, gi as u32 + 1)
+                    .map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
                 let (kind, ety, gname) = match c.exclusive.get(gi.wrapping_sub(c.grids)) {
                     Some((t, n)) if gi >= c.grids => (GridKind::Exclusive, Some(*t), format!("{n}专属网格")),
                     _ => (GridKind::Unit, None, format!("{cname}第{}网格", gi + 1)),
                 };
-                d.regions.push(DemoRegion { code: gcode.clone(), name: gname.clone(), kind: Some(kind), exclusive_type: ety, boundary: rect(gcell)? });
+                d.regions.push(DemoRegion {
+                    code: gcode.clone(),
+                    name: gname.clone(),
+                    kind: Some(kind),
+                    exclusive_type: ety,
+                    boundary: rect(gcell)?,
+                });
                 grid_codes.push((gcode.clone(), d.regions.len()));
                 // Every 25th unit grid is divided into neighbourhood sub-grids.
-                if kind == GridKind::Unit && grid_codes.len() % 25 == 0 {
+                if kind == GridKind::Unit && grid_codes.len().is_multiple_of(25) {
                     let parts = 2 + rng.below(3);
                     for (k2, sub) in treemap(gcell, &vec![1.0; parts]).into_iter().enumerate() {
-                        let scode = RegionCode::subgrid(&gcode, k2 as u32 + 1).map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
+                        let scode = RegionCode::subgrid(&gcode, k2 as u32 + 1)
+                            .map_err(|e| AppError::bad_request(e.code(), e.to_string()))?;
                         d.regions.push(DemoRegion {
                             code: scode,
                             name: format!("{gname}{}号睦邻网格", k2 + 1),
@@ -202,19 +266,20 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
 
     // Staff, "1+N": a leader and a lead worker per grid, a department liaison shared by all grids
     // of a community, and helpers from the grid forces until the district has STAFF people.
-    let mut new_staff = |d: &mut DemoDistrict, rng: &mut SplitMix64, employment: &str, force: &str, unit: Option<String>| {
-        staff_seq += 1;
-        let no = format!("{dcode6}{staff_seq:06}");
-        d.staff.push(NewStaff {
-            district_code: dcode.to_string(),
-            staff_no: no.clone(),
-            name: names::person(rng),
-            employment: employment.into(),
-            force_source: force.into(),
-            unit,
-        });
-        no
-    };
+    let mut new_staff =
+        |d: &mut DemoDistrict, rng: &mut SplitMix64, employment: &str, force: &str, unit: Option<String>| {
+            staff_seq += 1;
+            let no = format!("{dcode6}{staff_seq:06}");
+            d.staff.push(NewStaff {
+                district_code: dcode.to_string(),
+                staff_no: no.clone(),
+                name: names::person(rng),
+                employment: employment.into(),
+                force_source: force.into(),
+                unit,
+            });
+            no
+        };
     let mut by_community: Vec<(String, Vec<String>)> = Vec::new();
     for (g, _) in &grid_codes {
         let parent = g.parent().map(String::from).unwrap_or_default();
@@ -226,18 +291,35 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
     for (ci, (_, grids)) in by_community.iter().enumerate() {
         for g in grids {
             let leader = new_staff(&mut d, &mut rng, "part_time", "village_cadre", None);
-            d.members.push(NewMember { grid_code: g.clone(), staff_no: leader, role: "leader".into() });
+            d.members.push(NewMember {
+                grid_code: g.clone(),
+                staff_no: leader,
+                role: "leader".into(),
+            });
             let lead = new_staff(&mut d, &mut rng, "full_time", "grid_worker", None);
-            d.members.push(NewMember { grid_code: g.clone(), staff_no: lead, role: "lead_worker".into() });
+            d.members.push(NewMember {
+                grid_code: g.clone(),
+                staff_no: lead,
+                role: "lead_worker".into(),
+            });
         }
         let dept = names::DEPARTMENTS[ci % names::DEPARTMENTS.len()].1;
         let liaison = new_staff(&mut d, &mut rng, "part_time", "department", Some(dept.into()));
         for g in grids {
-            d.members.push(NewMember { grid_code: g.clone(), staff_no: liaison.clone(), role: "helper".into() });
+            d.members.push(NewMember {
+                grid_code: g.clone(),
+                staff_no: liaison.clone(),
+                role: "helper".into(),
+            });
         }
     }
-    const FORCES: [(&str, usize); 5] =
-        [("party_member", 3), ("volunteer", 3), ("dual_report_member", 2), ("street_cadre", 1), ("department", 1)];
+    const FORCES: [(&str, usize); 5] = [
+        ("party_member", 3),
+        ("volunteer", 3),
+        ("dual_report_member", 2),
+        ("street_cadre", 1),
+        ("department", 1),
+    ];
     let mut gi = 0;
     while d.staff.len() < STAFF {
         let roll = rng.below(10);
@@ -254,7 +336,11 @@ pub fn generate(k: usize) -> Result<DemoDistrict, AppError> {
         };
         let no = new_staff(&mut d, &mut rng, "part_time", force, unit);
         let (g, _) = &grid_codes[gi % grid_codes.len()];
-        d.members.push(NewMember { grid_code: g.to_string(), staff_no: no, role: "helper".into() });
+        d.members.push(NewMember {
+            grid_code: g.to_string(),
+            staff_no: no,
+            role: "helper".into(),
+        });
         gi += 1;
     }
     Ok(d)
@@ -297,7 +383,11 @@ pub async fn write(app: &App, scale: usize) -> Result<DemoSummary, AppError> {
         txn.commit().await?;
         s.districts += 1;
         s.regions += rows.len();
-        s.grids += d.regions.iter().filter(|r| r.code.level() == gridgov_domain::RegionLevel::Grid).count();
+        s.grids += d
+            .regions
+            .iter()
+            .filter(|r| r.code.level() == gridgov_domain::RegionLevel::Grid)
+            .count();
         s.staff += d.staff.len();
     }
     app.reload_locator().await?;
@@ -322,7 +412,11 @@ mod tests {
         assert_eq!(d.staff.len(), STAFF);
         assert_eq!(d.departments.len(), 20);
         assert_eq!(d.centres.len(), 1 + 14 + COMMUNITIES);
-        let exclusive = d.regions.iter().filter(|r| r.kind == Some(GridKind::Exclusive)).count();
+        let exclusive = d
+            .regions
+            .iter()
+            .filter(|r| r.kind == Some(GridKind::Exclusive))
+            .count();
         assert_eq!(exclusive, 60);
 
         // Unique codes, parents listed before children, every child inside its parent, no
@@ -334,7 +428,9 @@ mod tests {
         for r in &d.regions {
             if let Some(p) = r.code.parent() {
                 assert!(seen.contains(&p), "{} before its parent", r.code);
-                r.boundary.check_inside(&by_code[&p].boundary, p.as_str(), 1e-9).unwrap();
+                r.boundary
+                    .check_inside(&by_code[&p].boundary, p.as_str(), 1e-9)
+                    .unwrap();
                 siblings.entry(p).or_default().push(r);
             }
             seen.insert(r.code.clone());
@@ -342,7 +438,9 @@ mod tests {
         for kids in siblings.values() {
             for (i, a) in kids.iter().enumerate() {
                 for b in &kids[i + 1..] {
-                    a.boundary.check_no_overlap(&b.boundary, b.code.as_str(), 1e-9).unwrap();
+                    a.boundary
+                        .check_no_overlap(&b.boundary, b.code.as_str(), 1e-9)
+                        .unwrap();
                 }
             }
         }
@@ -353,7 +451,10 @@ mod tests {
         let d = generate(0).unwrap();
         let mut roles: HashMap<&str, Vec<gridgov_domain::TeamRole>> = HashMap::new();
         for m in &d.members {
-            roles.entry(&m.grid_code).or_default().push(m.role.parse().unwrap());
+            roles
+                .entry(&m.grid_code)
+                .or_default()
+                .push(m.role.parse().unwrap());
         }
         assert_eq!(roles.len(), GRIDS);
         for (g, r) in roles {
@@ -370,6 +471,9 @@ mod tests {
         assert_eq!(a.regions.len(), b.regions.len());
         let c = generate(1).unwrap();
         assert_eq!(c.code.as_ref().unwrap().as_str(), "370205000000");
-        assert!(!a.regions[0].boundary.bbox().intersects(&BBox { min_lon: c.regions[0].boundary.bbox().min_lon + 1e-9, ..c.regions[0].boundary.bbox() }));
+        assert!(!a.regions[0].boundary.bbox().intersects(&BBox {
+            min_lon: c.regions[0].boundary.bbox().min_lon + 1e-9,
+            ..c.regions[0].boundary.bbox()
+        }));
     }
 }

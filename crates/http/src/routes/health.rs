@@ -28,7 +28,10 @@ pub async fn healthz() -> Json<Status> {
 ))]
 pub async fn readyz(State(app): State<App>) -> Response {
     match app.db.ping().await {
-        Ok(()) => Json(Status { status: "ready".into() }).into_response(),
+        Ok(()) => Json(Status {
+            status: "ready".into(),
+        })
+        .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
             let mut r = ApiError::bad_request("not_ready", "the database does not answer").into_response();
@@ -40,7 +43,11 @@ pub async fn readyz(State(app): State<App>) -> Response {
 
 /// The OpenAPI 3.1 document of this API.
 pub async fn openapi() -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], crate::openapi::json()).into_response()
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        crate::openapi::json(),
+    )
+        .into_response()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -67,7 +74,11 @@ pub async fn meta(State(app): State<App>) -> Result<Json<Meta>, ApiError> {
     let districts = children(&app, None)
         .await?
         .into_iter()
-        .map(|d| DistrictInfo { code: d.code, name: d.name, bbox: d.bbox })
+        .map(|d| DistrictInfo {
+            code: d.code,
+            name: d.name,
+            bbox: d.bbox,
+        })
         .collect();
     Ok(Json(Meta {
         name: "gridgov".into(),

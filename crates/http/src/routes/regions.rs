@@ -30,7 +30,10 @@ pub struct RegionList {
     (status = 400, body = ErrorBody, description = "`validation_failed` (bad parent code), `invalid_query`"),
     (status = 404, body = ErrorBody, description = "`region_not_found`"),
 ))]
-pub async fn list(State(app): State<App>, ApiQuery(p): ApiQuery<ListParams>) -> Result<Json<RegionList>, ApiError> {
+pub async fn list(
+    State(app): State<App>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<RegionList>, ApiError> {
     let items = regions::children(&app, p.parent.as_deref().filter(|s| !s.is_empty())).await?;
     Ok(Json(RegionList { items }))
 }
@@ -43,7 +46,10 @@ pub async fn list(State(app): State<App>, ApiQuery(p): ApiQuery<ListParams>) -> 
         (status = 400, body = ErrorBody, description = "`validation_failed`: malformed code"),
         (status = 404, body = ErrorBody, description = "`region_not_found`"),
     ))]
-pub async fn region(State(app): State<App>, ApiPath(code): ApiPath<String>) -> Result<Json<RegionDetail>, ApiError> {
+pub async fn region(
+    State(app): State<App>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<RegionDetail>, ApiError> {
     Ok(Json(regions::detail(&app, &code).await?))
 }
 
@@ -55,10 +61,15 @@ pub async fn region(State(app): State<App>, ApiPath(code): ApiPath<String>) -> R
         (status = 400, body = ErrorBody, description = "`validation_failed`: malformed code"),
         (status = 404, body = ErrorBody, description = "`region_not_found`, also for a code of another level"),
     ))]
-pub async fn grid(State(app): State<App>, ApiPath(code): ApiPath<String>) -> Result<Json<RegionDetail>, ApiError> {
+pub async fn grid(
+    State(app): State<App>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<RegionDetail>, ApiError> {
     let d = regions::detail(&app, &code).await?;
     if !d.level.is_grid() {
-        return Err(AppError::not_found("region_not_found", format!("{code} is a {}, not a grid", d.level)).into());
+        return Err(
+            AppError::not_found("region_not_found", format!("{code} is a {}, not a grid", d.level)).into(),
+        );
     }
     Ok(Json(d))
 }
@@ -77,15 +88,28 @@ pub struct BBoxParams {
     (status = 400, body = ErrorBody, description = "`invalid_bbox`, `invalid_region_level`, `invalid_query`"),
     (status = 422, body = ErrorBody, description = "`too_many_features`: zoom in or ask for a higher level"),
 ))]
-pub async fn grids_in_bbox(State(app): State<App>, ApiQuery(p): ApiQuery<BBoxParams>) -> Result<Response, ApiError> {
-    let bbox = BBox::parse(&p.bbox)
-        .ok_or_else(|| ApiError::bad_request("invalid_bbox", "bbox is minLon,minLat,maxLon,maxLat with min <= max"))?;
+pub async fn grids_in_bbox(
+    State(app): State<App>,
+    ApiQuery(p): ApiQuery<BBoxParams>,
+) -> Result<Response, ApiError> {
+    let bbox = BBox::parse(&p.bbox).ok_or_else(|| {
+        ApiError::bad_request(
+            "invalid_bbox",
+            "bbox is minLon,minLat,maxLon,maxLat with min <= max",
+        )
+    })?;
     let level = match p.level.as_deref() {
         None | Some("") => RegionLevel::Grid,
-        Some(l) => l.parse().map_err(|e: gridgov_domain::CodeError| ApiError::bad_request(e.code(), e.to_string()))?,
+        Some(l) => l
+            .parse()
+            .map_err(|e: gridgov_domain::CodeError| ApiError::bad_request(e.code(), e.to_string()))?,
     };
     let fc = regions::features_in_bbox(&app, level, bbox).await?;
-    Ok(([(axum::http::header::CONTENT_TYPE, "application/geo+json")], Json(fc)).into_response())
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        Json(fc),
+    )
+        .into_response())
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -106,7 +130,10 @@ pub struct Place {
 
 impl From<RegionRef> for Place {
     fn from(r: RegionRef) -> Self {
-        Place { code: r.code.to_string(), name: r.name }
+        Place {
+            code: r.code.to_string(),
+            name: r.name,
+        }
     }
 }
 
@@ -134,24 +161,39 @@ pub struct LocateResult {
     (status = 400, body = ErrorBody, description = "`validation_failed` with `invalid_coordinate`, `invalid_crs`"),
     (status = 404, body = ErrorBody, description = "`outside_district`"),
 ))]
-pub async fn locate(State(app): State<App>, ApiQuery(p): ApiQuery<LocateParams>) -> Result<Json<LocateResult>, ApiError> {
+pub async fn locate(
+    State(app): State<App>,
+    ApiQuery(p): ApiQuery<LocateParams>,
+) -> Result<Json<LocateResult>, ApiError> {
     let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
     let (Some(lon), Some(lat)) = (num(&p.lon), num(&p.lat)) else {
-        return Err(AppError::invalid(vec![AppError::field("lon,lat", "invalid_coordinate", "lon and lat must be numbers")]).into());
+        return Err(AppError::invalid(vec![AppError::field(
+            "lon,lat",
+            "invalid_coordinate",
+            "lon and lat must be numbers",
+        )])
+        .into());
     };
     let crs: Crs = match p.crs.as_deref() {
         None | Some("") => Crs::Wgs84,
         Some(c) => c.parse().map_err(|_| {
-            AppError::invalid(vec![AppError::field("crs", "invalid_crs", "crs is wgs84 or gcj02")])
+            AppError::invalid(vec![AppError::field(
+                "crs",
+                "invalid_crs",
+                "crs is wgs84 or gcj02",
+            )])
         })?,
     };
     let (w, hit) = regions::locate(&app, lon, lat, crs)?;
     Ok(Json(LocateResult {
-        point: Point { lon: w.lon, lat: w.lat },
-        district: hit.district.map(Place::from),
-        street: hit.street.map(Place::from),
-        community: hit.community.map(Place::from),
-        grid: hit.grid.map(Place::from),
-        subgrid: hit.subgrid.map(Place::from),
+        point: Point {
+            lon: w.lon,
+            lat: w.lat,
+        },
+        district: hit.district.clone().map(Place::from),
+        street: hit.street.clone().map(Place::from),
+        community: hit.community.clone().map(Place::from),
+        grid: hit.grid.clone().map(Place::from),
+        subgrid: hit.subgrid.clone().map(Place::from),
     }))
 }

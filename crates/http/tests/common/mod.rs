@@ -36,10 +36,20 @@ pub fn shared_data() -> Option<PathBuf> {
 async fn database_url(dir: &tempfile::TempDir) -> String {
     match std::env::var("GRIDGOV_TEST_DATABASE_URL") {
         Ok(admin) if !admin.is_empty() => {
-            let name = format!("gridgov_t{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
-            let conn = Database::connect(&admin).await.expect("connect to GRIDGOV_TEST_DATABASE_URL");
-            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}")).await.unwrap();
-            conn.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+            let name = format!(
+                "gridgov_t{}_{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            );
+            let conn = Database::connect(&admin)
+                .await
+                .expect("connect to GRIDGOV_TEST_DATABASE_URL");
+            conn.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name}"))
+                .await
+                .unwrap();
+            conn.execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap();
             let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
             format!("{base}/{name}")
         }
@@ -54,12 +64,19 @@ impl TestApp {
 
     pub async fn with(tune: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = Config { data_dir: dir.path().to_owned(), ..Config::default() };
+        let mut config = Config {
+            data_dir: dir.path().to_owned(),
+            ..Config::default()
+        };
         config.database_url = database_url(&dir).await;
         tune(&mut config);
         let app = App::start(config).await.unwrap();
         let router = gridgov_http::router(app.clone());
-        TestApp { app, router, _dir: dir }
+        TestApp {
+            app,
+            router,
+            _dir: dir,
+        }
     }
 
     /// An app with the demo district loaded.
@@ -70,10 +87,16 @@ impl TestApp {
     }
 
     pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let res = self.router.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+        let res = self
+            .router
+            .clone()
+            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        let v = serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
+        let v =
+            serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
         (status, v)
     }
 
@@ -86,7 +109,12 @@ impl TestApp {
         let backend = self.app.db.conn().get_database_backend();
         let stmt = sea_orm::Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}"));
         use sea_orm::FromQueryResult;
-        C::find_by_statement(stmt).one(self.app.db.conn()).await.unwrap().unwrap().n
+        C::find_by_statement(stmt)
+            .one(self.app.db.conn())
+            .await
+            .unwrap()
+            .unwrap()
+            .n
     }
 }
 
@@ -99,6 +127,10 @@ pub fn code(v: &Value) -> &str {
 pub fn field_codes(v: &Value) -> Vec<String> {
     v["error"]["fields"]
         .as_array()
-        .map(|a| a.iter().map(|f| f["code"].as_str().unwrap_or("").to_owned()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
         .unwrap_or_default()
 }
