@@ -88,7 +88,7 @@ pub struct RegionDetail {
     pub area_m2: Option<f64>,
     pub bbox: Option<[f64; 4]>,
     /// A GeoJSON MultiPolygon in WGS84.
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub geometry: Option<Value>,
     pub version: i32,
     pub ancestors: Vec<RegionRefView>,

@@ -1,5 +1,6 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
 import { getJson } from './http'
+import type { paths } from './schema'
 import type {
   BBox,
   GridDetail,
@@ -11,25 +12,48 @@ import type {
   RegionList,
 } from './types'
 
-const BASE = '/api/v1'
+/** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
+export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
+
+/** The `{name}` placeholders of a path template. */
+type Placeholders<S extends string> = S extends `${string}{${infer N}}${infer Rest}` ? N | Placeholders<Rest> : never
+
+/** The values for a template's placeholders, if it has any (distributive, so errors name the template). */
+type PathArgs<P extends string> = P extends unknown
+  ? [Placeholders<P>] extends [never]
+    ? []
+    : [params: Record<Placeholders<P>, string>]
+  : never
+
+/**
+ * The URL path of a documented endpoint, its `{name}` segments filled in and percent-encoded.
+ * Naming an endpoint the document lacks, or leaving out a placeholder, does not compile.
+ */
+export function apiPath<P extends GetPath>(template: P, ...params: PathArgs<P>): string {
+  const values: Record<string, string> = params[0] ?? {}
+  return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
+}
+
+// Query parameters are typed here rather than taken from schema.d.ts: the document lists them as
+// required *path* parameters, which is how it renders the server's query structs.
 
 export function fetchMeta(signal?: AbortSignal): Promise<Meta> {
-  return getJson<Meta>(`${BASE}/meta`, {}, signal)
+  return getJson<Meta>(apiPath('/api/v1/meta'), {}, signal)
 }
 
 /** The districts when `parent` is omitted, otherwise the children of `parent`. */
 export async function fetchRegions(parent?: string, signal?: AbortSignal): Promise<Region[]> {
-  const list = await getJson<RegionList>(`${BASE}/regions`, { parent }, signal)
+  const list = await getJson<RegionList>(apiPath('/api/v1/regions'), { parent }, signal)
   return list.items
 }
 
 /** Boundaries of the regions of one level (grid by default) that intersect `bbox`. */
 export function fetchGrids(bbox: BBox, level?: RegionLevel, signal?: AbortSignal): Promise<GridFeatureCollection> {
-  return getJson<GridFeatureCollection>(`${BASE}/grids`, { bbox, level }, signal)
+  return getJson<GridFeatureCollection>(apiPath('/api/v1/grids'), { bbox, level }, signal)
 }
 
 export function fetchGrid(code: string, signal?: AbortSignal): Promise<GridDetail> {
-  return getJson<GridDetail>(`${BASE}/grids/${encodeURIComponent(code)}`, {}, signal)
+  return getJson<GridDetail>(apiPath('/api/v1/grids/{code}', { code }), {}, signal)
 }
 
 export type Crs = 'wgs84' | 'gcj02'
@@ -38,5 +62,5 @@ export type Crs = 'wgs84' | 'gcj02'
 export function locate(lon: number, lat: number, crs: Crs = 'wgs84', signal?: AbortSignal): Promise<LocateResult> {
   // 7 decimals is ~1 cm: more digits only lengthen the URL.
   const round = (v: number) => Math.round(v * 1e7) / 1e7
-  return getJson<LocateResult>(`${BASE}/locate`, { lon: round(lon), lat: round(lat), crs }, signal)
+  return getJson<LocateResult>(apiPath('/api/v1/locate'), { lon: round(lon), lat: round(lat), crs }, signal)
 }

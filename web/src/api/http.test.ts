@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, buildUrl, getJson } from './http'
-import { fetchGrids, fetchRegions, locate } from './gridgov'
+import { apiPath, fetchGrid, fetchGrids, fetchRegions, locate } from './gridgov'
 
 function respond(status: number, body: unknown, raw = false) {
   const text = raw ? String(body) : JSON.stringify(body)
@@ -47,6 +47,15 @@ describe('endpoints', () => {
     vi.stubGlobal('fetch', fetchMock)
     await fetchGrids([116.9, 36.6, 117.2, 36.9], 'community')
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=community')
+  })
+
+  it('fills and percent-encodes path placeholders', async () => {
+    expect(apiPath('/api/v1/meta')).toBe('/api/v1/meta')
+    expect(apiPath('/api/v1/grids/{code}', { code: '370105/1 2' })).toBe('/api/v1/grids/370105%2F1%202')
+    const fetchMock = respond(200, {})
+    vi.stubGlobal('fetch', fetchMock)
+    await fetchGrid('370105001008001')
+    expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/grids/370105001008001')
   })
 
   it('locates a point, rounding to 7 decimals', async () => {

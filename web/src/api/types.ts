@@ -1,8 +1,32 @@
-// Types of the gridgov HTTP API (v1) as used by the web console.
+// Types of the gridgov HTTP API (v1) as the web console reads them.
+//
+// The shapes come from the OpenAPI document: schema.d.ts is generated from /openapi.json by
+// `npm run gen:api` (a unit test fails when it is stale), and every response type here is an
+// alias of a generated schema. Where the document is looser than what the server sends (region
+// levels, kinds and roles are enums on the server but plain strings in the document; a bbox is
+// exactly four numbers), `Narrow` replaces a field's type by a narrower one. It accepts nothing
+// else: a field the schema lacks, or a type that does not fit the generated one, fails to
+// compile, so a change to the document shows up here instead of at run time.
+//
+// Hand-written, because the document says only "an object": the GeoJSON of GET /api/v1/grids and
+// of a region's `geometry`. They are kept to what the server actually emits.
+//
 // Coordinates are WGS84, GeoJSON order [lon, lat]; a bbox is [minLon, minLat, maxLon, maxLat].
+import type { components } from './schema'
+
+type Schemas = components['schemas']
+
+/**
+ * `T` with the properties named in `R` narrowed to `R`'s types; optional properties stay optional.
+ * Each `R[K]` must be assignable to `T[K]`, so this can only tighten the generated type.
+ */
+type Narrow<T, R extends { [K in keyof R]: K extends keyof T ? T[K] : never }> = {
+  [K in keyof T]: K extends keyof R ? R[K] : T[K]
+}
 
 export type BBox = [number, number, number, number]
 
+// The server's enums (crates/domain), which the document shows as `string`.
 export type RegionLevel = 'district' | 'street' | 'community' | 'grid' | 'subgrid'
 export type GridKind = 'unit' | 'exclusive' | 'neighbourhood'
 export type ExclusiveType = 'school' | 'hospital' | 'market' | 'enterprise' | 'industrial_park' | 'government'
@@ -17,40 +41,73 @@ export type ForceSource =
   | 'party_member'
   | 'volunteer'
 
-export interface DistrictSummary {
-  code: string
-  name: string
-  bbox: BBox
-}
+/** A district in GET /api/v1/meta; `bbox` is absent or null while it has no boundary. */
+export type DistrictSummary = Narrow<Schemas['DistrictInfo'], { bbox: BBox | null }>
 
-export interface Meta {
-  name: string
-  version: string
-  tile_url: string | null
-  tile_attribution: string | null
-  districts: DistrictSummary[]
-}
+/** GET /api/v1/meta */
+export type Meta = Narrow<Schemas['Meta'], { districts: DistrictSummary[] }>
 
-export interface Region {
-  code: string
-  name: string
-  level: RegionLevel
-  kind: GridKind | null
-  exclusive_type: ExclusiveType | null
-  parent_code: string | null
-  child_count: number
-  bbox: BBox | null
-}
+/** A node of the region tree (GET /api/v1/regions). */
+export type Region = Narrow<
+  Schemas['RegionNode'],
+  { level: RegionLevel; kind: GridKind | null; exclusive_type: ExclusiveType | null; bbox: BBox | null }
+>
 
-export interface RegionList {
-  items: Region[]
-}
+/** GET /api/v1/regions */
+export type RegionList = Narrow<Schemas['RegionList'], { items: Region[] }>
+
+export type RegionRef = Schemas['Place']
+
+export type Ancestor = Narrow<Schemas['RegionRefView'], { level: RegionLevel }>
+
+export type TeamMember = Narrow<
+  Schemas['TeamMemberView'],
+  { role: TeamRole; employment: Employment; force_source: ForceSource }
+>
+
+/** The grid service management centre in charge of a region. */
+export type Centre = Schemas['CentreView']
+
+/**
+ * GET /api/v1/grids/{code} (and /regions/{code}).
+ *
+ * `geometry` is hand-written: the document calls it a non-null object, but the server sends null
+ * for a region whose boundary has not been drawn yet, and a Polygon or MultiPolygon otherwise.
+ */
+export type GridDetail = Narrow<
+  Omit<Schemas['RegionDetail'], 'geometry'>,
+  {
+    level: RegionLevel
+    kind: GridKind | null
+    exclusive_type: ExclusiveType | null
+    bbox: BBox | null
+    ancestors: Ancestor[]
+    team: TeamMember[]
+  }
+> & { geometry: MultiPolygon | Polygon | null }
+
+/** GET /api/v1/locate: the regions containing the point, null below the deepest drawn level. */
+export type LocateResult = Schemas['LocateResult']
+
+/** One invalid input: `code` is a stable snake_case code like the error's, `reason` English text. */
+export type FieldError = Schemas['FieldError']
+
+/** The body of every error response: `{"error": {"code", "message", "fields"}}`. */
+export type ApiErrorBody = Schemas['ErrorBody']
+
+// --- GeoJSON, hand-written (the document has `object`) ------------------------------------------
 
 export interface MultiPolygon {
   type: 'MultiPolygon'
   coordinates: number[][][][]
 }
 
+export interface Polygon {
+  type: 'Polygon'
+  coordinates: number[][][]
+}
+
+/** `properties` of a feature of GET /api/v1/grids. */
 export interface GridProperties {
   code: string
   name: string
@@ -58,11 +115,7 @@ export interface GridProperties {
   kind: GridKind | null
   exclusive_type: ExclusiveType | null
   parent_code: string | null
-}
-
-export interface Polygon {
-  type: 'Polygon'
-  coordinates: number[][][]
+  area_m2: number | null
 }
 
 export interface GridFeature {
@@ -73,69 +126,8 @@ export interface GridFeature {
   properties: GridProperties
 }
 
+/** GET /api/v1/grids (`application/geo+json`). */
 export interface GridFeatureCollection {
   type: 'FeatureCollection'
   features: GridFeature[]
-}
-
-export interface RegionRef {
-  code: string
-  name: string
-}
-
-export interface Ancestor extends RegionRef {
-  level: RegionLevel
-}
-
-export interface TeamMember {
-  staff_id: number
-  staff_no?: string
-  name: string
-  role: TeamRole
-  employment: Employment
-  force_source: ForceSource
-  /** The helper's own unit (a department, an employer), when known. */
-  unit?: string | null
-}
-
-/** The grid service management centre in charge of a region. */
-export interface Centre {
-  name: string
-  duty_phone: string | null
-  address: string | null
-}
-
-export interface GridDetail extends GridProperties {
-  area_m2: number | null
-  bbox: BBox | null
-  geometry: MultiPolygon | null
-  version?: number
-  ancestors: Ancestor[]
-  team: TeamMember[]
-  centre: Centre | null
-}
-
-export interface LocateResult {
-  point: { lon: number; lat: number }
-  district: RegionRef | null
-  street: RegionRef | null
-  community: RegionRef | null
-  grid: RegionRef | null
-  subgrid: RegionRef | null
-}
-
-/** One invalid input: `code` is a stable snake_case code like the error's, `reason` English text. */
-export interface FieldError {
-  field: string
-  code?: string
-  reason: string
-}
-
-/** The body of every error response: `{"error": {...}}`. */
-export interface ApiErrorBody {
-  error: {
-    code: string
-    message: string
-    fields?: FieldError[]
-  }
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// The parent whose children to list; without it, the districts.
     pub parent: Option<String>,
@@ -75,6 +76,7 @@ pub async fn grid(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BBoxParams {
     /// `minLon,minLat,maxLon,maxLat` in WGS84.
     pub bbox: String,
@@ -113,6 +115,7 @@ pub async fn grids_in_bbox(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocateParams {
     /// Longitude in degrees.
     pub lon: String,
