@@ -503,3 +503,36 @@ pub async fn save(app: &App, input: RegionInput) -> Result<RegionNode, AppError>
         .ok_or_else(|| AppError::not_found("region_not_found", "vanished"))?;
     Ok(RegionNode::from_summary(s, 0))
 }
+
+/// A district department that answers whistles.
+#[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
+pub struct DepartmentView {
+    pub id: i64,
+    /// A short stable key within the district, e.g. `chengguan`.
+    pub code: String,
+    pub name: String,
+    pub duty_phone: Option<String>,
+}
+
+/// The departments of a district.
+pub async fn departments(app: &App, district: &str) -> Result<Vec<DepartmentView>, AppError> {
+    let code = parse_code(district)?;
+    code.expect_level(RegionLevel::District)
+        .map_err(|e| AppError::invalid(vec![code_field("code", &e)]))?;
+    if repo::get_summary(app.db.conn(), &code).await?.is_none() {
+        return Err(AppError::not_found(
+            "region_not_found",
+            format!("no district {code}"),
+        ));
+    }
+    Ok(staff_repo::departments(app.db.conn(), code.as_str())
+        .await?
+        .into_iter()
+        .map(|d| DepartmentView {
+            id: d.id,
+            code: d.code,
+            name: d.name,
+            duty_phone: d.duty_phone,
+        })
+        .collect())
+}

@@ -17,6 +17,7 @@ use utoipa::OpenApi;
         regions::grid,
         regions::grids_in_bbox,
         regions::locate,
+        regions::departments,
     ),
     tags(
         (name = "regions", description = "The region tree, grid map and locator"),

@@ -247,3 +247,40 @@ async fn locate_outside_bad_input_and_gcj02() {
         "{v}"
     );
 }
+
+#[tokio::test]
+async fn departments_of_a_district() {
+    let t = TestApp::demo().await;
+    let (s, v) = t.get("/api/v1/districts/370105/departments").await;
+    assert_eq!(s, StatusCode::OK);
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 20);
+    assert!(
+        items
+            .iter()
+            .any(|d| d["name"] == "区城市管理局" && d["code"] == "chengguan")
+    );
+    let (s, v) = t.get("/api/v1/districts/370105001000/departments").await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (
+            StatusCode::BAD_REQUEST,
+            vec!["region_code_level_mismatch".to_owned()]
+        )
+    );
+    let (s, v) = t.get("/api/v1/districts/370199/departments").await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "region_not_found"));
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent_and_the_demo_can_be_rebuilt() {
+    let t = TestApp::demo().await;
+    // Migrating an up-to-date database changes nothing; rebuilding the demo replaces it.
+    t.app.db.migrate().await.unwrap();
+    t.app.db.migrate().await.unwrap();
+    let regions = t.count("region").await;
+    gridgov_app::demo::write(&t.app, 1).await.unwrap();
+    assert_eq!(t.count("region").await, regions);
+    assert_eq!(t.count("staff").await, 9097);
+    assert_eq!(t.count("centre").await, 1 + 14 + 191);
+}

@@ -143,6 +143,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/districts/{code}/departments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district departments (区直部门) that answer whistles from the grids. */
+        get: operations["departments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -151,6 +168,18 @@ export interface components {
             name: string;
             duty_phone?: string | null;
             address?: string | null;
+        };
+        DepartmentList: {
+            items: components["schemas"]["DepartmentView"][];
+        };
+        /** @description A district department that answers whistles. */
+        DepartmentView: {
+            /** Format: int64 */
+            id: number;
+            /** @description A short stable key within the district, e.g. `chengguan`. */
+            code: string;
+            name: string;
+            duty_phone?: string | null;
         };
         DistrictInfo: {
             code: string;
@@ -530,6 +559,46 @@ export interface operations {
                 };
             };
             /** @description `outside_district` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    departments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 6- or 12-digit district code */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepartmentList"];
+                };
+            };
+            /** @description `validation_failed`: not a district code */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;

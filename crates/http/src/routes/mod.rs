@@ -18,4 +18,5 @@ pub fn api() -> Router<App> {
         .route("/api/v1/grids", get(regions::grids_in_bbox))
         .route("/api/v1/grids/{code}", get(regions::grid))
         .route("/api/v1/locate", get(regions::locate))
+        .route("/api/v1/districts/{code}/departments", get(regions::departments))
 }

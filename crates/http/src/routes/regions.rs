@@ -5,7 +5,7 @@ use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use gridgov_app::regions::{self, RegionDetail, RegionNode};
+use gridgov_app::regions::{self, DepartmentView, RegionDetail, RegionNode};
 use gridgov_app::{App, AppError};
 use gridgov_domain::RegionLevel;
 use gridgov_geo::locator::RegionRef;
@@ -198,5 +198,27 @@ pub async fn locate(
         community: hit.community.clone().map(Place::from),
         grid: hit.grid.clone().map(Place::from),
         subgrid: hit.subgrid.clone().map(Place::from),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DepartmentList {
+    pub items: Vec<DepartmentView>,
+}
+
+/// The district departments (区直部门) that answer whistles from the grids.
+#[utoipa::path(get, path = "/api/v1/districts/{code}/departments", tag = "regions",
+    params(("code" = String, Path, description = "6- or 12-digit district code")),
+    responses(
+        (status = 200, body = DepartmentList),
+        (status = 400, body = ErrorBody, description = "`validation_failed`: not a district code"),
+        (status = 404, body = ErrorBody, description = "`region_not_found`"),
+    ))]
+pub async fn departments(
+    State(app): State<App>,
+    ApiPath(code): ApiPath<String>,
+) -> Result<Json<DepartmentList>, ApiError> {
+    Ok(Json(DepartmentList {
+        items: regions::departments(&app, &code).await?,
     }))
 }
