@@ -3,6 +3,7 @@
 //! Everything that passed a boundary (HTTP, CLI, importer) is turned into one of these types,
 //! so the layers above never re-check a code or a level.
 
+pub mod access;
 pub mod region;
 pub mod rng;
 pub mod staff;
