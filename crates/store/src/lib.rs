@@ -4,10 +4,13 @@
 //! Every tenant-owned table carries `district_code`, and every repository query filters by it or
 //! by a key that implies it, so that a deployment can later be distributed by district.
 
+pub mod accounts;
+pub mod audit;
 pub mod db;
 pub mod entity;
 pub mod migration;
 pub mod regions;
+pub mod scope;
 pub mod staff;
 
 pub use db::{Backend, Db, StoreError};

@@ -1,7 +1,14 @@
 //! SeaORM entities, one file per table.
 
+pub mod app_user;
+pub mod audit_head;
+pub mod audit_log;
 pub mod centre;
 pub mod department;
+pub mod login_throttle;
 pub mod region;
+pub mod role;
+pub mod session;
 pub mod staff;
 pub mod team_member;
+pub mod user_role;

@@ -4,6 +4,7 @@
 use sea_orm_migration::prelude::*;
 
 mod m20261124_000001_regions;
+mod m20261125_000002_accounts;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -11,6 +12,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261124_000001_regions::Migration)]
+        vec![
+            Box::new(m20261124_000001_regions::Migration),
+            Box::new(m20261125_000002_accounts::Migration),
+        ]
     }
 }

@@ -1,0 +1,251 @@
+//! The audit log: append-only, one hash chain per district.
+//!
+//! Each row's hash is SHA-256 over the previous row's hash and the row's own fields in a fixed
+//! order, and sequence numbers have no gaps, so editing any stored field, deleting a row, or
+//! cutting off the tail breaks the chain at a row `verify` can name.
+
+use crate::StoreError;
+use crate::entity::{audit_head, audit_log};
+use chrono::{DateTime, Timelike, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use sha2::{Digest, Sha256};
+
+/// The hash before the first row of a chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewEntry {
+    pub district_code: String,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_roles: String,
+    pub ip: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub detail: String,
+}
+
+/// Databases keep microseconds; hash what is stored.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+}
+
+/// The chain hash of a row.
+pub fn row_hash(prev: &str, seq: i64, e: &NewEntry) -> String {
+    let mut h = Sha256::new();
+    let fields: [&str; 13] = [
+        prev,
+        &seq.to_string(),
+        &e.district_code,
+        &micros(e.at).format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+        &e.actor_user_id.map(|i| i.to_string()).unwrap_or_default(),
+        &e.actor_name,
+        &e.actor_roles,
+        e.ip.as_deref().unwrap_or(""),
+        &e.action,
+        &e.entity_type,
+        &e.entity_id,
+        &format!(
+            "{}|{}",
+            e.before_digest.as_deref().unwrap_or(""),
+            e.after_digest.as_deref().unwrap_or("")
+        ),
+        &e.detail,
+    ];
+    for f in fields {
+        h.update((f.len() as u64).to_le_bytes());
+        h.update(f.as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
+/// SHA-256 of a value's canonical JSON, for before/after digests.
+pub fn digest(v: &serde_json::Value) -> String {
+    hex::encode(Sha256::digest(v.to_string().as_bytes()))
+}
+
+/// Appends one entry in the caller's transaction (so the record and the change commit
+/// together). Updating the head first serialises concurrent appenders.
+pub async fn append(conn: &impl ConnectionTrait, mut e: NewEntry) -> Result<i64, StoreError> {
+    e.at = micros(e.at);
+    audit_head::Entity::insert(audit_head::ActiveModel {
+        district_code: Set(e.district_code.clone()),
+        seq: Set(0),
+        last_hash: Set(GENESIS.to_owned()),
+    })
+    .on_conflict(
+        OnConflict::column(audit_head::Column::DistrictCode)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(conn)
+    .await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
+        .filter(audit_head::Column::DistrictCode.eq(e.district_code.as_str()))
+        .exec(conn)
+        .await?;
+    let head = audit_head::Entity::find_by_id(e.district_code.as_str())
+        .one(conn)
+        .await?
+        .ok_or(StoreError::Conflict)?;
+    let hash = row_hash(&head.last_hash, head.seq, &e);
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        district_code: Set(e.district_code.clone()),
+        seq: Set(head.seq),
+        at: Set(e.at),
+        actor_user_id: Set(e.actor_user_id),
+        actor_name: Set(e.actor_name),
+        actor_roles: Set(e.actor_roles),
+        ip: Set(e.ip),
+        action: Set(e.action),
+        entity_type: Set(e.entity_type),
+        entity_id: Set(e.entity_id),
+        before_digest: Set(e.before_digest),
+        after_digest: Set(e.after_digest),
+        detail: Set(e.detail),
+        prev_hash: Set(head.last_hash.clone()),
+        hash: Set(hash.clone()),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::LastHash, Expr::value(hash))
+        .filter(audit_head::Column::DistrictCode.eq(e.district_code.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(head.seq)
+}
+
+/// The first broken row found by [`verify`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Break {
+    pub district_code: String,
+    /// The row id, when the break is at a stored row.
+    pub id: Option<i64>,
+    pub seq: i64,
+    pub reason: String,
+}
+
+/// What [`verify`] checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    pub rows: u64,
+    pub districts: u64,
+    pub first_break: Option<Break>,
+}
+
+fn entry_of(r: &audit_log::Model) -> NewEntry {
+    NewEntry {
+        district_code: r.district_code.clone(),
+        at: r.at,
+        actor_user_id: r.actor_user_id,
+        actor_name: r.actor_name.clone(),
+        actor_roles: r.actor_roles.clone(),
+        ip: r.ip.clone(),
+        action: r.action.clone(),
+        entity_type: r.entity_type.clone(),
+        entity_id: r.entity_id.clone(),
+        before_digest: r.before_digest.clone(),
+        after_digest: r.after_digest.clone(),
+        detail: r.detail.clone(),
+    }
+}
+
+/// Walks every chain in order and reports the first row that does not fit.
+pub async fn verify(conn: &impl ConnectionTrait) -> Result<VerifyReport, StoreError> {
+    let mut report = VerifyReport::default();
+    let heads = audit_head::Entity::find()
+        .order_by_asc(audit_head::Column::DistrictCode)
+        .all(conn)
+        .await?;
+    for head in heads {
+        report.districts += 1;
+        let (mut prev, mut expected_seq, mut after) = (GENESIS.to_owned(), 1i64, 0i64);
+        loop {
+            let page = audit_log::Entity::find()
+                .filter(audit_log::Column::DistrictCode.eq(head.district_code.as_str()))
+                .filter(audit_log::Column::Seq.gt(after))
+                .order_by_asc(audit_log::Column::Seq)
+                .limit(1000)
+                .all(conn)
+                .await?;
+            if page.is_empty() {
+                break;
+            }
+            for r in &page {
+                report.rows += 1;
+                let brk = |reason: String| Break {
+                    district_code: r.district_code.clone(),
+                    id: Some(r.id),
+                    seq: r.seq,
+                    reason,
+                };
+                let problem = if r.seq != expected_seq {
+                    Some(format!(
+                        "sequence {} found where {expected_seq} was expected: rows are missing",
+                        r.seq
+                    ))
+                } else if r.prev_hash != prev {
+                    Some("its previous-hash does not match the row before it".to_owned())
+                } else if row_hash(&prev, r.seq, &entry_of(r)) != r.hash {
+                    Some("its content does not match its hash: the row was edited".to_owned())
+                } else {
+                    None
+                };
+                if let Some(reason) = problem {
+                    report.first_break = Some(brk(reason));
+                    return Ok(report);
+                }
+                prev = r.hash.clone();
+                expected_seq += 1;
+                after = r.seq;
+            }
+        }
+        if expected_seq - 1 != head.seq || prev != head.last_hash {
+            report.first_break = Some(Break {
+                district_code: head.district_code.clone(),
+                id: None,
+                seq: expected_seq,
+                reason: format!(
+                    "the chain ends at {} but {} rows were written: the tail was removed",
+                    expected_seq - 1,
+                    head.seq
+                ),
+            });
+            return Ok(report);
+        }
+    }
+    Ok(report)
+}
+
+/// Audit rows of a district, newest first, optionally only of one actor or entity type.
+pub async fn search(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    actor_user_id: Option<i64>,
+    entity_type: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, StoreError> {
+    let mut q = audit_log::Entity::find().filter(audit_log::Column::DistrictCode.eq(district));
+    if let Some(a) = actor_user_id {
+        q = q.filter(audit_log::Column::ActorUserId.eq(a));
+    }
+    if let Some(t) = entity_type {
+        q = q.filter(audit_log::Column::EntityType.eq(t));
+    }
+    Ok(q.order_by_desc(audit_log::Column::Seq)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
