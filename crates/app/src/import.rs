@@ -2,6 +2,7 @@
 //! file first and reports every bad row; only a file without errors is written, in one
 //! transaction.
 
+use crate::audit::{Actor, Event, record};
 use crate::error::code_field;
 use crate::regions::{CheckedRegion, RegionInput, check_in_tree, check_shape};
 use crate::{App, AppError, FieldError};
@@ -11,7 +12,7 @@ use gridgov_geo::Crs;
 use gridgov_store::regions as repo;
 use sea_orm::TransactionTrait;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 
 /// The largest import accepted, in bytes.
@@ -51,7 +52,7 @@ struct Division {
 /// Imports a divisions CSV with columns `code,name,level,parent_code` (and optionally
 /// `short_name`, preferred as the display name: "无影潭社区" rather than "无影潭社区居民委员会").
 /// Levels are district, street, community or village (a village is a community-level unit).
-pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppError> {
+pub async fn divisions(app: &App, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary, AppError> {
     too_large(bytes.len())?;
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
     let headers = rdr
@@ -181,8 +182,15 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
     for r in &rows {
         match existing.get(r.code.as_str()) {
             Some(s) if s.name == r.name => summary.unchanged += 1,
-            Some(_) => {
+            Some(old) => {
                 repo::rename(&txn, &r.code, &r.name, now).await?;
+                let (before, after) = (json!({ "name": old.name }), json!({ "name": r.name }));
+                record(
+                    &txn,
+                    actor,
+                    division_event(&r.code, "region.rename", Some(&before), &after),
+                )
+                .await?;
                 summary.updated += 1;
             }
             None => new_rows.push(repo::NewRegion {
@@ -197,6 +205,15 @@ pub async fn divisions(app: &App, bytes: &[u8]) -> Result<ImportSummary, AppErro
     new_rows.sort_by_key(|r| r.code.level());
     summary.created = new_rows.len();
     repo::insert_many(&txn, &new_rows, now).await?;
+    for r in &new_rows {
+        let after = json!({ "name": r.name });
+        record(
+            &txn,
+            actor,
+            division_event(&r.code, "region.create", None, &after),
+        )
+        .await?;
+    }
     txn.commit().await?;
     app.reload_locator().await?;
     Ok(summary)
@@ -213,7 +230,7 @@ fn prop_string(props: &Value, key: &str) -> Option<String> {
 /// Imports boundaries from a GeoJSON FeatureCollection (or one Feature) whose features carry a
 /// region code in `code` or `adcode` and optionally `name`, `kind`, `exclusive_type`. A region
 /// that exists gets the boundary; one that does not is created (it needs a `name`).
-pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSummary, AppError> {
+pub async fn boundaries(app: &App, actor: &Actor, bytes: &[u8], crs: Crs) -> Result<ImportSummary, AppError> {
     too_large(bytes.len())?;
     let doc: Value = serde_json::from_slice(bytes)
         .map_err(|e| AppError::bad_request("invalid_geojson", format!("not JSON: {e}")))?;
@@ -328,8 +345,32 @@ pub async fn boundaries(app: &App, bytes: &[u8], crs: Crs) -> Result<ImportSumma
                 summary.created += 1;
             }
         }
+        let after = crate::regions::audit_view(&c.new);
+        let action = if version.is_some() {
+            "region.boundary"
+        } else {
+            "region.create"
+        };
+        record(&txn, actor, division_event(&c.new.code, action, None, &after)).await?;
     }
     txn.commit().await?;
     app.reload_locator().await?;
     Ok(summary)
+}
+
+fn division_event<'a>(
+    code: &'a RegionCode,
+    action: &'a str,
+    before: Option<&'a Value>,
+    after: &'a Value,
+) -> Event<'a> {
+    Event {
+        district: code.district().to_string(),
+        action,
+        entity_type: "region",
+        entity_id: code.as_str(),
+        before,
+        after: Some(after),
+        detail: Value::Null,
+    }
 }

@@ -2,6 +2,7 @@
 //! command line) takes; it checks its input, runs in one transaction, and leaves nothing
 //! half-written when it fails. The HTTP layer and the CLI only translate to and from it.
 
+pub mod audit;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -459,7 +459,11 @@ pub async fn check_in_tree(
 /// Creates a region, or updates it when `version` is given. All rules are checked first; the
 /// write happens in one transaction that also claims the parent, so two editors adding
 /// overlapping siblings at once cannot both succeed.
-pub async fn save(app: &App, input: RegionInput) -> Result<RegionNode, AppError> {
+pub async fn save(
+    app: &App,
+    actor: &crate::audit::Actor,
+    input: RegionInput,
+) -> Result<RegionNode, AppError> {
     let checked = check_shape(&input).map_err(AppError::invalid)?;
     let code = checked.new.code.clone();
     let txn = app.db.conn().begin().await?;
@@ -494,6 +498,24 @@ pub async fn save(app: &App, input: RegionInput) -> Result<RegionNode, AppError>
         Some(v) => repo::update(&txn, &checked.new, v, now).await?,
         None => repo::insert_many(&txn, std::slice::from_ref(&checked.new), now).await?,
     }
+    let before = existing.as_ref().map(|e| {
+        serde_json::json!({ "name": e.name, "kind": e.kind, "exclusive_type": e.exclusive_type, "boundary": e.boundary })
+    });
+    let after = audit_view(&checked.new);
+    let event = crate::audit::Event {
+        district: code.district().to_string(),
+        action: if existing.is_some() {
+            "region.update"
+        } else {
+            "region.create"
+        },
+        entity_type: "region",
+        entity_id: code.as_str(),
+        before: before.as_ref(),
+        after: Some(&after),
+        detail: Value::Null,
+    };
+    crate::audit::record(&txn, actor, event).await?;
     txn.commit().await?;
     if checked.boundary.is_some() || existing.is_some() {
         app.reload_locator().await?;
@@ -535,4 +557,14 @@ pub async fn departments(app: &App, district: &str) -> Result<Vec<DepartmentView
             duty_phone: d.duty_phone,
         })
         .collect())
+}
+
+/// The audited state of a region (its digest goes into the audit log).
+pub fn audit_view(r: &NewRegion) -> Value {
+    serde_json::json!({
+        "name": r.name,
+        "kind": r.kind,
+        "exclusive_type": r.exclusive_type,
+        "boundary": r.boundary.as_ref().map(|b| b.geojson.clone()),
+    })
 }

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use gridgov_app::audit::Actor;
 use gridgov_app::{App, Config};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -61,6 +62,11 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        what: AuditWhat,
+    },
     /// Benchmarks that print their figures.
     Bench {
         #[command(subcommand)]
@@ -79,6 +85,13 @@ enum ImportWhat {
         #[arg(long, default_value = "wgs84")]
         crs: String,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditWhat {
+    /// Check every hash chain; exits 1 and names the first bad row if any row was edited,
+    /// deleted or cut off.
+    Verify,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -241,7 +254,9 @@ async fn main() -> Result<()> {
             }
             let listen = format!("127.0.0.1:{}", port.unwrap_or(8080));
             let app = start(config).await?;
-            let s = gridgov_app::demo::write(&app, scale).await.map_err(app_err)?;
+            let s = gridgov_app::demo::write(&app, &Actor::cli("demo"), scale)
+                .await
+                .map_err(app_err)?;
             println!(
                 "demo: {} district(s), {} regions, {} grids, {} grid staff, built in {:.2} s",
                 s.districts,
@@ -261,7 +276,7 @@ async fn main() -> Result<()> {
                 ImportWhat::Divisions { file } => {
                     let bytes =
                         std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                    gridgov_app::import::divisions(&app, &bytes).await
+                    gridgov_app::import::divisions(&app, &Actor::cli("import divisions"), &bytes).await
                 }
                 ImportWhat::Boundaries { file, crs } => {
                     let crs = crs
@@ -269,7 +284,7 @@ async fn main() -> Result<()> {
                         .map_err(|_| anyhow::anyhow!("--crs is wgs84 or gcj02"))?;
                     let bytes =
                         std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
-                    gridgov_app::import::boundaries(&app, &bytes, crs).await
+                    gridgov_app::import::boundaries(&app, &Actor::cli("import boundaries"), &bytes, crs).await
                 }
             }
             .map_err(app_err)?;
@@ -312,6 +327,27 @@ async fn main() -> Result<()> {
             };
             eprintln!("exported {n} grids");
             Ok(())
+        }
+        Command::Audit {
+            what: AuditWhat::Verify,
+        } => {
+            let app = start(config).await?;
+            let r = gridgov_app::audit::verify(&app).await.map_err(app_err)?;
+            match r.first_break {
+                None => {
+                    println!("audit log intact: {} rows in {} chain(s)", r.rows, r.districts);
+                    Ok(())
+                }
+                Some(b) => {
+                    let row = b.id.map(|i| format!("row id {i}, ")).unwrap_or_default();
+                    bail!(
+                        "audit log broken in district {} at {row}sequence {}: {}",
+                        b.district_code,
+                        b.seq,
+                        b.reason
+                    )
+                }
+            }
         }
         Command::Openapi => {
             print!("{}", gridgov_http::openapi::json());

@@ -148,7 +148,7 @@ async fn grids_in_a_box_as_geojson() {
 #[tokio::test]
 async fn too_many_features_is_refused_not_truncated() {
     let t = TestApp::with(|c| c.max_features = 100).await;
-    gridgov_app::demo::write(&t.app, 1).await.unwrap();
+    gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
     let (s, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9").await;
     assert_eq!(
         (s, code(&v)),
@@ -279,7 +279,7 @@ async fn migrations_are_idempotent_and_the_demo_can_be_rebuilt() {
     t.app.db.migrate().await.unwrap();
     t.app.db.migrate().await.unwrap();
     let regions = t.count("region").await;
-    gridgov_app::demo::write(&t.app, 1).await.unwrap();
+    gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
     assert_eq!(t.count("region").await, regions);
     assert_eq!(t.count("staff").await, 9097);
     assert_eq!(t.count("centre").await, 1 + 14 + 191);

@@ -99,3 +99,31 @@ async fn concurrent_appenders_keep_one_chain() {
     let r = audit::verify(t.app.db.conn()).await.unwrap();
     assert_eq!((r.rows, r.first_break), (40, None));
 }
+
+#[tokio::test]
+async fn writes_are_audited_in_their_transaction() {
+    let t = TestApp::new().await;
+    let csv =
+        "code,name,level,parent_code\n370105,天桥区,district,370100\n370105001,无影山街道,street,370105\n";
+    gridgov_app::import::divisions(&t.app, &common::cli(), csv.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(t.count("audit_log").await, 2);
+    // A refused import writes no audit row either.
+    let bad = "code,name,level,parent_code\n370105002,x,district,370105\n";
+    assert!(
+        gridgov_app::import::divisions(&t.app, &common::cli(), bad.as_bytes())
+            .await
+            .is_err()
+    );
+    assert_eq!(t.count("audit_log").await, 2);
+    let rows = audit::search(t.app.db.conn(), "370105000000", None, Some("region"), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(rows[0].action, "region.create");
+    assert_eq!(rows[0].actor_name, "cli:test");
+    assert!(rows[0].after_digest.is_some());
+    gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
+    let r = audit::verify(t.app.db.conn()).await.unwrap();
+    assert_eq!((r.rows, r.first_break), (3, None));
+}

@@ -4,7 +4,7 @@
 
 mod common;
 use axum::http::StatusCode;
-use common::{TestApp, code, shared_data};
+use common::{TestApp, cli, code, shared_data};
 use gridgov_app::import;
 use gridgov_app::regions::{RegionInput, save};
 use gridgov_geo::Crs;
@@ -15,10 +15,10 @@ async fn real_divisions_and_boundaries_import_and_locate() {
     let Some(data) = shared_data() else { return };
     let t = TestApp::new().await;
     let csv = std::fs::read(data.join("tianqiao-divisions.csv")).unwrap();
-    let s = import::divisions(&t.app, &csv).await.unwrap();
+    let s = import::divisions(&t.app, &cli(), &csv).await.unwrap();
     assert_eq!(s.created, 1 + 15 + 277);
     // Importing again changes nothing.
-    let again = import::divisions(&t.app, &csv).await.unwrap();
+    let again = import::divisions(&t.app, &cli(), &csv).await.unwrap();
     assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 293));
     let (_, v) = t.get("/api/v1/regions?parent=370105001000").await;
     assert_eq!(
@@ -27,7 +27,9 @@ async fn real_divisions_and_boundaries_import_and_locate() {
     );
 
     let geo = std::fs::read(data.join("tianqiao-370105.geojson")).unwrap();
-    let s = import::boundaries(&t.app, &geo, Crs::Gcj02).await.unwrap();
+    let s = import::boundaries(&t.app, &cli(), &geo, Crs::Gcj02)
+        .await
+        .unwrap();
     assert_eq!(s.updated, 1);
     // Jinan railway station (济南站), as an Amap (GCJ-02) coordinate, lies in Tianqiao; the
     // district has no street boundaries yet, so the answer stops at the district.
@@ -44,7 +46,9 @@ async fn real_divisions_and_boundaries_import_and_locate() {
 
     // All of Jinan's districts: they share edges but do not overlap.
     let jinan = std::fs::read(data.join("jinan-districts.geojson")).unwrap();
-    let s = import::boundaries(&t.app, &jinan, Crs::Gcj02).await.unwrap();
+    let s = import::boundaries(&t.app, &cli(), &jinan, Crs::Gcj02)
+        .await
+        .unwrap();
     assert_eq!((s.created, s.updated), (11, 1));
     let (s, v) = t.get("/api/v1/locate?lon=117.0237&lat=36.6755&crs=gcj02").await;
     assert_eq!(s, StatusCode::OK);
@@ -57,7 +61,7 @@ async fn the_full_jinan_division_list_imports() {
     let Some(data) = shared_data() else { return };
     let t = TestApp::new().await;
     let csv = std::fs::read(data.join("jinan-divisions.csv")).unwrap();
-    let s = import::divisions(&t.app, &csv).await.unwrap();
+    let s = import::divisions(&t.app, &cli(), &csv).await.unwrap();
     assert_eq!(s.created, 13 + 164 + 5758);
 }
 
@@ -97,7 +101,7 @@ async fn small_tree() -> TestApp {
             square(117.0, 36.7, 117.005, 36.71),
         ),
     ]);
-    let s = import::boundaries(&t.app, &fc, Crs::Wgs84).await.unwrap();
+    let s = import::boundaries(&t.app, &cli(), &fc, Crs::Wgs84).await.unwrap();
     assert_eq!(s.created, 4);
     t
 }
@@ -159,7 +163,9 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
         ),
     ];
     for (expected, bytes) in cases {
-        let e = import::boundaries(&t.app, &bytes, Crs::Wgs84).await.unwrap_err();
+        let e = import::boundaries(&t.app, &cli(), &bytes, Crs::Wgs84)
+            .await
+            .unwrap_err();
         let codes: Vec<&str> = std::iter::once(e.code)
             .chain(e.fields.iter().map(|f| f.code.as_str()))
             .collect();
@@ -186,7 +192,9 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
             square(117.02, 36.7, 117.03, 36.71),
         ),
     ]);
-    let e = import::boundaries(&t.app, &mixed, Crs::Wgs84).await.unwrap_err();
+    let e = import::boundaries(&t.app, &cli(), &mixed, Crs::Wgs84)
+        .await
+        .unwrap_err();
     assert_eq!(e.fields.len(), 1);
     assert!(e.fields[0].field.starts_with("370105001008003"), "{:?}", e.fields);
     assert_eq!(counts(&t).await, before);
@@ -206,7 +214,11 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
             square(117.006, 36.7, 117.01, 36.705),
         ),
     ]);
-    assert!(import::boundaries(&t.app, &pair, Crs::Wgs84).await.is_err());
+    assert!(
+        import::boundaries(&t.app, &cli(), &pair, Crs::Wgs84)
+            .await
+            .is_err()
+    );
     assert_eq!(counts(&t).await, before);
 
     // The good one alone goes in, and the locator sees it at once.
@@ -216,7 +228,9 @@ async fn bad_boundaries_are_refused_and_nothing_is_written() {
         Some("unit"),
         square(117.005, 36.7, 117.01, 36.71),
     )]);
-    import::boundaries(&t.app, &good, Crs::Wgs84).await.unwrap();
+    import::boundaries(&t.app, &cli(), &good, Crs::Wgs84)
+        .await
+        .unwrap();
     let (s, v) = t.get("/api/v1/locate?lon=117.007&lat=36.705").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(v["grid"]["code"], "370105001008002");
@@ -231,7 +245,9 @@ async fn a_parent_cannot_shrink_away_from_its_children() {
         None,
         square(117.006, 36.7, 117.01, 36.71),
     )]);
-    let e = import::boundaries(&t.app, &shrink, Crs::Wgs84).await.unwrap_err();
+    let e = import::boundaries(&t.app, &cli(), &shrink, Crs::Wgs84)
+        .await
+        .unwrap_err();
     assert!(e.fields.iter().any(|f| f.code == "child_outside"), "{e:?}");
 }
 
@@ -240,7 +256,7 @@ async fn bad_division_files_are_refused_row_by_row() {
     let t = TestApp::new().await;
     let ok =
         "code,name,level,parent_code\n370105,天桥区,district,370100\n370105001,无影山街道,street,370105\n";
-    import::divisions(&t.app, ok.as_bytes()).await.unwrap();
+    import::divisions(&t.app, &cli(), ok.as_bytes()).await.unwrap();
     let before = t.count("region").await;
     let bad = "code,name,level,parent_code\n\
                370105001008,无影潭社区,community,370105001\n\
@@ -249,7 +265,9 @@ async fn bad_division_files_are_refused_row_by_row() {
                37010500x010,前黄屯社区,community,370105001\n\
                370105001008,重复,community,370105001\n\
                370105002010,孤儿社区,community,370105002\n";
-    let e = import::divisions(&t.app, bad.as_bytes()).await.unwrap_err();
+    let e = import::divisions(&t.app, &cli(), bad.as_bytes())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "validation_failed");
     let fields: Vec<(String, String)> = e
         .fields
@@ -268,13 +286,15 @@ async fn bad_division_files_are_refused_row_by_row() {
     );
     assert_eq!(t.count("region").await, before, "nothing half-imported");
 
-    let e = import::divisions(&t.app, b"id,title\n1,x\n").await.unwrap_err();
+    let e = import::divisions(&t.app, &cli(), b"id,title\n1,x\n")
+        .await
+        .unwrap_err();
     assert_eq!(e.code, "missing_columns");
-    let e = import::divisions(&t.app, b"code,name,level,parent_code\n")
+    let e = import::divisions(&t.app, &cli(), b"code,name,level,parent_code\n")
         .await
         .unwrap_err();
     assert_eq!(e.code, "empty_import");
-    let e = import::divisions(&t.app, b"code,name,level,parent_code\n370105001010,x\n")
+    let e = import::divisions(&t.app, &cli(), b"code,name,level,parent_code\n370105001010,x\n")
         .await
         .unwrap_err();
     assert!(e.fields.iter().any(|f| f.code == "invalid_csv"), "{e:?}");
@@ -293,13 +313,14 @@ async fn edits_use_optimistic_concurrency() {
         version: Some(1),
         ..Default::default()
     };
-    save(&t.app, input.clone()).await.unwrap();
+    save(&t.app, &cli(), input.clone()).await.unwrap();
     // The second editor still holds version 1.
-    let e = save(&t.app, input.clone()).await.unwrap_err();
+    let e = save(&t.app, &cli(), input.clone()).await.unwrap_err();
     assert_eq!(e.code, "stale_version");
     // Creating an existing code without a version is a conflict, not an overwrite.
     let e = save(
         &t.app,
+        &cli(),
         RegionInput {
             version: None,
             ..input.clone()
@@ -311,6 +332,7 @@ async fn edits_use_optimistic_concurrency() {
     // A kind that does not belong to the level.
     let e = save(
         &t.app,
+        &cli(),
         RegionInput {
             kind: Some("neighbourhood".into()),
             version: Some(2),
@@ -359,6 +381,8 @@ async fn export_grids_round_trips() {
 
     // The exported GeoJSON imports again into an empty database with the same tree.
     let t2 = TestApp::demo().await;
-    let s = import::boundaries(&t2.app, &out, Crs::Wgs84).await.unwrap();
+    let s = import::boundaries(&t2.app, &cli(), &out, Crs::Wgs84)
+        .await
+        .unwrap();
     assert_eq!(s.updated, n);
 }

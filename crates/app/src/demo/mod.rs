@@ -357,7 +357,7 @@ pub struct DemoSummary {
 
 /// Replaces the demo districts (and only them) in the database with freshly generated ones,
 /// one transaction per district, then rebuilds the locator.
-pub async fn write(app: &App, scale: usize) -> Result<DemoSummary, AppError> {
+pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Result<DemoSummary, AppError> {
     let mut s = DemoSummary::default();
     let now = Utc::now();
     for k in 0..scale.max(1) {
@@ -380,6 +380,17 @@ pub async fn write(app: &App, scale: usize) -> Result<DemoSummary, AppError> {
         staff_repo::insert_centres(&txn, dcode.as_str(), &d.centres).await?;
         staff_repo::insert_departments(&txn, dcode.as_str(), &d.departments).await?;
         staff_repo::insert_teams(&txn, dcode.as_str(), &d.staff, &d.members, now).await?;
+        let detail =
+            serde_json::json!({ "regions": rows.len(), "staff": d.staff.len(), "members": d.members.len() });
+        let event = crate::audit::Event {
+            district: dcode.to_string(),
+            action: "demo.rebuild",
+            entity_type: "district",
+            entity_id: dcode.as_str(),
+            detail,
+            ..Default::default()
+        };
+        crate::audit::record(&txn, actor, event).await?;
         txn.commit().await?;
         s.districts += 1;
         s.regions += rows.len();

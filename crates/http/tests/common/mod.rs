@@ -82,7 +82,7 @@ impl TestApp {
     /// An app with the demo district loaded.
     pub async fn demo() -> TestApp {
         let t = Self::new().await;
-        gridgov_app::demo::write(&t.app, 1).await.unwrap();
+        gridgov_app::demo::write(&t.app, &cli(), 1).await.unwrap();
         t
     }
 
@@ -133,4 +133,9 @@ pub fn field_codes(v: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The actor of test set-up steps.
+pub fn cli() -> gridgov_app::audit::Actor {
+    gridgov_app::audit::Actor::cli("test")
 }
