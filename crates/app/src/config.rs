@@ -25,6 +25,12 @@ pub struct Config {
     pub max_features: u64,
     /// Log as JSON lines instead of human-readable text.
     pub log_json: bool,
+    /// A session ends after this many minutes without a request.
+    pub session_idle_minutes: i64,
+    /// A session ends this many hours after login, however active.
+    pub session_absolute_hours: i64,
+    /// Mark session cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -39,6 +45,9 @@ impl Default for Config {
             overlap_tolerance: 0.01,
             max_features: 20_000,
             log_json: false,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            secure_cookies: false,
         }
     }
 }

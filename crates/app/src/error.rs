@@ -9,6 +9,9 @@ use serde::Serialize;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     BadRequest,
+    Unauthorized,
+    Forbidden,
+    TooManyRequests,
     NotFound,
     Conflict,
     Unprocessable,

@@ -13,13 +13,15 @@ pub enum Format {
 }
 
 /// Writes every grid and sub-grid (of one district, or all) in `format`.
+/// Exports what `scope` reaches (the command line passes everything).
 pub async fn grids(
     app: &App,
     district: Option<&RegionCode>,
+    scope: &gridgov_domain::access::Scope,
     format: Format,
     out: &mut impl std::io::Write,
 ) -> Result<usize, AppError> {
-    let rows = repo::grids(app.db.conn(), district).await?;
+    let rows = repo::grids(app.db.conn(), district, scope).await?;
     let io = |e: std::io::Error| AppError::bad_request("export_failed", e.to_string());
     match format {
         Format::GeoJson => {

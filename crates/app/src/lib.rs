@@ -2,7 +2,10 @@
 //! command line) takes; it checks its input, runs in one transaction, and leaves nothing
 //! half-written when it fails. The HTTP layer and the CLI only translate to and from it.
 
+pub mod access;
 pub mod audit;
+pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod demo;
 pub mod error;
@@ -23,17 +26,25 @@ pub struct App {
     pub db: Db,
     pub locator: Arc<SharedLocator>,
     pub config: Arc<Config>,
+    pub clock: Arc<dyn clock::Clock>,
 }
 
 impl App {
     /// Connects, migrates and builds the locator from the stored boundaries.
     pub async fn start(config: Config) -> Result<App, AppError> {
+        Self::start_with_clock(config, Arc::new(clock::SystemClock)).await
+    }
+
+    /// Like [`App::start`] with a given clock (tests move time with a manual one).
+    pub async fn start_with_clock(config: Config, clock: Arc<dyn clock::Clock>) -> Result<App, AppError> {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
+        let locator = Arc::new(SharedLocator::new(Locator::default()));
         let app = App {
             db,
-            locator: Arc::new(SharedLocator::new(Locator::default())),
+            locator,
             config: Arc::new(config),
+            clock,
         };
         app.reload_locator().await?;
         Ok(app)

@@ -1,9 +1,11 @@
 //! Use cases on the region tree: browse, map, locate, and the validated write every import and
 //! edit goes through.
 
+use crate::access::require;
 use crate::error::{code_field, geo_field};
 use crate::{App, AppError, ErrorKind, FieldError};
 use chrono::Utc;
+use gridgov_domain::access::{Principal, Scope};
 use gridgov_domain::{ExclusiveType, GridKind, RegionCode, RegionLevel};
 use gridgov_geo::locator::Located;
 use gridgov_geo::{BBox, Boundary, Crs, LocatorEntry, LonLat};
@@ -100,15 +102,27 @@ fn parse_code(raw: &str) -> Result<RegionCode, AppError> {
     RegionCode::parse(raw).map_err(|e| AppError::invalid(vec![code_field("code", &e)]))
 }
 
-/// The children of `parent`, or the districts.
-pub async fn children(app: &App, parent: Option<&str>) -> Result<Vec<RegionNode>, AppError> {
+/// The children of `parent`, or the districts, as far as `who` may see them (the regions they
+/// reach and the path down to them).
+pub async fn children(app: &App, who: &Principal, parent: Option<&str>) -> Result<Vec<RegionNode>, AppError> {
+    require(who, "region:region:read")?;
+    let scope = who.scope("region:region:read");
     let parent = parent.map(parse_code).transpose()?;
     if let Some(p) = &parent
-        && repo::get_summary(app.db.conn(), p).await?.is_none()
+        && repo::get_in_scope(app.db.conn(), p, &scope).await?.is_none()
     {
         return Err(AppError::not_found("region_not_found", format!("no region {p}")));
     }
-    let rows = repo::children(app.db.conn(), parent.as_ref()).await?;
+    let rows = repo::children(app.db.conn(), parent.as_ref(), &scope).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, n)| RegionNode::from_summary(s, n))
+        .collect())
+}
+
+/// The districts with their extent: public, the login page and map need them.
+pub async fn districts(app: &App) -> Result<Vec<RegionNode>, AppError> {
+    let rows = repo::children(app.db.conn(), None, &Scope::everything()).await?;
     Ok(rows
         .into_iter()
         .map(|(s, n)| RegionNode::from_summary(s, n))
@@ -116,10 +130,13 @@ pub async fn children(app: &App, parent: Option<&str>) -> Result<Vec<RegionNode>
 }
 
 /// A region with geometry, ancestors, team (grids) and centre (administrative levels).
-pub async fn detail(app: &App, code: &str) -> Result<RegionDetail, AppError> {
+pub async fn detail(app: &App, who: &Principal, code: &str) -> Result<RegionDetail, AppError> {
+    require(who, "region:region:read")?;
+    let scope = who.scope("region:region:read");
     let code = parse_code(code)?;
     let conn = app.db.conn();
-    let Some(r) = repo::get(conn, &code).await? else {
+    // Out of scope answers like a missing region: 404, revealing nothing.
+    let Some(r) = repo::get_in_scope(conn, &code, &scope).await? else {
         return Err(AppError::not_found(
             "region_not_found",
             format!("no region {code}"),
@@ -136,7 +153,8 @@ pub async fn detail(app: &App, code: &str) -> Result<RegionDetail, AppError> {
         })
         .collect();
     ancestors.sort_by_key(|a| a.level);
-    let team = if code.level().is_grid() {
+    let team_visible = who.can("region:team:read") && who.scope("region:team:read").reaches(&code);
+    let team = if code.level().is_grid() && team_visible {
         staff_repo::team_of(conn, code.as_str())
             .await?
             .into_iter()
@@ -183,9 +201,16 @@ pub async fn detail(app: &App, code: &str) -> Result<RegionDetail, AppError> {
 }
 
 /// The regions of `level` in `bbox` as a GeoJSON FeatureCollection.
-pub async fn features_in_bbox(app: &App, level: RegionLevel, bbox: BBox) -> Result<Value, AppError> {
+pub async fn features_in_bbox(
+    app: &App,
+    who: &Principal,
+    level: RegionLevel,
+    bbox: BBox,
+) -> Result<Value, AppError> {
+    require(who, "region:region:read")?;
+    let scope = who.scope("region:region:read");
     let max = app.config.max_features;
-    let rows = repo::in_bbox(app.db.conn(), level, bbox.as_array(), max).await?;
+    let rows = repo::in_bbox(app.db.conn(), level, bbox.as_array(), max, &scope).await?;
     if rows.len() as u64 > max {
         return Err(AppError::new(
             ErrorKind::Unprocessable,
@@ -537,11 +562,19 @@ pub struct DepartmentView {
 }
 
 /// The departments of a district.
-pub async fn departments(app: &App, district: &str) -> Result<Vec<DepartmentView>, AppError> {
+pub async fn departments(
+    app: &App,
+    who: &Principal,
+    district: &str,
+) -> Result<Vec<DepartmentView>, AppError> {
+    require(who, "region:region:read")?;
     let code = parse_code(district)?;
     code.expect_level(RegionLevel::District)
         .map_err(|e| AppError::invalid(vec![code_field("code", &e)]))?;
-    if repo::get_summary(app.db.conn(), &code).await?.is_none() {
+    if repo::get_in_scope(app.db.conn(), &code, &who.scope("region:region:read"))
+        .await?
+        .is_none()
+    {
         return Err(AppError::not_found(
             "region_not_found",
             format!("no district {code}"),

@@ -8,6 +8,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use gridgov_app::audit::Actor;
 use gridgov_app::{App, Config};
+use gridgov_domain::access::Scope;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -60,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         what: ExportWhat,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        what: UserWhat,
+    },
     /// Print the OpenAPI document.
     Openapi,
     /// The audit log.
@@ -84,6 +90,22 @@ enum ImportWhat {
         /// Coordinate system of the file: wgs84 or gcj02 (Amap-derived data is gcj02).
         #[arg(long, default_value = "wgs84")]
         crs: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserWhat {
+    /// Create a district administrator (all permissions, whole district). The password is read
+    /// from the first line of standard input, so it never appears in the process list or the
+    /// shell history.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        /// The district (6- or 12-digit code).
+        #[arg(long)]
+        district: String,
+        #[arg(long, default_value = "系统管理员")]
+        display_name: String,
     },
 }
 
@@ -265,6 +287,10 @@ async fn main() -> Result<()> {
                 s.staff,
                 started.elapsed().as_secs_f64()
             );
+            println!("demo logins (password {}):", gridgov_app::demo::DEMO_PASSWORD);
+            for l in &s.logins {
+                println!("  {:<12} {:<20} {}", l.username, l.role, l.unit);
+            }
             if no_serve {
                 return Ok(());
             }
@@ -314,18 +340,45 @@ async fn main() -> Result<()> {
             let n = match out {
                 Some(path) => {
                     let mut f = std::io::BufWriter::new(std::fs::File::create(&path)?);
-                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f)
+                    gridgov_app::export::grids(&app, district.as_ref(), &Scope::everything(), format, &mut f)
                         .await
                         .map_err(app_err)?
                 }
                 None => {
                     let mut f = std::io::BufWriter::new(std::io::stdout().lock());
-                    gridgov_app::export::grids(&app, district.as_ref(), format, &mut f)
+                    gridgov_app::export::grids(&app, district.as_ref(), &Scope::everything(), format, &mut f)
                         .await
                         .map_err(app_err)?
                 }
             };
             eprintln!("exported {n} grids");
+            Ok(())
+        }
+        Command::User {
+            what:
+                UserWhat::CreateAdmin {
+                    username,
+                    district,
+                    display_name,
+                },
+        } => {
+            let app = start(config).await?;
+            eprintln!("password (one line on standard input):");
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let account = gridgov_app::auth::NewAccount {
+                district,
+                username: username.clone(),
+                display_name,
+                password: Some(password.trim_end_matches(['\r', '\n']).to_owned()),
+                kind: "staff".into(),
+                roles: vec![("district_admin".into(), gridgov_domain::access::DataScope::All)],
+                ..Default::default()
+            };
+            let id = gridgov_app::auth::create_user(&app, &Actor::cli("user create-admin"), account)
+                .await
+                .map_err(app_err)?;
+            println!("created district admin {username} (id {id})");
             Ok(())
         }
         Command::Audit {

@@ -90,3 +90,48 @@ fn export_and_bad_input() {
     assert!(o.status.success(), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("\u{feff}code,name"));
 }
+
+#[test]
+fn create_admin_reads_the_password_from_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let run = |pw: &str| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gridgov"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args([
+                "user",
+                "create-admin",
+                "--username",
+                "ops",
+                "--district",
+                "370105",
+            ])
+            .env_remove("GRIDGOV_DATABASE_URL")
+            .env("GRIDGOV_LOG", "warn")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{pw}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run("short");
+    assert!(!o.status.success());
+    assert!(text(&o).contains("password_too_short"), "{}", text(&o));
+    let o = run("Tianqiao-Root#2026");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("created district admin ops"));
+    assert!(
+        !text(&o).contains("Tianqiao-Root#2026"),
+        "the password is never echoed"
+    );
+    let o = run("Tianqiao-Root#2026");
+    assert!(text(&o).contains("username_taken"), "{}", text(&o));
+}

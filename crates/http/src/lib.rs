@@ -1,6 +1,7 @@
 //! The HTTP face of gridgov: the JSON API under `/api/v1`, its OpenAPI document, health probes,
 //! and the embedded web front end. Handlers only translate; the work is in `gridgov-app`.
 
+mod auth;
 mod error;
 mod extract;
 mod middleware;
@@ -18,7 +19,12 @@ pub use error::{ApiError, ErrorBody};
 /// The whole router, with middleware.
 pub fn router(app: App) -> Router {
     let api = routes::api().with_state(app.clone());
-    middleware::wrap(Router::new().merge(api).fallback(web::serve))
+    middleware::wrap(
+        Router::new()
+            .merge(api)
+            .fallback(web::serve)
+            .layer(axum::middleware::from_fn(auth::csrf)),
+    )
 }
 
 /// A bound, not yet running server. Binding first lets callers (tests, `gridgov demo`) learn the

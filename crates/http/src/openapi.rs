@@ -2,7 +2,7 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{health, regions};
+use crate::routes::{auth, health, regions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -12,6 +12,10 @@ use utoipa::OpenApi;
         health::healthz,
         health::readyz,
         health::meta,
+        auth::login,
+        auth::whoami,
+        auth::logout,
+        auth::logout_everywhere,
         regions::list,
         regions::region,
         regions::grid,
@@ -21,6 +25,7 @@ use utoipa::OpenApi;
     ),
     tags(
         (name = "regions", description = "The region tree, grid map and locator"),
+        (name = "auth", description = "Sessions"),
         (name = "meta", description = "Front-end bootstrap"),
         (name = "ops", description = "Health probes"),
     )

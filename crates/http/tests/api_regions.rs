@@ -149,6 +149,7 @@ async fn grids_in_a_box_as_geojson() {
 async fn too_many_features_is_refused_not_truncated() {
     let t = TestApp::with(|c| c.max_features = 100).await;
     gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
+    t.login("admin").await;
     let (s, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9").await;
     assert_eq!(
         (s, code(&v)),

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use common::{TestApp, cli, code, shared_data};
 use gridgov_app::import;
 use gridgov_app::regions::{RegionInput, save};
+use gridgov_domain::access::Scope;
 use gridgov_geo::Crs;
 use serde_json::{Value, json};
 
@@ -14,6 +15,7 @@ use serde_json::{Value, json};
 async fn real_divisions_and_boundaries_import_and_locate() {
     let Some(data) = shared_data() else { return };
     let t = TestApp::new().await;
+    t.sign_in_admin().await;
     let csv = std::fs::read(data.join("tianqiao-divisions.csv")).unwrap();
     let s = import::divisions(&t.app, &cli(), &csv).await.unwrap();
     assert_eq!(s.created, 1 + 15 + 277);
@@ -103,6 +105,7 @@ async fn small_tree() -> TestApp {
     ]);
     let s = import::boundaries(&t.app, &cli(), &fc, Crs::Wgs84).await.unwrap();
     assert_eq!(s.created, 4);
+    t.sign_in_admin().await;
     t
 }
 
@@ -348,9 +351,15 @@ async fn edits_use_optimistic_concurrency() {
 async fn export_grids_round_trips() {
     let t = TestApp::demo().await;
     let mut out = Vec::new();
-    let n = gridgov_app::export::grids(&t.app, None, gridgov_app::export::Format::GeoJson, &mut out)
-        .await
-        .unwrap();
+    let n = gridgov_app::export::grids(
+        &t.app,
+        None,
+        &Scope::everything(),
+        gridgov_app::export::Format::GeoJson,
+        &mut out,
+    )
+    .await
+    .unwrap();
     let v: Value = serde_json::from_slice(&out).unwrap();
     let features = v["features"].as_array().unwrap();
     assert_eq!(features.len(), n);
@@ -366,6 +375,7 @@ async fn export_grids_round_trips() {
     gridgov_app::export::grids(
         &t.app,
         Some(&district),
+        &Scope::everything(),
         gridgov_app::export::Format::Csv,
         &mut csv_out,
     )

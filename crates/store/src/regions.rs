@@ -1,8 +1,10 @@
 //! Queries and writes on the region tree.
 
 use crate::StoreError;
-use crate::entity::{centre, department, region, staff, team_member};
+use crate::entity::{app_user, centre, department, region, role, session, staff, team_member, user_role};
+use crate::scope::{region_condition, region_or_path_condition};
 use chrono::{DateTime, Utc};
+use gridgov_domain::access::Scope;
 use gridgov_domain::{RegionCode, RegionLevel};
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -144,11 +146,13 @@ pub async fn summaries(
 pub async fn children(
     conn: &impl ConnectionTrait,
     parent: Option<&RegionCode>,
+    scope: &Scope,
 ) -> Result<Vec<(RegionSummary, u64)>, StoreError> {
     let q = match parent {
         Some(p) => region::Entity::find().filter(region::Column::ParentCode.eq(p.as_str())),
         None => region::Entity::find().filter(region::Column::Level.eq(RegionLevel::District.as_str())),
     };
+    let q = q.filter(region_or_path_condition(scope, region::Column::Code));
     let rows = summary_columns(q.order_by_asc(region::Column::Code))
         .into_model::<RegionSummary>()
         .all(conn)
@@ -200,10 +204,12 @@ pub async fn in_bbox(
     level: RegionLevel,
     bbox: [f64; 4],
     limit: u64,
+    scope: &Scope,
 ) -> Result<Vec<region::Model>, StoreError> {
     let [min_lon, min_lat, max_lon, max_lat] = bbox;
     Ok(region::Entity::find()
         .filter(region::Column::Level.eq(level.as_str()))
+        .filter(region_or_path_condition(scope, region::Column::Code))
         .filter(region::Column::MinLon.lte(max_lon))
         .filter(region::Column::MaxLon.gte(min_lon))
         .filter(region::Column::MinLat.lte(max_lat))
@@ -341,10 +347,32 @@ pub async fn count_by_level(
     Ok(out)
 }
 
-/// Deletes everything a district owns (the demo rebuilds its districts this way). Children
+/// Deletes everything a district owns except its audit log (the demo rebuilds its districts
+/// this way). Children
 /// first, so that foreign keys hold at every step on both engines.
 pub async fn delete_district(conn: &impl ConnectionTrait, district: &RegionCode) -> Result<(), StoreError> {
     let d = district.as_str();
+    let users = app_user::Entity::find()
+        .filter(app_user::Column::DistrictCode.eq(d))
+        .all(conn)
+        .await?;
+    let ids: Vec<i64> = users.iter().map(|u| u.id).collect();
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.is_in(ids))
+        .exec(conn)
+        .await?;
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
+    app_user::Entity::delete_many()
+        .filter(app_user::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
+    role::Entity::delete_many()
+        .filter(role::Column::DistrictCode.eq(d))
+        .exec(conn)
+        .await?;
     team_member::Entity::delete_many()
         .filter(team_member::Column::DistrictCode.eq(d))
         .exec(conn)
@@ -392,11 +420,25 @@ pub async fn rename(
 pub async fn grids(
     conn: &impl ConnectionTrait,
     district: Option<&RegionCode>,
+    scope: &Scope,
 ) -> Result<Vec<region::Model>, StoreError> {
     let mut q = region::Entity::find()
-        .filter(region::Column::Level.is_in([RegionLevel::Grid.as_str(), RegionLevel::Subgrid.as_str()]));
+        .filter(region::Column::Level.is_in([RegionLevel::Grid.as_str(), RegionLevel::Subgrid.as_str()]))
+        .filter(region_condition(scope, region::Column::Code));
     if let Some(d) = district {
         q = q.filter(region::Column::DistrictCode.eq(d.as_str()));
     }
     Ok(q.order_by_asc(region::Column::Code).all(conn).await?)
+}
+
+/// A region if the scope sees it (itself, or on the path down to what it reaches).
+pub async fn get_in_scope(
+    conn: &impl ConnectionTrait,
+    code: &RegionCode,
+    scope: &Scope,
+) -> Result<Option<region::Model>, StoreError> {
+    Ok(region::Entity::find_by_id(code.as_str())
+        .filter(region_or_path_condition(scope, region::Column::Code))
+        .one(conn)
+        .await?)
 }

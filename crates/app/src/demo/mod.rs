@@ -353,6 +353,70 @@ pub struct DemoSummary {
     pub regions: usize,
     pub grids: usize,
     pub staff: usize,
+    /// One login per built-in role, in the first district.
+    pub logins: Vec<DemoLogin>,
+}
+
+/// A demo account as printed by `gridgov demo`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoLogin {
+    pub username: String,
+    pub role: String,
+    pub unit: String,
+}
+
+/// The password of every demo account (printed with them; never use the demo in production).
+pub const DEMO_PASSWORD: &str = "Tianqiao#2026";
+
+/// The demo accounts: username, display name, role, unit, scope.
+fn demo_accounts() -> Vec<(
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    gridgov_domain::access::DataScope,
+)> {
+    use gridgov_domain::access::DataScope::*;
+    vec![
+        ("admin", "区级管理员", "district_admin", "370105000000", All),
+        ("leader", "区领导", "district_leader", "370105000000", All),
+        (
+            "street",
+            "无影山街道操作员",
+            "street_operator",
+            "370105001000",
+            OwnUnitAndBelow,
+        ),
+        (
+            "community",
+            "幸福社区操作员",
+            "community_operator",
+            "370105001001",
+            OwnUnitAndBelow,
+        ),
+        (
+            "gridleader",
+            "幸福社区第1网格网格长",
+            "grid_leader",
+            "370105001001001",
+            OwnUnitAndBelow,
+        ),
+        (
+            "gridworker",
+            "幸福社区第1网格网格员",
+            "grid_worker",
+            "370105001001001",
+            OwnUnitAndBelow,
+        ),
+        (
+            "dept",
+            "区城市管理局工作人员",
+            "department_staff",
+            "370105000000",
+            All,
+        ),
+        ("resident", "居民", "resident", "370105001001001", OwnRecords),
+    ]
 }
 
 /// Replaces the demo districts (and only them) in the database with freshly generated ones,
@@ -400,9 +464,50 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
             .filter(|r| r.code.level() == gridgov_domain::RegionLevel::Grid)
             .count();
         s.staff += d.staff.len();
+        if k == 0 {
+            s.logins = create_demo_accounts(app, actor, &dcode).await?;
+        }
     }
     app.reload_locator().await?;
     Ok(s)
+}
+
+async fn create_demo_accounts(
+    app: &App,
+    actor: &crate::audit::Actor,
+    district: &RegionCode,
+) -> Result<Vec<DemoLogin>, AppError> {
+    let depts = staff_repo::departments(app.db.conn(), district.as_str()).await?;
+    let mut out = Vec::new();
+    for (username, name, role, unit, scope) in demo_accounts() {
+        let kind = match role {
+            "resident" => "resident",
+            "department_staff" => "department",
+            _ => "staff",
+        };
+        let account = crate::auth::NewAccount {
+            district: district.to_string(),
+            username: username.into(),
+            display_name: name.into(),
+            password: Some(DEMO_PASSWORD.into()),
+            kind: kind.into(),
+            unit: Some(unit.into()),
+            department_id: if kind == "department" {
+                depts.first().map(|d| d.id)
+            } else {
+                None
+            },
+            staff_id: None,
+            roles: vec![(role.into(), scope)],
+        };
+        crate::auth::create_user(app, actor, account).await?;
+        out.push(DemoLogin {
+            username: username.into(),
+            role: role.into(),
+            unit: unit.into(),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

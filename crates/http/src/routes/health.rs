@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use gridgov_app::App;
-use gridgov_app::regions::children;
+use gridgov_app::regions::districts;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -71,7 +71,7 @@ pub struct Meta {
 /// What the front end needs at start: version, map tiles, the districts and their extent.
 #[utoipa::path(get, path = "/api/v1/meta", tag = "meta", responses((status = 200, body = Meta)))]
 pub async fn meta(State(app): State<App>) -> Result<Json<Meta>, ApiError> {
-    let districts = children(&app, None)
+    let districts = districts(&app)
         .await?
         .into_iter()
         .map(|d| DistrictInfo {

@@ -1,10 +1,11 @@
 //! The API routers, one module per area.
 
+pub mod auth;
 pub mod health;
 pub mod regions;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 use gridgov_app::App;
 
 pub fn api() -> Router<App> {
@@ -13,6 +14,10 @@ pub fn api() -> Router<App> {
         .route("/readyz", get(health::readyz))
         .route("/api/openapi.json", get(health::openapi))
         .route("/api/v1/meta", get(health::meta))
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/api/v1/auth/me", get(auth::whoami))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

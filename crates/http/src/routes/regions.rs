@@ -1,5 +1,6 @@
 //! The region tree, the grid map layer, and the locator.
 
+use crate::auth::Auth;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::{ApiPath, ApiQuery};
 use axum::Json;
@@ -33,9 +34,15 @@ pub struct RegionList {
 ))]
 pub async fn list(
     State(app): State<App>,
+    Auth(who): Auth,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<RegionList>, ApiError> {
-    let items = regions::children(&app, p.parent.as_deref().filter(|s| !s.is_empty())).await?;
+    let items = regions::children(
+        &app,
+        &who.principal,
+        p.parent.as_deref().filter(|s| !s.is_empty()),
+    )
+    .await?;
     Ok(Json(RegionList { items }))
 }
 
@@ -49,9 +56,10 @@ pub async fn list(
     ))]
 pub async fn region(
     State(app): State<App>,
+    Auth(who): Auth,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<RegionDetail>, ApiError> {
-    Ok(Json(regions::detail(&app, &code).await?))
+    Ok(Json(regions::detail(&app, &who.principal, &code).await?))
 }
 
 /// One grid or sub-grid with geometry, ancestors and its "1+N" team.
@@ -64,9 +72,10 @@ pub async fn region(
     ))]
 pub async fn grid(
     State(app): State<App>,
+    Auth(who): Auth,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<RegionDetail>, ApiError> {
-    let d = regions::detail(&app, &code).await?;
+    let d = regions::detail(&app, &who.principal, &code).await?;
     if !d.level.is_grid() {
         return Err(
             AppError::not_found("region_not_found", format!("{code} is a {}, not a grid", d.level)).into(),
@@ -92,6 +101,7 @@ pub struct BBoxParams {
 ))]
 pub async fn grids_in_bbox(
     State(app): State<App>,
+    Auth(who): Auth,
     ApiQuery(p): ApiQuery<BBoxParams>,
 ) -> Result<Response, ApiError> {
     let bbox = BBox::parse(&p.bbox).ok_or_else(|| {
@@ -106,7 +116,7 @@ pub async fn grids_in_bbox(
             .parse()
             .map_err(|e: gridgov_domain::CodeError| ApiError::bad_request(e.code(), e.to_string()))?,
     };
-    let fc = regions::features_in_bbox(&app, level, bbox).await?;
+    let fc = regions::features_in_bbox(&app, &who.principal, level, bbox).await?;
     Ok((
         [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
         Json(fc),
@@ -166,6 +176,7 @@ pub struct LocateResult {
 ))]
 pub async fn locate(
     State(app): State<App>,
+    Auth(_who): Auth,
     ApiQuery(p): ApiQuery<LocateParams>,
 ) -> Result<Json<LocateResult>, ApiError> {
     let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
@@ -216,9 +227,10 @@ pub struct DepartmentList {
     ))]
 pub async fn departments(
     State(app): State<App>,
+    Auth(who): Auth,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<DepartmentList>, ApiError> {
     Ok(Json(DepartmentList {
-        items: regions::departments(&app, &code).await?,
+        items: regions::departments(&app, &who.principal, &code).await?,
     }))
 }

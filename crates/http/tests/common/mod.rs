@@ -5,13 +5,16 @@
 
 use axum::Router;
 use axum::body::Body;
+use axum::http::HeaderMap;
 use axum::http::{Request, StatusCode};
+use gridgov_app::clock::ManualClock;
 use gridgov_app::{App, Config};
 use http_body_util::BodyExt;
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
 static N: AtomicUsize = AtomicUsize::new(0);
@@ -19,6 +22,9 @@ static N: AtomicUsize = AtomicUsize::new(0);
 pub struct TestApp {
     pub app: App,
     pub router: Router,
+    pub clock: Arc<ManualClock>,
+    /// The session cookie sent with every request, once logged in.
+    pub cookie: Mutex<Option<String>>,
     _dir: tempfile::TempDir,
 }
 
@@ -70,34 +76,93 @@ impl TestApp {
         };
         config.database_url = database_url(&dir).await;
         tune(&mut config);
-        let app = App::start(config).await.unwrap();
+        let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+        let app = App::start_with_clock(config, clock.clone()).await.unwrap();
         let router = gridgov_http::router(app.clone());
         TestApp {
             app,
             router,
+            clock,
+            cookie: Mutex::new(None),
             _dir: dir,
         }
     }
 
-    /// An app with the demo district loaded.
+    /// An app with the demo district loaded, logged in as the demo district admin.
     pub async fn demo() -> TestApp {
         let t = Self::new().await;
         gridgov_app::demo::write(&t.app, &cli(), 1).await.unwrap();
+        t.login("admin").await;
         t
     }
 
-    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
-        let res = self
-            .router
-            .clone()
-            .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+    /// Creates a district admin for district 370105 (no demo data needed) and logs in.
+    pub async fn sign_in_admin(&self) {
+        let account = gridgov_app::auth::NewAccount {
+            district: "370105".into(),
+            username: "tester".into(),
+            display_name: "测试管理员".into(),
+            password: Some(gridgov_app::demo::DEMO_PASSWORD.into()),
+            kind: "staff".into(),
+            roles: vec![("district_admin".into(), gridgov_domain::access::DataScope::All)],
+            ..Default::default()
+        };
+        gridgov_app::auth::create_user(&self.app, &cli(), account)
             .await
             .unwrap();
+        self.login("tester").await;
+    }
+
+    /// Logs in with the demo password and keeps the cookie.
+    pub async fn login(&self, username: &str) {
+        let body = serde_json::json!({ "username": username, "password": gridgov_app::demo::DEMO_PASSWORD });
+        let (s, v, h) = self.send("POST", "/api/v1/auth/login", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::OK, "login {username}: {v}");
+        let set = h.get("set-cookie").unwrap().to_str().unwrap();
+        let pair = set.split(';').next().unwrap().to_owned();
+        *self.cookie.lock().unwrap() = Some(pair);
+    }
+
+    /// Forgets the cookie (the server-side session stays).
+    pub fn logout_locally(&self) {
+        *self.cookie.lock().unwrap() = None;
+    }
+
+    pub async fn get(&self, uri: &str) -> (StatusCode, Value) {
+        let (s, v, _) = self.send("GET", uri, None, &[]).await;
+        (s, v)
+    }
+
+    /// Sends a request with the session cookie (if any) and extra headers.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> (StatusCode, Value, HeaderMap) {
+        let mut b = Request::builder().method(method).uri(uri);
+        let cookie = self.cookie.lock().unwrap().clone();
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let req = match body {
+            Some(j) => b
+                .header("content-type", "application/json")
+                .body(Body::from(j.to_string()))
+                .unwrap(),
+            None => b.body(Body::empty()).unwrap(),
+        };
+        let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
+        let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let v =
             serde_json::from_slice(&bytes).unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into()));
-        (status, v)
+        (status, v, headers)
     }
 
     /// Counts rows of a table (to prove that a refused write changed nothing).

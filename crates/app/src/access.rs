@@ -1,0 +1,158 @@
+//! The permission catalogue, the built-in roles, and loading a user's [`Principal`].
+
+use crate::{AppError, ErrorKind};
+use gridgov_domain::RegionCode;
+use gridgov_domain::access::{DataScope, Grant, Permission, Principal};
+use gridgov_store::accounts;
+use gridgov_store::entity::app_user;
+use sea_orm::ConnectionTrait;
+use std::collections::{BTreeSet, HashMap};
+
+/// Every permission the system knows, with what it allows (shown in the role editor).
+pub const PERMISSIONS: [(&str, &str); 8] = [
+    ("region:region:read", "see regions, boundaries and the map"),
+    ("region:region:write", "create and edit regions and boundaries"),
+    (
+        "region:team:read",
+        "see grid teams (names and roles of grid staff)",
+    ),
+    ("system:user:read", "see accounts and their roles"),
+    ("system:user:write", "create, disable and assign accounts"),
+    ("system:role:read", "see roles"),
+    ("system:role:write", "create and edit roles"),
+    ("audit:log:read", "search the audit log"),
+];
+
+/// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
+pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
+    (
+        "district_admin",
+        "区级管理员",
+        &[
+            "region:region:read",
+            "region:region:write",
+            "region:team:read",
+            "system:user:read",
+            "system:user:write",
+            "system:role:read",
+            "system:role:write",
+            "audit:log:read",
+        ],
+    ),
+    (
+        "district_leader",
+        "区领导（只读）",
+        &["region:region:read", "region:team:read", "system:role:read"],
+    ),
+    (
+        "street_operator",
+        "街道中心操作员",
+        &["region:region:read", "region:team:read"],
+    ),
+    (
+        "community_operator",
+        "社区工作站操作员",
+        &["region:region:read", "region:team:read"],
+    ),
+    (
+        "grid_leader",
+        "网格长",
+        &["region:region:read", "region:team:read"],
+    ),
+    (
+        "grid_worker",
+        "网格员",
+        &["region:region:read", "region:team:read"],
+    ),
+    ("department_staff", "部门工作人员", &["region:region:read"]),
+    ("resident", "居民", &[]),
+];
+
+/// Creates or refreshes the built-in roles of a district; returns role ids by key.
+pub async fn ensure_builtin_roles(
+    conn: &impl ConnectionTrait,
+    district: &str,
+) -> Result<HashMap<String, i64>, AppError> {
+    let mut out = HashMap::new();
+    for (key, name, perms) in BUILTIN_ROLES {
+        let json = serde_json::to_string(perms).unwrap_or_else(|_| "[]".into());
+        let id = accounts::upsert_role(conn, district, key, name, &json, true).await?;
+        out.insert(key.to_owned(), id);
+    }
+    Ok(out)
+}
+
+/// Stored scope columns → a [`DataScope`].
+pub fn scope_from_columns(kind: &str, regions_json: &str) -> DataScope {
+    match kind {
+        "all" => DataScope::All,
+        "subtrees" => DataScope::Subtrees {
+            regions: serde_json::from_str::<Vec<String>>(regions_json)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|c| RegionCode::parse(c).ok())
+                .collect(),
+        },
+        "own_unit" => DataScope::OwnUnit,
+        "own_unit_and_below" => DataScope::OwnUnitAndBelow,
+        // Unknown kinds grant the narrowest scope rather than failing open.
+        _ => DataScope::OwnRecords,
+    }
+}
+
+/// A [`DataScope`] → the stored columns.
+pub fn scope_to_columns(s: &DataScope) -> (String, String) {
+    let regions: Vec<String> = match s {
+        DataScope::Subtrees { regions } => regions.iter().map(|r| r.to_string()).collect(),
+        _ => Vec::new(),
+    };
+    (
+        s.kind().to_owned(),
+        serde_json::to_string(&regions).unwrap_or_else(|_| "[]".into()),
+    )
+}
+
+/// Loads what a user may do.
+pub async fn principal_of(
+    conn: &impl ConnectionTrait,
+    user: &app_user::Model,
+) -> Result<(Principal, Vec<String>), AppError> {
+    let grants = accounts::grants_of(conn, user.id).await?;
+    let mut keys = Vec::new();
+    let grants = grants
+        .into_iter()
+        .map(|(a, r)| {
+            keys.push(r.key.clone());
+            let permissions: BTreeSet<Permission> = serde_json::from_str::<Vec<String>>(&r.permissions)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|p| Permission::parse(p).ok())
+                .collect();
+            Grant {
+                role: r.key,
+                permissions,
+                scope: scope_from_columns(&a.scope_kind, &a.scope_regions),
+            }
+        })
+        .collect();
+    let principal = Principal {
+        user_id: user.id,
+        unit: user.unit_code.as_deref().and_then(|c| RegionCode::parse(c).ok()),
+        department_id: user.department_id,
+        grants,
+    };
+    Ok((principal, keys))
+}
+
+/// Refuses with 403 `forbidden` unless the principal holds `perm`.
+pub fn require(p: &Principal, perm: &str) -> Result<(), AppError> {
+    if p.can(perm) {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            ErrorKind::Forbidden,
+            "forbidden",
+            format!("this needs the permission {perm}"),
+        ))
+    }
+}

@@ -1,0 +1,128 @@
+//! Login, logout, and who am I.
+
+use crate::auth::{Auth, ClientIp, session_cookie};
+use crate::error::{ApiError, ErrorBody};
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use gridgov_app::App;
+use gridgov_app::auth::{self, Signed};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    /// staff, department or resident.
+    pub kind: String,
+    pub district_code: String,
+    /// The region the account belongs to.
+    pub unit_code: Option<String>,
+    pub department_id: Option<i64>,
+    pub roles: Vec<String>,
+    /// Every permission held, `module:entity:action`.
+    pub permissions: Vec<String>,
+}
+
+fn me(s: &Signed) -> Me {
+    let mut permissions: Vec<String> = s
+        .principal
+        .grants
+        .iter()
+        .flat_map(|g| g.permissions.iter().map(|p| p.to_string()))
+        .collect();
+    permissions.sort();
+    permissions.dedup();
+    Me {
+        id: s.user.id,
+        username: s.user.username.clone(),
+        display_name: s.user.display_name.clone(),
+        kind: s.user.kind.clone(),
+        district_code: s.user.district_code.clone(),
+        unit_code: s.user.unit_code.clone(),
+        department_id: s.user.department_id,
+        roles: s.roles.clone(),
+        permissions,
+    }
+}
+
+/// Logs in and sets the session cookie (HttpOnly, SameSite=Lax).
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, body = Me, description = "logged in; the session cookie is set"),
+    (status = 400, body = ErrorBody, description = "`invalid_json`"),
+    (status = 401, body = ErrorBody, description = "`invalid_credentials`, whether or not the account exists"),
+    (status = 429, body = ErrorBody, description = "`too_many_attempts`: back off"),
+))]
+pub async fn login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let req: LoginRequest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let done = auth::login(&app, &req.username, &req.password, ip.as_deref(), ua).await?;
+    let signed = auth::authenticate(&app, &done.token).await?;
+    let max_age = (done.expires_at - app.clock.now()).num_seconds();
+    let cookie = session_cookie(Some(&done.token), max_age, app.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Json(me(&signed))).into_response())
+}
+
+/// The signed-in account with its roles and permissions.
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", responses(
+    (status = 200, body = Me),
+    (status = 401, body = ErrorBody, description = "`not_logged_in`, `session_invalid`, `session_expired`"),
+))]
+pub async fn whoami(Auth(s): Auth) -> Json<Me> {
+    Json(me(&s))
+}
+
+/// Ends this session and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses(
+    (status = 204, description = "logged out"),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody, description = "`csrf_rejected`"),
+))]
+pub async fn logout(State(app): State<App>, Auth(s): Auth) -> Result<Response, ApiError> {
+    auth::logout(&app, &s).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            session_cookie(None, 0, app.config.secure_cookies),
+        )],
+    )
+        .into_response())
+}
+
+/// Ends every session of this account on every device.
+#[utoipa::path(post, path = "/api/v1/auth/logout-everywhere", tag = "auth", responses(
+    (status = 204, description = "every session ended"),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody, description = "`csrf_rejected`"),
+))]
+pub async fn logout_everywhere(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(s): Auth,
+) -> Result<Response, ApiError> {
+    auth::logout_everywhere(&app, &s, ip).await?;
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(
+            header::SET_COOKIE,
+            session_cookie(None, 0, app.config.secure_cookies),
+        )],
+    )
+        .into_response())
+}

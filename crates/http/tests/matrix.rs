@@ -1,0 +1,141 @@
+//! The authorisation matrix: every endpoint × every demo role × in scope / out of scope → the
+//! expected status. Out of scope answers 404 (the region is not revealed to exist); a missing
+//! permission answers 403; no session answers 401. Every later issue adds its endpoints here.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use axum::http::StatusCode;
+use common::TestApp;
+
+const ROLES: [&str; 9] = [
+    "anonymous",
+    "admin",
+    "leader",
+    "street",
+    "community",
+    "gridleader",
+    "gridworker",
+    "dept",
+    "resident",
+];
+
+/// In scope for the street, community and grid accounts: their own grid (370105001001001).
+/// Out of scope for all three: a grid of another street (370105003xxx).
+const IN: &str = "370105001001001";
+const OUT_STREET: &str = "370105003000";
+
+fn row(all: u16, street: u16, community: u16, grid: u16, dept: u16, resident: u16) -> [u16; 9] {
+    [401, all, all, street, community, grid, grid, dept, resident]
+}
+
+#[tokio::test]
+async fn every_endpoint_for_every_role() {
+    let t = TestApp::demo().await;
+    let (_, v) = t.get(&format!("/api/v1/regions?parent={OUT_STREET}")).await;
+    let out_community = v["items"][0]["code"].as_str().unwrap().to_owned();
+    let out_grid = format!("{out_community}001");
+    let cases: Vec<(String, [u16; 9])> = vec![
+        ("/api/v1/meta".into(), [200; 9]),
+        (
+            "/api/v1/auth/me".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        ("/api/v1/regions".into(), row(200, 200, 200, 200, 200, 403)),
+        (
+            "/api/v1/regions?parent=370105001000".into(),
+            row(200, 200, 200, 200, 200, 403),
+        ),
+        (
+            format!("/api/v1/regions?parent={OUT_STREET}"),
+            row(200, 404, 404, 404, 200, 403),
+        ),
+        (format!("/api/v1/regions/{IN}"), row(200, 200, 200, 200, 200, 403)),
+        (format!("/api/v1/grids/{IN}"), row(200, 200, 200, 200, 200, 403)),
+        (
+            format!("/api/v1/grids/{out_grid}"),
+            row(200, 404, 404, 404, 200, 403),
+        ),
+        (
+            format!("/api/v1/regions/{out_community}"),
+            row(200, 404, 404, 404, 200, 403),
+        ),
+        (
+            "/api/v1/grids?bbox=116.9,36.6,117.2,36.9".into(),
+            row(200, 200, 200, 200, 200, 403),
+        ),
+        (
+            "/api/v1/locate?lon=116.931&lat=36.661".into(),
+            [401, 200, 200, 200, 200, 200, 200, 200, 200],
+        ),
+        (
+            "/api/v1/districts/370105/departments".into(),
+            row(200, 200, 200, 200, 200, 403),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (i, role) in ROLES.iter().enumerate() {
+        if *role == "anonymous" {
+            t.logout_locally();
+        } else {
+            t.login(role).await;
+        }
+        for (uri, expected) in &cases {
+            let (s, v) = t.get(uri).await;
+            if s.as_u16() != expected[i] {
+                failures.push(format!(
+                    "{role} GET {uri}: {} expected {} ({v})",
+                    s.as_u16(),
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn lists_and_maps_are_filtered_to_the_scope() {
+    let t = TestApp::demo().await;
+    t.login("community").await;
+    let (_, v) = t.get("/api/v1/regions?parent=370105000000").await;
+    let streets: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(streets, ["370105001000"], "only the path down to the community");
+    let (_, v) = t.get("/api/v1/regions?parent=370105001000").await;
+    let comms: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(comms, ["370105001001"]);
+    let (s, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9").await;
+    assert_eq!(s, StatusCode::OK);
+    let grids = v["features"].as_array().unwrap();
+    assert!(!grids.is_empty() && grids.len() < 30, "{}", grids.len());
+    assert!(
+        grids
+            .iter()
+            .all(|g| g["id"].as_str().unwrap().starts_with("370105001001"))
+    );
+    let (_, v) = t
+        .get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9&level=street")
+        .await;
+    assert_eq!(
+        v["features"].as_array().unwrap().len(),
+        1,
+        "its own street outline, on the path"
+    );
+
+    // The department sees the map but not the grid teams (no region:team:read).
+    t.login("dept").await;
+    let (_, v) = t.get(&format!("/api/v1/grids/{IN}")).await;
+    assert_eq!(v["team"].as_array().unwrap().len(), 0);
+    t.login("gridworker").await;
+    let (_, v) = t.get(&format!("/api/v1/grids/{IN}")).await;
+    assert!(v["team"].as_array().unwrap().len() >= 4);
+}
