@@ -3,6 +3,7 @@
 //! half-written when it fails. The HTTP layer and the CLI only translate to and from it.
 
 pub mod access;
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod clock;

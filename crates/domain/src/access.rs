@@ -367,3 +367,107 @@ mod tests {
         assert!(check_password("网格Grid治理2026", "u").is_ok());
     }
 }
+
+/// Whether `actor` may give an account (belonging to `target_unit`) a role with `role_perms`
+/// under `scope`: never more permissions than the actor holds, never a wider reach than the
+/// actor's own `system:user:write` scope. This is what stops a street administrator from
+/// creating a district administrator.
+pub fn may_grant(
+    actor: &Principal,
+    role_perms: &[Permission],
+    scope: &DataScope,
+    target_unit: Option<&RegionCode>,
+) -> Result<(), &'static str> {
+    if role_perms.iter().any(|p| !actor.can(p.as_str())) {
+        return Err("cannot_grant_permission");
+    }
+    let mine = actor.scope("system:user:write");
+    let unit_reached = |below: bool| match target_unit {
+        Some(u) if below => mine.all || mine.subtrees.iter().any(|s| u.is_within(s)),
+        Some(u) => mine.reaches(u),
+        None => mine.all,
+    };
+    let ok = match scope {
+        DataScope::All => mine.all,
+        DataScope::Subtrees { regions } => regions
+            .iter()
+            .all(|r| mine.all || mine.subtrees.iter().any(|s| r.is_within(s))),
+        DataScope::OwnUnit => unit_reached(false),
+        DataScope::OwnUnitAndBelow => unit_reached(true),
+        DataScope::OwnRecords => unit_reached(false),
+    };
+    if ok { Ok(()) } else { Err("cannot_grant_scope") }
+}
+
+#[cfg(test)]
+mod grant_tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn perms(p: &[&str]) -> Vec<Permission> {
+        p.iter().map(|x| Permission::parse(x).unwrap()).collect()
+    }
+
+    #[test]
+    fn no_escalation() {
+        let street_admin = Principal {
+            user_id: 1,
+            unit: Some(code("370105001000")),
+            department_id: None,
+            grants: vec![Grant {
+                role: "street_admin".into(),
+                permissions: perms(&["system:user:write", "region:region:read"])
+                    .into_iter()
+                    .collect(),
+                scope: DataScope::OwnUnitAndBelow,
+            }],
+        };
+        let read = perms(&["region:region:read"]);
+        let community = code("370105001008");
+        assert!(
+            may_grant(
+                &street_admin,
+                &read,
+                &DataScope::OwnUnitAndBelow,
+                Some(&community)
+            )
+            .is_ok()
+        );
+        assert!(
+            may_grant(
+                &street_admin,
+                &read,
+                &DataScope::Subtrees {
+                    regions: vec![community.clone()]
+                },
+                None
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            may_grant(&street_admin, &read, &DataScope::All, Some(&community)),
+            Err("cannot_grant_scope")
+        );
+        assert_eq!(
+            may_grant(
+                &street_admin,
+                &read,
+                &DataScope::OwnUnitAndBelow,
+                Some(&code("370105003004"))
+            ),
+            Err("cannot_grant_scope")
+        );
+        assert_eq!(
+            may_grant(
+                &street_admin,
+                &perms(&["audit:log:read"]),
+                &DataScope::OwnUnit,
+                Some(&community)
+            ),
+            Err("cannot_grant_permission")
+        );
+    }
+}

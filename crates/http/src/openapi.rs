@@ -2,7 +2,7 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{auth, health, regions};
+use crate::routes::{admin, auth, health, regions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -16,6 +16,13 @@ use utoipa::OpenApi;
         auth::whoami,
         auth::logout,
         auth::logout_everywhere,
+        admin::list_users,
+        admin::create_user,
+        admin::get_user,
+        admin::set_disabled,
+        admin::user_scope,
+        admin::roles,
+        admin::audit,
         regions::list,
         regions::region,
         regions::grid,
@@ -26,6 +33,7 @@ use utoipa::OpenApi;
     tags(
         (name = "regions", description = "The region tree, grid map and locator"),
         (name = "auth", description = "Sessions"),
+        (name = "admin", description = "Accounts, roles, scopes, audit"),
         (name = "meta", description = "Front-end bootstrap"),
         (name = "ops", description = "Health probes"),
     )

@@ -34,7 +34,22 @@ async fn every_endpoint_for_every_role() {
     let (_, v) = t.get(&format!("/api/v1/regions?parent={OUT_STREET}")).await;
     let out_community = v["items"][0]["code"].as_str().unwrap().to_owned();
     let out_grid = format!("{out_community}001");
+    let (_, v) = t.get("/api/v1/users?q=gridworker").await;
+    let worker_id = v["items"][0]["id"].as_i64().unwrap();
+    let admin_only = [401, 200, 403, 403, 403, 403, 403, 403, 403];
     let cases: Vec<(String, [u16; 9])> = vec![
+        ("/api/v1/users".into(), admin_only),
+        (format!("/api/v1/users/{worker_id}"), admin_only),
+        (format!("/api/v1/users/{worker_id}/scope"), admin_only),
+        (
+            "/api/v1/users/999999".into(),
+            [401, 404, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/roles".into(),
+            [401, 200, 200, 403, 403, 403, 403, 403, 403],
+        ),
+        ("/api/v1/audit".into(), admin_only),
         ("/api/v1/meta".into(), [200; 9]),
         (
             "/api/v1/auth/me".into(),

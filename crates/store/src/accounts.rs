@@ -251,3 +251,62 @@ pub async fn clear_throttle(conn: &impl ConnectionTrait, key: &str) -> Result<()
     login_throttle::Entity::delete_by_id(key).exec(conn).await?;
     Ok(())
 }
+
+/// Accounts of a district whose unit the scope reaches (accounts without a unit need the
+/// district-wide scope), optionally matching a name, newest first, with the total count.
+pub async fn list_users(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    scope: &gridgov_domain::access::Scope,
+    q: Option<&str>,
+    offset: u64,
+    limit: u64,
+) -> Result<(Vec<app_user::Model>, u64), StoreError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let mut find = app_user::Entity::find()
+        .filter(app_user::Column::DistrictCode.eq(district))
+        .filter(crate::scope::region_condition(scope, app_user::Column::UnitCode));
+    if let Some(q) = q.filter(|q| !q.is_empty()) {
+        let pattern = format!("%{}%", q.replace(['%', '_'], ""));
+        find = find.filter(
+            sea_orm::Condition::any()
+                .add(app_user::Column::Username.like(pattern.clone()))
+                .add(app_user::Column::DisplayName.like(pattern)),
+        );
+    }
+    let total = find.clone().count(conn).await?;
+    let rows = find
+        .order_by_desc(app_user::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+/// Disables or enables an account if its version is still `expected`.
+pub async fn set_disabled(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    disabled: bool,
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let res = app_user::Entity::update_many()
+        .col_expr(app_user::Column::Disabled, Expr::value(disabled))
+        .col_expr(
+            app_user::Column::Version,
+            Expr::col(app_user::Column::Version).add(1),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(id))
+        .filter(app_user::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}

@@ -1,11 +1,12 @@
 //! The API routers, one module per area.
 
+pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod regions;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use gridgov_app::App;
 
 pub fn api() -> Router<App> {
@@ -18,6 +19,12 @@ pub fn api() -> Router<App> {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/logout-everywhere", post(auth::logout_everywhere))
         .route("/api/v1/auth/me", get(auth::whoami))
+        .route("/api/v1/users", get(admin::list_users).post(admin::create_user))
+        .route("/api/v1/users/{id}", get(admin::get_user))
+        .route("/api/v1/users/{id}/disabled", put(admin::set_disabled))
+        .route("/api/v1/users/{id}/scope", get(admin::user_scope))
+        .route("/api/v1/roles", get(admin::roles))
+        .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

@@ -1,0 +1,313 @@
+//! Administration of accounts and roles, the effective-scope view, and audit search: what the
+//! console's 系统管理 pages call.
+
+use crate::access::{PERMISSIONS, require, scope_from_columns};
+use crate::audit::{Event, record};
+use crate::auth::{NewAccount, Signed, create_user};
+use crate::{App, AppError, ErrorKind};
+use gridgov_domain::RegionCode;
+use gridgov_domain::access::{DataScope, Permission, Scope, may_grant};
+use gridgov_store::accounts;
+use gridgov_store::audit as audit_store;
+use gridgov_store::entity::app_user;
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One role assignment of an account.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AssignmentView {
+    pub role: String,
+    #[schema(value_type = Object)]
+    pub scope: DataScope,
+}
+
+/// An account as the console lists it (never its password hash).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub kind: String,
+    pub unit_code: Option<String>,
+    pub department_id: Option<i64>,
+    pub disabled: bool,
+    pub version: i32,
+    pub roles: Vec<AssignmentView>,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserView>,
+    pub total: u64,
+}
+
+async fn view(conn: &impl sea_orm::ConnectionTrait, u: app_user::Model) -> Result<UserView, AppError> {
+    let roles = accounts::grants_of(conn, u.id)
+        .await?
+        .into_iter()
+        .map(|(a, r)| AssignmentView {
+            role: r.key,
+            scope: scope_from_columns(&a.scope_kind, &a.scope_regions),
+        })
+        .collect();
+    Ok(UserView {
+        id: u.id,
+        username: u.username,
+        display_name: u.display_name,
+        kind: u.kind,
+        unit_code: u.unit_code,
+        department_id: u.department_id,
+        disabled: u.disabled,
+        version: u.version,
+        roles,
+    })
+}
+
+/// Accounts the caller may see, 20 a page by default.
+pub async fn list_users(
+    app: &App,
+    who: &Signed,
+    q: Option<&str>,
+    page: u64,
+    page_size: u64,
+) -> Result<UserPage, AppError> {
+    require(&who.principal, "system:user:read")?;
+    let scope = who.principal.scope("system:user:read");
+    let size = page_size.clamp(1, 100);
+    let conn = app.db.conn();
+    let (rows, total) = accounts::list_users(
+        conn,
+        &who.user.district_code,
+        &scope,
+        q,
+        page.saturating_sub(1) * size,
+        size,
+    )
+    .await?;
+    let mut items = Vec::with_capacity(rows.len());
+    for u in rows {
+        items.push(view(conn, u).await?);
+    }
+    Ok(UserPage { items, total })
+}
+
+async fn visible_user(app: &App, who: &Signed, perm: &str, id: i64) -> Result<app_user::Model, AppError> {
+    let scope = who.principal.scope(perm);
+    let u = accounts::user_by_id(app.db.conn(), id).await?;
+    let reachable = |u: &app_user::Model| {
+        u.district_code == who.user.district_code
+            && match u.unit_code.as_deref().and_then(|c| RegionCode::parse(c).ok()) {
+                Some(c) => scope.reaches(&c),
+                None => scope.all,
+            }
+    };
+    u.filter(reachable)
+        .ok_or_else(|| AppError::not_found("user_not_found", format!("no account {id}")))
+}
+
+pub async fn get_user(app: &App, who: &Signed, id: i64) -> Result<UserView, AppError> {
+    require(&who.principal, "system:user:read")?;
+    let u = visible_user(app, who, "system:user:read", id).await?;
+    view(app.db.conn(), u).await
+}
+
+/// Creates an account in the caller's district. The caller can only give what they hold: no
+/// permission they lack, no scope wider than their own.
+pub async fn create(app: &App, who: &Signed, ip: Option<String>, mut a: NewAccount) -> Result<i64, AppError> {
+    require(&who.principal, "system:user:write")?;
+    a.district = who.user.district_code.clone();
+    let unit = a.unit.as_deref().and_then(|u| RegionCode::parse(u).ok());
+    let roles = accounts::roles(app.db.conn(), &who.user.district_code).await?;
+    for (key, scope) in &a.roles {
+        let perms: Vec<Permission> = roles
+            .iter()
+            .find(|r| &r.key == key)
+            .map(|r| serde_json::from_str::<Vec<String>>(&r.permissions).unwrap_or_default())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| Permission::parse(p).ok())
+            .collect();
+        if let Err(code) = may_grant(&who.principal, &perms, scope, unit.as_ref()) {
+            return Err(AppError::new(
+                ErrorKind::Forbidden,
+                code,
+                format!("you cannot grant {key} with this scope"),
+            ));
+        }
+    }
+    create_user(app, &who.actor(ip), a).await
+}
+
+/// Disables (ending every session) or re-enables an account.
+pub async fn set_disabled(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    id: i64,
+    disabled: bool,
+    version: i32,
+) -> Result<UserView, AppError> {
+    require(&who.principal, "system:user:write")?;
+    let u = visible_user(app, who, "system:user:write", id).await?;
+    if u.id == who.user.id && disabled {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            "cannot_disable_self",
+            "you cannot disable your own account",
+        ));
+    }
+    let now = app.clock.now();
+    let txn = app.db.conn().begin().await?;
+    accounts::set_disabled(&txn, id, disabled, version, now).await?;
+    if disabled {
+        accounts::void_sessions(&txn, id, now).await?;
+    }
+    let (before, after) = (
+        serde_json::json!({ "disabled": u.disabled }),
+        serde_json::json!({ "disabled": disabled }),
+    );
+    let id_text = id.to_string();
+    let event = Event {
+        district: u.district_code.clone(),
+        action: if disabled { "user.disable" } else { "user.enable" },
+        entity_type: "user",
+        entity_id: &id_text,
+        before: Some(&before),
+        after: Some(&after),
+        ..Default::default()
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    get_user(app, who, id).await
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct RoleView {
+    pub id: i64,
+    pub key: String,
+    pub name: String,
+    pub permissions: Vec<String>,
+    pub builtin: bool,
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PermissionInfo {
+    pub permission: String,
+    pub description: String,
+}
+
+/// The district's roles and the permission catalogue.
+pub async fn roles(app: &App, who: &Signed) -> Result<(Vec<RoleView>, Vec<PermissionInfo>), AppError> {
+    require(&who.principal, "system:role:read")?;
+    let roles = accounts::roles(app.db.conn(), &who.user.district_code)
+        .await?
+        .into_iter()
+        .map(|r| RoleView {
+            id: r.id,
+            permissions: serde_json::from_str(&r.permissions).unwrap_or_default(),
+            key: r.key,
+            name: r.name,
+            builtin: r.builtin,
+        })
+        .collect();
+    let catalogue = PERMISSIONS
+        .iter()
+        .map(|(p, d)| PermissionInfo {
+            permission: (*p).into(),
+            description: (*d).into(),
+        })
+        .collect();
+    Ok((roles, catalogue))
+}
+
+/// What an account reaches, per permission it holds.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct EffectiveScope {
+    pub permission: String,
+    #[schema(value_type = Object)]
+    pub scope: Scope,
+}
+
+pub async fn effective_scope(app: &App, who: &Signed, id: i64) -> Result<Vec<EffectiveScope>, AppError> {
+    require(&who.principal, "system:user:read")?;
+    let u = visible_user(app, who, "system:user:read", id).await?;
+    let (p, _) = crate::access::principal_of(app.db.conn(), &u).await?;
+    let mut perms: Vec<String> = p
+        .grants
+        .iter()
+        .flat_map(|g| g.permissions.iter().map(|x| x.to_string()))
+        .collect();
+    perms.sort();
+    perms.dedup();
+    Ok(perms
+        .into_iter()
+        .map(|perm| EffectiveScope {
+            scope: p.scope(&perm),
+            permission: perm,
+        })
+        .collect())
+}
+
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditView {
+    pub seq: i64,
+    pub at: String,
+    pub actor_user_id: Option<i64>,
+    pub actor_name: String,
+    pub actor_roles: String,
+    pub ip: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub before_digest: Option<String>,
+    pub after_digest: Option<String>,
+    pub detail: String,
+}
+
+/// Audit records of the caller's district, newest first. Reading the log needs the district-wide
+/// scope of `audit:log:read`: the log names actors and entities across the whole district.
+pub async fn audit_search(
+    app: &App,
+    who: &Signed,
+    entity_type: Option<&str>,
+    actor_user_id: Option<i64>,
+    page: u64,
+    page_size: u64,
+) -> Result<Vec<AuditView>, AppError> {
+    require(&who.principal, "audit:log:read")?;
+    if !who.principal.scope("audit:log:read").all {
+        return Err(AppError::new(
+            ErrorKind::Forbidden,
+            "forbidden",
+            "the audit log needs a district-wide scope",
+        ));
+    }
+    let size = page_size.clamp(1, 200);
+    let rows = audit_store::search(
+        app.db.conn(),
+        &who.user.district_code,
+        actor_user_id,
+        entity_type.filter(|t| !t.is_empty()),
+        page.saturating_sub(1) * size,
+        size,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AuditView {
+            seq: r.seq,
+            at: r.at.to_rfc3339(),
+            actor_user_id: r.actor_user_id,
+            actor_name: r.actor_name,
+            actor_roles: r.actor_roles,
+            ip: r.ip,
+            action: r.action,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            before_digest: r.before_digest,
+            after_digest: r.after_digest,
+            detail: r.detail,
+        })
+        .collect())
+}

@@ -1,0 +1,216 @@
+//! 系统管理: accounts, roles, effective scope, the audit log.
+
+use crate::auth::{Auth, ClientIp};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use gridgov_app::App;
+use gridgov_app::admin::{self, AuditView, EffectiveScope, PermissionInfo, RoleView, UserPage, UserView};
+use gridgov_app::auth::NewAccount;
+use gridgov_domain::access::DataScope;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserQuery {
+    /// Part of a username or display name.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// Accounts within the caller's scope.
+#[utoipa::path(get, path = "/api/v1/users", tag = "admin", params(UserQuery), responses(
+    (status = 200, body = UserPage),
+    (status = 401, body = ErrorBody),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs system:user:read"),
+))]
+pub async fn list_users(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiQuery(q): ApiQuery<UserQuery>,
+) -> Result<Json<UserPage>, ApiError> {
+    Ok(Json(
+        admin::list_users(
+            &app,
+            &who,
+            q.q.as_deref(),
+            q.page.unwrap_or(1),
+            q.page_size.unwrap_or(20),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RoleAssignment {
+    pub role: String,
+    /// `{"kind":"all"}`, `{"kind":"subtrees","regions":["370105001000"]}`, `{"kind":"own_unit"}`,
+    /// `{"kind":"own_unit_and_below"}` or `{"kind":"own_records"}`.
+    #[schema(value_type = Object)]
+    pub scope: DataScope,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateUser {
+    pub username: String,
+    pub display_name: String,
+    pub password: String,
+    /// staff, department or resident.
+    pub kind: String,
+    pub unit_code: Option<String>,
+    pub department_id: Option<i64>,
+    pub roles: Vec<RoleAssignment>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Created {
+    pub id: i64,
+}
+
+/// Creates an account in the caller's district; no permission or scope beyond the caller's own.
+#[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = CreateUser, responses(
+    (status = 201, body = Created),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (username, password policy, unit, role), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `cannot_grant_permission`, `cannot_grant_scope`, `csrf_rejected`"),
+    (status = 409, body = ErrorBody, description = "`username_taken`"),
+))]
+pub async fn create_user(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let b: CreateUser =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let account = NewAccount {
+        district: String::new(),
+        username: b.username,
+        display_name: b.display_name,
+        password: Some(b.password),
+        kind: b.kind,
+        unit: b.unit_code,
+        department_id: b.department_id,
+        staff_id: None,
+        roles: b.roles.into_iter().map(|r| (r.role, r.scope)).collect(),
+    };
+    let id = admin::create(&app, &who, ip, account).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+/// One account.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "admin", params(("id" = i64, Path)), responses(
+    (status = 200, body = UserView),
+    (status = 404, body = ErrorBody, description = "`user_not_found`, also outside the caller's scope"),
+))]
+pub async fn get_user(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<UserView>, ApiError> {
+    Ok(Json(admin::get_user(&app, &who, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SetDisabled {
+    pub disabled: bool,
+    /// The version the editor saw.
+    pub version: i32,
+}
+
+/// Disables (ending its sessions everywhere) or re-enables an account.
+#[utoipa::path(put, path = "/api/v1/users/{id}/disabled", tag = "admin", params(("id" = i64, Path)), request_body = SetDisabled, responses(
+    (status = 200, body = UserView),
+    (status = 404, body = ErrorBody, description = "`user_not_found`"),
+    (status = 409, body = ErrorBody, description = "`stale_version`, `cannot_disable_self`"),
+))]
+pub async fn set_disabled(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<UserView>, ApiError> {
+    let b: SetDisabled =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    Ok(Json(
+        admin::set_disabled(&app, &who, ip, id, b.disabled, b.version).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ScopeList {
+    pub items: Vec<EffectiveScope>,
+}
+
+/// What an account reaches, per permission (all / subtrees / units / own records).
+#[utoipa::path(get, path = "/api/v1/users/{id}/scope", tag = "admin", params(("id" = i64, Path)), responses(
+    (status = 200, body = ScopeList),
+    (status = 404, body = ErrorBody, description = "`user_not_found`"),
+))]
+pub async fn user_scope(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ScopeList>, ApiError> {
+    Ok(Json(ScopeList {
+        items: admin::effective_scope(&app, &who, id).await?,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RoleList {
+    pub items: Vec<RoleView>,
+    /// Every permission with what it allows.
+    pub permissions: Vec<PermissionInfo>,
+}
+
+/// The district's roles and the permission catalogue.
+#[utoipa::path(get, path = "/api/v1/roles", tag = "admin", responses(
+    (status = 200, body = RoleList),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs system:role:read"),
+))]
+pub async fn roles(State(app): State<App>, Auth(who): Auth) -> Result<Json<RoleList>, ApiError> {
+    let (items, permissions) = admin::roles(&app, &who).await?;
+    Ok(Json(RoleList { items, permissions }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// region, user, district …
+    pub entity_type: Option<String>,
+    pub actor_user_id: Option<i64>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditList {
+    pub items: Vec<AuditView>,
+}
+
+/// The audit log of the caller's district, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses(
+    (status = 200, body = AuditList),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs audit:log:read with the district-wide scope"),
+))]
+pub async fn audit(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditList>, ApiError> {
+    let items = admin::audit_search(
+        &app,
+        &who,
+        q.entity_type.as_deref(),
+        q.actor_user_id,
+        q.page.unwrap_or(1),
+        q.page_size.unwrap_or(50),
+    )
+    .await?;
+    Ok(Json(AuditList { items }))
+}
