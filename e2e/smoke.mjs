@@ -4,8 +4,10 @@
 //   GRIDGOV_BIN=../target/debug/gridgov node smoke.mjs
 //
 // Starts the binary on a free port with a throwaway data directory, drives Debian's Chromium
-// through the grid map (draw all grids, open one grid's team, locate a point inside and one
-// outside the district), saves screenshots to e2e/artifacts/ and ends with "N passed, N failed".
+// through the login page and the grid map as the district admin (draw all grids, open one grid's
+// team, locate a point inside and one outside the district), then logs out and back in as a
+// community operator, whose map and tree show only their community. Saves screenshots to
+// e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
 
 import { spawn } from 'node:child_process'
@@ -22,6 +24,12 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = path.join(HERE, 'artifacts')
 const OVERALL_TIMEOUT_MS = 60_000
 const MIN_GRIDS = 1000
+// `gridgov demo` prints these accounts; they all share the demo password.
+const PASSWORD = 'Tianqiao#2026'
+const ADMIN = 'admin'
+const COMMUNITY = 'community'
+// A community has a handful of grids; the whole district has over a thousand.
+const MAX_COMMUNITY_GRIDS = 30
 const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
 const CHROMIUM_ARGS = [
   '--headless',
@@ -96,6 +104,22 @@ async function checkFrontEndServed(baseUrl) {
   }
 }
 
+/** Fills the login form and submits it; resolves once the console shows the map. */
+async function logIn(page, username) {
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('.login-form__submit').click()
+  try {
+    await page.waitForURL(/\/map$/, { timeout: 10_000 })
+  } catch {
+    const error = await page.locator('.login-form__error').textContent().catch(() => null)
+    fail(`logging in as "${username}" did not open the map${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
+  }
+  const name = (await page.locator('.user-menu__name').textContent()).trim()
+  if (!name) fail(`the top bar shows no name after logging in as "${username}"`)
+  return name
+}
+
 const gridPathCount = (page) =>
   page.evaluate(() => document.querySelectorAll('.leaflet-grids-pane path.leaflet-interactive').length)
 
@@ -149,8 +173,19 @@ async function run() {
     if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
   })
 
-  await step('open the console', async () => {
+  await step('open the console: the login page', async () => {
     await page.goto(baseUrl)
+    await page.waitForURL(/\/login/)
+    const title = (await page.locator('.login-page__brand').textContent()).trim()
+    if (title !== '网格化治理平台') fail(`the login page names "${title}", not 网格化治理平台`)
+    await page.locator('.login-form__submit').waitFor()
+    await page.waitForTimeout(300) // web fonts and the card's shadow
+    await page.screenshot({ path: path.join(ARTIFACTS, '00-login.png') })
+  })
+
+  await step(`log in as ${ADMIN}, open 网格地图`, async () => {
+    const name = await logIn(page, ADMIN)
+    log(`signed in as ${name}`)
     await page.locator('.el-menu-item', { hasText: '网格地图' }).click()
     await page.waitForURL(/\/map$/)
   })
@@ -233,6 +268,47 @@ async function run() {
     log(`version ${(await version.textContent()).trim()}`)
     await page.waitForTimeout(400) // the menu's colour transition
     await page.screenshot({ path: path.join(ARTIFACTS, '05-about.png') })
+  })
+
+  await step('log out: back to the login page', async () => {
+    await page.locator('.user-menu__trigger').click()
+    await page.locator('.el-dropdown-menu__item', { hasText: '退出登录' }).click()
+    await page.waitForURL(/\/login/)
+    await page.locator('.login-form__submit').waitFor()
+    // The session is over on the server too: the API refuses the old cookie.
+    const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status)
+    if (status !== 401) fail(`GET /api/v1/auth/me answers ${status} after logging out (want 401)`)
+  })
+
+  await step(`log in as ${COMMUNITY}: only that community's grids`, async () => {
+    const name = await logIn(page, COMMUNITY)
+    log(`signed in as ${name}`)
+    try {
+      // The status line shows the count once the map has finished loading.
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('.leaflet-grids-pane path.leaflet-interactive').length > 0 &&
+          document.querySelector('.map-toolbar__count') !== null,
+        null,
+        { timeout: 15_000 },
+      )
+    } catch {
+      fail(`no grid polygons were drawn for ${COMMUNITY} (${await gridPathCount(page)} paths)`)
+    }
+    await page.waitForTimeout(500) // let a second request, if any, settle
+    const count = await gridPathCount(page)
+    if (count <= 0 || count >= MAX_COMMUNITY_GRIDS) {
+      fail(`${COMMUNITY} sees ${count} grid polygons (want 1 to ${MAX_COMMUNITY_GRIDS - 1}: one community's grids)`)
+    }
+    const tree = page.locator('.region-tree__node[data-level=community]')
+    await tree.first().waitFor()
+    const streets = await page.locator('.region-tree__node[data-level=street] .region-tree__name').allTextContents()
+    const communities = await tree.locator('.region-tree__name').allTextContents()
+    if (streets.length !== 1) fail(`the region tree shows ${streets.length} streets (want 1): ${streets.join(', ')}`)
+    if (communities.length !== 1) fail(`the region tree shows ${communities.length} communities (want 1)`)
+    const home = (await page.locator('.map-toolbar__home').textContent()).trim()
+    log(`${count} grid polygons; tree: ${streets[0].trim()} › ${communities[0].trim()}; home button "${home}"`)
+    await page.screenshot({ path: path.join(ARTIFACTS, '06-community-map.png') })
   })
 
   await step('no page errors and no request leaves the server', () => {

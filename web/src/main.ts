@@ -5,8 +5,14 @@ import 'leaflet/dist/leaflet.css'
 import './styles/global.css'
 import App from './App.vue'
 import { createAppRouter } from './router'
+import { installAuthGuard } from './router/guard'
+import { useAuthStore } from './stores/auth'
 import { i18n } from './i18n/instance'
 
 document.documentElement.lang = i18n.global.locale.value
 
-createApp(App).use(createPinia()).use(createAppRouter()).use(i18n).mount('#app')
+const pinia = createPinia()
+const router = createAppRouter()
+installAuthGuard(router, useAuthStore(pinia))
+
+createApp(App).use(pinia).use(router).use(i18n).mount('#app')

@@ -69,6 +69,8 @@ pub struct NewAccount {
     pub staff_id: Option<i64>,
     /// Role keys with the scope of each assignment.
     pub roles: Vec<(String, DataScope)>,
+    /// For residents: the keyed hash of their mobile number.
+    pub phone_hash: Option<String>,
 }
 
 fn valid_username(u: &str) -> bool {
@@ -152,6 +154,7 @@ pub async fn create_user(app: &App, actor: &Actor, a: NewAccount) -> Result<i64,
             staff_id: a.staff_id,
             department_id: a.department_id,
             unit_code: unit.as_ref().map(|u| u.to_string()),
+            phone_hash: a.phone_hash.clone(),
         },
         now,
     )
@@ -283,10 +286,25 @@ pub async fn login(
         return Err(invalid_credentials());
     };
     accounts::clear_throttle(&txn, &keys[0].0).await?;
+    let done = start_session(app, &txn, &user, ip, user_agent, "auth.login").await?;
+    txn.commit().await?;
+    Ok(done)
+}
+
+/// Creates a session for `user` and records the sign-in, in the caller's transaction.
+pub(crate) async fn start_session(
+    app: &App,
+    txn: &sea_orm::DatabaseTransaction,
+    user: &app_user::Model,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+    action: &str,
+) -> Result<LoggedIn, AppError> {
+    let now = app.clock.now();
     let token = new_token()?;
     let expires_at = now + Duration::hours(app.config.session_absolute_hours);
     accounts::create_session(
-        &txn,
+        txn,
         session::Model {
             id: sha256_hex(&token),
             user_id: user.id,
@@ -298,7 +316,7 @@ pub async fn login(
         },
     )
     .await?;
-    let (_, roles) = principal_of(&txn, &user).await?;
+    let (_, roles) = principal_of(txn, user).await?;
     let actor = Actor {
         user_id: Some(user.id),
         name: user.username.clone(),
@@ -308,13 +326,12 @@ pub async fn login(
     let id_text = user.id.to_string();
     let event = Event {
         district: user.district_code.clone(),
-        action: "auth.login",
+        action,
         entity_type: "user",
         entity_id: &id_text,
         ..Default::default()
     };
-    record(&txn, &actor, event).await?;
-    txn.commit().await?;
+    record(txn, &actor, event).await?;
     Ok(LoggedIn {
         token,
         user_id: user.id,

@@ -31,6 +31,11 @@ pub struct Config {
     pub session_absolute_hours: i64,
     /// Mark session cookies `Secure` (set when served behind TLS).
     pub secure_cookies: bool,
+    /// 64 hex digits; without it a key file is made under `data_dir`.
+    pub secret_key: Option<String>,
+    /// Where one-time codes go: `log` (demo and development only: the code is written to the
+    /// server log with the number masked). An SMS gateway plugs in behind the same trait.
+    pub otp_sender: String,
 }
 
 impl Default for Config {
@@ -48,6 +53,8 @@ impl Default for Config {
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             secure_cookies: false,
+            secret_key: None,
+            otp_sender: "log".into(),
         }
     }
 }

@@ -12,7 +12,9 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod otp;
 pub mod regions;
+pub mod secret;
 
 use gridgov_geo::{Locator, SharedLocator};
 use gridgov_store::Db;
@@ -28,6 +30,8 @@ pub struct App {
     pub locator: Arc<SharedLocator>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn clock::Clock>,
+    pub secret: secret::Secret,
+    pub otp: Arc<dyn otp::OtpSender>,
 }
 
 impl App {
@@ -41,11 +45,23 @@ impl App {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
         let locator = Arc::new(SharedLocator::new(Locator::default()));
+        let secret = secret::Secret::load(&config)?;
+        let otp: Arc<dyn otp::OtpSender> = match config.otp_sender.as_str() {
+            "log" => Arc::new(otp::LogSender),
+            other => {
+                return Err(AppError::bad_request(
+                    "invalid_otp_sender",
+                    format!("unknown otp_sender {other:?}"),
+                ));
+            }
+        };
         let app = App {
             db,
             locator,
             config: Arc::new(config),
             clock,
+            secret,
+            otp,
         };
         app.reload_locator().await?;
         Ok(app)

@@ -4,6 +4,7 @@
 //! so the layers above never re-check a code or a level.
 
 pub mod access;
+pub mod phone;
 pub mod region;
 pub mod rng;
 pub mod staff;

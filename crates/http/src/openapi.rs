@@ -16,6 +16,8 @@ use utoipa::OpenApi;
         auth::whoami,
         auth::logout,
         auth::logout_everywhere,
+        auth::otp,
+        auth::otp_login,
         admin::list_users,
         admin::create_user,
         admin::get_user,

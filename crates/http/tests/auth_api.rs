@@ -264,3 +264,140 @@ async fn accounts_are_checked_on_creation() {
     assert_eq!(e.fields[0].code, "role_not_found");
     assert_eq!(t.count("app_user").await, before, "nothing half-written");
 }
+
+#[tokio::test]
+async fn residents_register_and_sign_in_with_a_one_time_code() {
+    let t = TestApp::demo().await;
+    t.logout_locally();
+    let (s, v, _) = t
+        .send("POST", "/api/v1/auth/otp", Some(json!({"phone":"12345"})), &[])
+        .await;
+    assert_eq!(
+        (s, common::field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["invalid_phone".to_owned()])
+    );
+    let (s, _, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp",
+            Some(json!({"phone":"+86 139-0531-0001"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (phone, code_sent) = t.otp.last().unwrap();
+    assert_eq!(phone, "13905310001");
+    // Asking again at once is refused.
+    let (s, _, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp",
+            Some(json!({"phone":"13905310001"})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+
+    let wrong = if code_sent == "000000" { "111111" } else { "000000" };
+    let (s, v, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp-login",
+            Some(json!({"phone":"13905310001","code":wrong})),
+            &[],
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "otp_invalid"));
+    let (s, v, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp-login",
+            Some(json!({"phone":"13905310001","code":code_sent})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        (s, common::field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["display_name_required".to_owned()])
+    );
+    let body = json!({"phone":"13905310001","code":code_sent,"display_name":"王大妈"});
+    let (s, v, h) = t
+        .send("POST", "/api/v1/auth/otp-login", Some(body.clone()), &[])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["kind"], "resident");
+    assert_eq!(v["roles"], json!(["resident"]));
+    assert!(
+        !v.to_string().contains("13905310001"),
+        "the number is not echoed or stored"
+    );
+    *t.cookie.lock().unwrap() = Some(
+        h.get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned(),
+    );
+    assert_eq!(t.get("/api/v1/auth/me").await.0, StatusCode::OK);
+    assert_eq!(t.get("/api/v1/regions").await.0, StatusCode::FORBIDDEN);
+    // A used code does not work twice.
+    let (s, _, _) = t.send("POST", "/api/v1/auth/otp-login", Some(body), &[]).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+
+    // Next time: same account, no name needed; five wrong guesses burn the code.
+    t.clock.advance(chrono::Duration::minutes(2));
+    t.send(
+        "POST",
+        "/api/v1/auth/otp",
+        Some(json!({"phone":"13905310001"})),
+        &[],
+    )
+    .await;
+    let (_, code2) = t.otp.last().unwrap();
+    let wrong2 = if code2 == "000000" { "111111" } else { "000000" };
+    for _ in 0..5 {
+        t.send(
+            "POST",
+            "/api/v1/auth/otp-login",
+            Some(json!({"phone":"13905310001","code":wrong2})),
+            &[],
+        )
+        .await;
+    }
+    let (s, _, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp-login",
+            Some(json!({"phone":"13905310001","code":code2})),
+            &[],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::UNAUTHORIZED,
+        "the code is spent after five wrong guesses"
+    );
+    t.clock.advance(chrono::Duration::minutes(2));
+    t.send(
+        "POST",
+        "/api/v1/auth/otp",
+        Some(json!({"phone":"13905310001"})),
+        &[],
+    )
+    .await;
+    let (_, code3) = t.otp.last().unwrap();
+    let (s, v, _) = t
+        .send(
+            "POST",
+            "/api/v1/auth/otp-login",
+            Some(json!({"phone":"13905310001","code":code3})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["display_name"], "王大妈");
+    assert_eq!(t.count("app_user").await, 9, "8 demo accounts and one resident");
+}

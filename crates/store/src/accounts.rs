@@ -18,6 +18,7 @@ pub struct NewUser {
     pub staff_id: Option<i64>,
     pub department_id: Option<i64>,
     pub unit_code: Option<String>,
+    pub phone_hash: Option<String>,
 }
 
 pub async fn insert_user(
@@ -39,6 +40,7 @@ pub async fn insert_user(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        phone_hash: Set(u.phone_hash),
         ..Default::default()
     })
     .exec(conn)
@@ -309,4 +311,93 @@ pub async fn set_disabled(
     } else {
         Err(StoreError::Conflict)
     }
+}
+
+pub async fn user_by_phone_hash(
+    conn: &impl ConnectionTrait,
+    h: &str,
+) -> Result<Option<app_user::Model>, StoreError> {
+    Ok(app_user::Entity::find()
+        .filter(app_user::Column::PhoneHash.eq(h))
+        .one(conn)
+        .await?)
+}
+
+/// One-time-code challenges sent to a number (or from an IP) since `since`.
+pub async fn otp_count_since(
+    conn: &impl ConnectionTrait,
+    phone_hash: Option<&str>,
+    ip: Option<&str>,
+    since: DateTime<Utc>,
+) -> Result<(u64, Option<DateTime<Utc>>), StoreError> {
+    use crate::entity::otp_challenge;
+    use sea_orm::PaginatorTrait;
+    let mut q = otp_challenge::Entity::find().filter(otp_challenge::Column::CreatedAt.gte(since));
+    if let Some(h) = phone_hash {
+        q = q.filter(otp_challenge::Column::PhoneHash.eq(h));
+    }
+    if let Some(ip) = ip {
+        q = q.filter(otp_challenge::Column::Ip.eq(ip));
+    }
+    let n = q.clone().count(conn).await?;
+    let last = q
+        .order_by_desc(otp_challenge::Column::CreatedAt)
+        .one(conn)
+        .await?
+        .map(|c| c.created_at);
+    Ok((n, last))
+}
+
+pub async fn insert_otp(
+    conn: &impl ConnectionTrait,
+    c: crate::entity::otp_challenge::Model,
+) -> Result<(), StoreError> {
+    use crate::entity::otp_challenge;
+    otp_challenge::Entity::insert(otp_challenge::ActiveModel {
+        phone_hash: Set(c.phone_hash),
+        code_hash: Set(c.code_hash),
+        ip: Set(c.ip),
+        created_at: Set(c.created_at),
+        expires_at: Set(c.expires_at),
+        attempts: Set(0),
+        consumed: Set(false),
+        ..Default::default()
+    })
+    .exec_without_returning(conn)
+    .await?;
+    Ok(())
+}
+
+/// The newest open challenge of a number.
+pub async fn open_otp(
+    conn: &impl ConnectionTrait,
+    phone_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<crate::entity::otp_challenge::Model>, StoreError> {
+    use crate::entity::otp_challenge;
+    Ok(otp_challenge::Entity::find()
+        .filter(otp_challenge::Column::PhoneHash.eq(phone_hash))
+        .filter(otp_challenge::Column::Consumed.eq(false))
+        .filter(otp_challenge::Column::ExpiresAt.gt(now))
+        .order_by_desc(otp_challenge::Column::Id)
+        .one(conn)
+        .await?)
+}
+
+/// Records a failed attempt, or closes the challenge (`consume`).
+pub async fn update_otp(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    attempts: i32,
+    consume: bool,
+) -> Result<(), StoreError> {
+    use crate::entity::otp_challenge;
+    use sea_orm::sea_query::Expr;
+    otp_challenge::Entity::update_many()
+        .col_expr(otp_challenge::Column::Attempts, Expr::value(attempts))
+        .col_expr(otp_challenge::Column::Consumed, Expr::value(consume))
+        .filter(otp_challenge::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    Ok(())
 }

@@ -1,11 +1,13 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
-import { getJson } from './http'
+import { getJson, postJson } from './http'
 import type { paths } from './schema'
 import type {
   BBox,
   GridDetail,
   GridFeatureCollection,
   LocateResult,
+  LoginRequest,
+  Me,
   Meta,
   Region,
   RegionLevel,
@@ -14,6 +16,9 @@ import type {
 
 /** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
 export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
+
+/** Path templates of the POST endpoints in the OpenAPI document, e.g. `/api/v1/auth/login`. */
+export type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths]
 
 /** The `{name}` placeholders of a path template. */
 type Placeholders<S extends string> = S extends `${string}{${infer N}}${infer Rest}` ? N | Placeholders<Rest> : never
@@ -29,7 +34,7 @@ type PathArgs<P extends string> = P extends unknown
  * The URL path of a documented endpoint, its `{name}` segments filled in and percent-encoded.
  * Naming an endpoint the document lacks, or leaving out a placeholder, does not compile.
  */
-export function apiPath<P extends GetPath>(template: P, ...params: PathArgs<P>): string {
+export function apiPath<P extends GetPath | PostPath>(template: P, ...params: PathArgs<P>): string {
   const values: Record<string, string> = params[0] ?? {}
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
 }
@@ -63,4 +68,33 @@ export function locate(lon: number, lat: number, crs: Crs = 'wgs84', signal?: Ab
   // 7 decimals is ~1 cm: more digits only lengthen the URL.
   const round = (v: number) => Math.round(v * 1e7) / 1e7
   return getJson<LocateResult>(apiPath('/api/v1/locate'), { lon: round(lon), lat: round(lat), crs }, signal)
+}
+
+// --- Sessions -------------------------------------------------------------------------------------
+
+/**
+ * Logs in; the server sets the HttpOnly session cookie. A 401 here is `invalid_credentials` (a wrong
+ * password, not an expired session), so it is not reported to the session-expired handler.
+ */
+export function login(username: string, password: string): Promise<Me> {
+  const body: LoginRequest = { username, password }
+  return postJson<Me>(apiPath('/api/v1/auth/login'), body, { ignoreUnauthorized: true })
+}
+
+/**
+ * The signed-in account. `quiet` (the start-up probe) leaves a 401 to the caller instead of
+ * sending the app to the login page.
+ */
+export function fetchMe(options: { quiet?: boolean; signal?: AbortSignal } = {}): Promise<Me> {
+  return getJson<Me>(apiPath('/api/v1/auth/me'), {}, options.signal, options.quiet)
+}
+
+/** Ends this session (the server clears the cookie). */
+export function logout(): Promise<void> {
+  return postJson<void>(apiPath('/api/v1/auth/logout'), undefined, { ignoreUnauthorized: true })
+}
+
+/** Ends every session of this account, on every device. */
+export function logoutEverywhere(): Promise<void> {
+  return postJson<void>(apiPath('/api/v1/auth/logout-everywhere'), undefined, { ignoreUnauthorized: true })
 }

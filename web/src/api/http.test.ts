@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { ApiError, buildUrl, getJson } from './http'
-import { apiPath, fetchGrid, fetchGrids, fetchRegions, locate } from './gridgov'
+import { ApiError, buildUrl, getJson, isSessionLost, onUnauthorized, postJson, retryAfterSeconds } from './http'
+import { apiPath, fetchGrid, fetchGrids, fetchMe, fetchRegions, locate, login, logout } from './gridgov'
 
 function respond(status: number, body: unknown, raw = false) {
   const text = raw ? String(body) : JSON.stringify(body)
@@ -9,6 +9,7 @@ function respond(status: number, body: unknown, raw = false) {
 
 afterEach(() => {
   vi.unstubAllGlobals()
+  onUnauthorized(null)
 })
 
 describe('buildUrl', () => {
@@ -94,5 +95,59 @@ describe('getJson', () => {
   it('lets an abort through unchanged', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new DOMException('aborted', 'AbortError'))))
     await expect(getJson('/api/v1/meta')).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
+
+describe('sessions', () => {
+  it('logs in with a same-origin JSON POST', async () => {
+    const me = { id: 1, username: 'admin', display_name: '管理员', kind: 'staff', roles: [], permissions: [] }
+    const fetchMock = respond(200, me)
+    vi.stubGlobal('fetch', fetchMock)
+    await expect(login('admin', 'Tianqiao#2026')).resolves.toEqual(me)
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit]
+    expect(url).toBe('/api/v1/auth/login')
+    expect(init.method).toBe('POST')
+    expect(init.credentials).toBe('same-origin')
+    expect(JSON.parse(String(init.body))).toEqual({ username: 'admin', password: 'Tianqiao#2026' })
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/json')
+  })
+
+  it('reads a 204 as no content', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(null, { status: 204 })))
+    await expect(logout()).resolves.toBeUndefined()
+    await expect(postJson('/api/v1/auth/logout-everywhere')).resolves.toBeUndefined()
+  })
+
+  it('reports a 401 to the session handler, unless the caller handles it', async () => {
+    const handler = vi.fn()
+    onUnauthorized(handler)
+    vi.stubGlobal('fetch', respond(401, { error: { code: 'not_logged_in', message: 'please log in' } }))
+    await expect(fetchRegions()).rejects.toMatchObject({ status: 401, code: 'not_logged_in' })
+    expect(handler).toHaveBeenCalledTimes(1)
+    expect(handler.mock.calls[0]?.[0]).toMatchObject({ code: 'not_logged_in' })
+    // The start-up probe and the login form handle their own 401.
+    await expect(fetchMe({ quiet: true })).rejects.toMatchObject({ status: 401 })
+    vi.stubGlobal('fetch', respond(401, { error: { code: 'invalid_credentials', message: 'wrong' } }))
+    await expect(login('admin', 'nope')).rejects.toMatchObject({ code: 'invalid_credentials' })
+    expect(handler).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not report a 403 as a lost session', async () => {
+    const handler = vi.fn()
+    onUnauthorized(handler)
+    vi.stubGlobal('fetch', respond(403, { error: { code: 'forbidden', message: 'missing region:region:read' } }))
+    await expect(fetchRegions()).rejects.toMatchObject({ status: 403, code: 'forbidden' })
+    expect(handler).not.toHaveBeenCalled()
+    expect(isSessionLost(new ApiError(403, 'forbidden', ''))).toBe(false)
+    expect(isSessionLost(new ApiError(401, 'session_expired', ''))).toBe(true)
+  })
+
+  it('reads the wait of a 429 from the message or the Retry-After header', async () => {
+    vi.stubGlobal('fetch', respond(429, { error: { code: 'too_many_attempts', message: 'try again in 57 s' } }))
+    await expect(login('admin', 'x')).rejects.toMatchObject({ status: 429, code: 'too_many_attempts', retryAfter: 57 })
+    expect(retryAfterSeconds('120', 'try again in 57 s')).toBe(120)
+    expect(retryAfterSeconds(null, 'slow down')).toBeNull()
+    const now = Date.parse('2026-01-01T00:00:00Z')
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:01:30 GMT', '', now)).toBe(90)
   })
 })

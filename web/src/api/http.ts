@@ -12,13 +12,16 @@ export class ApiError extends Error {
   readonly status: number
   readonly code: string
   readonly fields: FieldError[]
+  /** Seconds to wait before trying again (429 `too_many_attempts`), when the server said so. */
+  readonly retryAfter: number | null
 
-  constructor(status: number, code: string, message: string, fields: FieldError[] = []) {
+  constructor(status: number, code: string, message: string, fields: FieldError[] = [], retryAfter: number | null = null) {
     super(message)
     this.name = 'ApiError'
     this.status = status
     this.code = code
     this.fields = fields
+    this.retryAfter = retryAfter
   }
 }
 
@@ -49,29 +52,107 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
   return typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string'
 }
 
-/** GETs JSON from the API; throws ApiError for transport failures and non-2xx answers. */
-export async function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal): Promise<T> {
+/**
+ * The wait a 429 asks for, in whole seconds: the `Retry-After` header (seconds or an HTTP date)
+ * if the server sent one, else the number in its message ("try again in 42 s"); null if neither.
+ */
+export function retryAfterSeconds(header: string | null, message: string, now: number = Date.now()): number | null {
+  const value = header?.trim()
+  if (value) {
+    if (/^\d+$/.test(value)) return Number(value)
+    const date = Date.parse(value)
+    if (!Number.isNaN(date)) return Math.max(1, Math.ceil((date - now) / 1000))
+  }
+  const match = /(\d+)\s*(?:s|sec|secs|seconds?)\b/i.exec(message)
+  return match ? Number(match[1]) : null
+}
+
+/**
+ * Called with every 401 of a request that does not opt out (`ignoreUnauthorized`): the session is
+ * missing, invalid or expired, so the app sends the user to the login page. Installed at start-up.
+ */
+type UnauthorizedHandler = (error: ApiError) => void
+let unauthorizedHandler: UnauthorizedHandler | null = null
+
+/** Sets (or with null removes) the handler for 401 answers; returns the previous one. */
+export function onUnauthorized(handler: UnauthorizedHandler | null): UnauthorizedHandler | null {
+  const previous = unauthorizedHandler
+  unauthorizedHandler = handler
+  return previous
+}
+
+/**
+ * True for a 401: the session is gone and the app is already on its way to the login page, so a
+ * page need not report the failure itself.
+ */
+export function isSessionLost(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 401
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST'
+  query?: Query
+  /** Sent as JSON. */
+  body?: unknown
+  signal?: AbortSignal
+  /**
+   * Do not report a 401 to the `onUnauthorized` handler: the caller handles it (the login form,
+   * whose 401 means a wrong password, and the start-up "who am I" probe).
+   */
+  ignoreUnauthorized?: boolean
+}
+
+/**
+ * Sends one request to the API and returns the parsed JSON body, or undefined for 204 No Content.
+ * Throws ApiError for transport failures and non-2xx answers. The session cookie goes along
+ * (same-origin credentials, the fetch default), and unsafe methods are same-origin fetches, which is
+ * what the server's CSRF check wants.
+ */
+export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const { method = 'GET', query = {}, body, signal, ignoreUnauthorized = false } = options
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  const init: RequestInit = { method, headers, signal, credentials: 'same-origin' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
   let response: Response
   try {
-    response = await fetch(buildUrl(path, query), { headers: { Accept: 'application/json' }, signal })
+    response = await fetch(buildUrl(path, query), init)
   } catch (e) {
     // Aborts are the caller's decision (a newer request replaced this one): let them through untouched.
     if (e instanceof DOMException && e.name === 'AbortError') throw e
     throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
   }
-  let body: unknown = null
+  if (response.ok && response.status === 204) return undefined as T
+  let parsed: unknown = null
   try {
-    body = await response.json()
+    parsed = await response.json()
   } catch {
-    body = null
+    parsed = null
   }
   if (!response.ok) {
-    if (isErrorBody(body)) {
-      const { code, message, fields } = body.error
-      throw new ApiError(response.status, code, message, fields ?? [])
+    let error: ApiError
+    if (isErrorBody(parsed)) {
+      const { code, message, fields } = parsed.error
+      const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('Retry-After'), message) : null
+      error = new ApiError(response.status, code, message, fields ?? [], retryAfter)
+    } else {
+      error = new ApiError(response.status, 'bad_response', `HTTP ${response.status}`)
     }
-    throw new ApiError(response.status, 'bad_response', `HTTP ${response.status}`)
+    if (response.status === 401 && !ignoreUnauthorized) unauthorizedHandler?.(error)
+    throw error
   }
-  if (body === null) throw new ApiError(response.status, 'bad_response', 'response is not JSON')
-  return body as T
+  if (parsed === null) throw new ApiError(response.status, 'bad_response', 'response is not JSON')
+  return parsed as T
+}
+
+/** GETs JSON from the API; throws ApiError for transport failures and non-2xx answers. */
+export function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal, ignoreUnauthorized = false): Promise<T> {
+  return request<T>(path, { query, signal, ignoreUnauthorized })
+}
+
+/** POSTs `body` (if any) as JSON; resolves with the JSON answer, or undefined for 204. */
+export function postJson<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
+  return request<T>(path, { ...options, method: 'POST', body })
 }

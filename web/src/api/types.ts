@@ -89,6 +89,18 @@ export type GridDetail = Narrow<
 /** GET /api/v1/locate: the regions containing the point, null below the deepest drawn level. */
 export type LocateResult = Schemas['LocateResult']
 
+/** The kind of account: staff of the grid system, a district department, or a resident. */
+export type AccountKind = 'staff' | 'department' | 'resident'
+
+/**
+ * GET /api/v1/auth/me (and the answer to a login): the account, its role keys and every permission
+ * it holds, as `module:entity:action` strings such as `region:region:read`.
+ */
+export type Me = Narrow<Schemas['Me'], { kind: AccountKind }>
+
+/** POST /api/v1/auth/login */
+export type LoginRequest = Schemas['LoginRequest']
+
 /** One invalid input: `code` is a stable snake_case code like the error's, `reason` English text. */
 export type FieldError = Schemas['FieldError']
 

@@ -45,4 +45,31 @@ describe('errorMessage', () => {
   it('shows the message of other errors', () => {
     expect(errorMessage(new Error('boom'), translator('en'))).toBe('boom')
   })
+
+  it('translates the login and session error codes', () => {
+    const zh = translator('zh-CN')
+    const en = translator('en')
+    expect(errorMessage(new ApiError(401, 'invalid_credentials', 'wrong username or password'), zh)).toBe('用户名或密码错误')
+    expect(errorMessage(new ApiError(401, 'invalid_credentials', 'wrong username or password'), en)).toBe(
+      'Wrong username or password',
+    )
+    expect(errorMessage(new ApiError(401, 'session_expired', 'expired'), zh)).toBe('登录已过期，请重新登录')
+    expect(errorMessage(new ApiError(401, 'session_invalid', 'invalid'), zh)).toBe('登录状态已失效，请重新登录')
+    expect(errorMessage(new ApiError(401, 'not_logged_in', 'please log in'), zh)).toBe('请先登录')
+    expect(errorMessage(new ApiError(403, 'forbidden', 'missing permission'), zh)).toBe('您没有执行此操作的权限')
+    expect(errorMessage(new ApiError(400, 'invalid_json', 'expected value'), en)).toBe('Malformed request')
+  })
+
+  it('names the wait of too_many_attempts, in seconds or minutes', () => {
+    const zh = translator('zh-CN')
+    const en = translator('en')
+    const inSeconds = new ApiError(429, 'too_many_attempts', 'try again in 42 s', [], 42)
+    expect(errorMessage(inSeconds, zh)).toBe('登录尝试过于频繁，请 42 秒后再试')
+    expect(errorMessage(inSeconds, en)).toBe('Too many login attempts: try again in 42 seconds')
+    const inMinutes = new ApiError(429, 'too_many_attempts', 'try again in 241 s', [], 241)
+    expect(errorMessage(inMinutes, zh)).toBe('登录尝试过于频繁，请 5 分钟后再试')
+    expect(errorMessage(inMinutes, en)).toBe('Too many login attempts: try again in 5 minutes')
+    const unknownWait = new ApiError(429, 'too_many_attempts', 'slow down')
+    expect(errorMessage(unknownWait, zh)).toBe('登录尝试过于频繁，请稍后再试')
+  })
 })

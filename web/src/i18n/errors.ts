@@ -7,14 +7,31 @@ export interface Translator {
 }
 
 /**
+ * The translation of an error that asks the user to wait (429 `too_many_attempts`), naming the wait:
+ * `errorsWithWait.<code>.seconds` under two minutes, `.minutes` (rounded up) beyond. Null when the
+ * server gave no wait or there is no such message.
+ */
+function waitMessage(error: ApiError, i18n: Translator): string | null {
+  const seconds = error.retryAfter
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return null
+  const useMinutes = seconds >= 120
+  const key = `errorsWithWait.${error.code}.${useMinutes ? 'minutes' : 'seconds'}`
+  if (!i18n.te(key)) return null
+  return i18n.t(key, { n: useMinutes ? Math.ceil(seconds / 60) : Math.max(1, Math.ceil(seconds)) })
+}
+
+/**
  * A user-facing message for a failed request: the translations of the field error codes
- * (they say more than a generic `validation_failed`), else of the error code, falling back
- * to the server's English message, then to a generic "request failed (code)".
+ * (they say more than a generic `validation_failed`), else of the error code (with the wait it
+ * asks for, if any), falling back to the server's English message, then to a generic
+ * "request failed (code)".
  */
 export function errorMessage(error: unknown, i18n: Translator): string {
   if (error instanceof ApiError) {
     const fieldKeys = error.fields.map((f) => `errors.${f.code ?? ''}`).filter((key) => i18n.te(key))
     if (fieldKeys.length) return [...new Set(fieldKeys)].map((key) => i18n.t(key)).join('；')
+    const withWait = waitMessage(error, i18n)
+    if (withWait) return withWait
     const key = `errors.${error.code}`
     if (i18n.te(key)) return i18n.t(key)
     if (error.message) return error.message

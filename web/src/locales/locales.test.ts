@@ -40,4 +40,17 @@ describe('locales', () => {
     }
     expect(zh.get('errors.outside_district')).toBe('该位置不在辖区内')
   })
+
+  it('translates every error code of logging in and of sessions', () => {
+    const codes = ['invalid_credentials', 'too_many_attempts', 'invalid_json', 'not_logged_in', 'session_invalid', 'session_expired', 'forbidden', 'csrf_rejected']
+    for (const code of codes) expect(zh.has(`errors.${code}`), code).toBe(true)
+    for (const unit of ['seconds', 'minutes']) {
+      expect(zh.get(`errorsWithWait.too_many_attempts.${unit}`), unit).toContain('{n}')
+    }
+  })
+
+  it('names every built-in role', () => {
+    const roles = ['district_admin', 'district_leader', 'street_operator', 'community_operator', 'grid_leader', 'grid_worker', 'department_staff', 'resident']
+    for (const role of roles) expect(zh.has(`userRole.${role}`), role).toBe(true)
+  })
 })

@@ -499,6 +499,7 @@ async fn create_demo_accounts(
             },
             staff_id: None,
             roles: vec![(role.into(), scope)],
+            phone_hash: None,
         };
         crate::auth::create_user(app, actor, account).await?;
         out.push(DemoLogin {

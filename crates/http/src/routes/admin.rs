@@ -96,6 +96,7 @@ pub async fn create_user(
         department_id: b.department_id,
         staff_id: None,
         roles: b.roles.into_iter().map(|r| (r.role, r.scope)).collect(),
+        phone_hash: None,
     };
     let id = admin::create(&app, &who, ip, account).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))

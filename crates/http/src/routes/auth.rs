@@ -126,3 +126,64 @@ pub async fn logout_everywhere(
     )
         .into_response())
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct OtpRequest {
+    /// Mainland mobile number.
+    pub phone: String,
+}
+
+/// Sends a one-time code to a mobile number (residents).
+#[utoipa::path(post, path = "/api/v1/auth/otp", tag = "auth", request_body = OtpRequest, responses(
+    (status = 204, description = "code sent"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` with `invalid_phone`, `invalid_json`"),
+    (status = 429, body = ErrorBody, description = "`too_many_attempts`"),
+))]
+pub async fn otp(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let req: OtpRequest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    gridgov_app::otp::request_code(&app, &req.phone, ip.as_deref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OtpLogin {
+    pub phone: String,
+    pub code: String,
+    /// Needed the first time a number signs in (registration).
+    pub display_name: Option<String>,
+}
+
+/// Signs a resident in with a one-time code; the first sign-in registers them.
+#[utoipa::path(post, path = "/api/v1/auth/otp-login", tag = "auth", request_body = OtpLogin, responses(
+    (status = 200, body = Me, description = "signed in; the session cookie is set"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` with `invalid_phone` or `display_name_required`"),
+    (status = 401, body = ErrorBody, description = "`otp_invalid`: wrong, used or expired code"),
+))]
+pub async fn otp_login(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, ApiError> {
+    let req: OtpLogin =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
+    let done = gridgov_app::otp::sign_in(
+        &app,
+        &req.phone,
+        &req.code,
+        req.display_name.as_deref(),
+        ip.as_deref(),
+        ua,
+    )
+    .await?;
+    let signed = auth::authenticate(&app, &done.token).await?;
+    let max_age = (done.expires_at - app.clock.now()).num_seconds();
+    let cookie = session_cookie(Some(&done.token), max_age, app.config.secure_cookies);
+    Ok(([(header::SET_COOKIE, cookie)], Json(me(&signed))).into_response())
+}

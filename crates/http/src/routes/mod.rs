@@ -19,6 +19,8 @@ pub fn api() -> Router<App> {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/logout-everywhere", post(auth::logout_everywhere))
         .route("/api/v1/auth/me", get(auth::whoami))
+        .route("/api/v1/auth/otp", post(auth::otp))
+        .route("/api/v1/auth/otp-login", post(auth::otp_login))
         .route("/api/v1/users", get(admin::list_users).post(admin::create_user))
         .route("/api/v1/users/{id}", get(admin::get_user))
         .route("/api/v1/users/{id}/disabled", put(admin::set_disabled))

@@ -23,6 +23,8 @@ pub struct TestApp {
     pub app: App,
     pub router: Router,
     pub clock: Arc<ManualClock>,
+    /// The one-time codes "sent" to phones.
+    pub otp: Arc<CaptureSender>,
     /// The session cookie sent with every request, once logged in.
     pub cookie: Mutex<Option<String>>,
     _dir: tempfile::TempDir,
@@ -77,12 +79,15 @@ impl TestApp {
         config.database_url = database_url(&dir).await;
         tune(&mut config);
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
-        let app = App::start_with_clock(config, clock.clone()).await.unwrap();
+        let mut app = App::start_with_clock(config, clock.clone()).await.unwrap();
+        let otp = Arc::new(CaptureSender::default());
+        app.otp = otp.clone();
         let router = gridgov_http::router(app.clone());
         TestApp {
             app,
             router,
             clock,
+            otp,
             cookie: Mutex::new(None),
             _dir: dir,
         }
@@ -203,4 +208,26 @@ pub fn field_codes(v: &Value) -> Vec<String> {
 /// The actor of test set-up steps.
 pub fn cli() -> gridgov_app::audit::Actor {
     gridgov_app::audit::Actor::cli("test")
+}
+
+/// Keeps the last one-time code instead of sending it.
+#[derive(Debug, Default)]
+pub struct CaptureSender(Mutex<Option<(String, String)>>);
+
+impl CaptureSender {
+    /// The last (phone digits, code).
+    pub fn last(&self) -> Option<(String, String)> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+impl gridgov_app::otp::OtpSender for CaptureSender {
+    fn send(
+        &self,
+        phone: &gridgov_domain::phone::MobilePhone,
+        code: &str,
+    ) -> Result<(), gridgov_app::AppError> {
+        *self.0.lock().unwrap() = Some((phone.digits().to_owned(), code.to_owned()));
+        Ok(())
+    }
 }

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod centre;
 pub mod department;
 pub mod login_throttle;
+pub mod otp_challenge;
 pub mod region;
 pub mod role;
 pub mod session;
