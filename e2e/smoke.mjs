@@ -5,7 +5,9 @@
 //
 // Starts the binary on a free port with a throwaway data directory, drives Debian's Chromium
 // through the login page and the grid map as the district admin (draw all grids, open one grid's
-// team, locate a point inside and one outside the district), then logs out and back in as a
+// team, locate a point inside and one outside the district), through 系统管理 (list the demo
+// accounts, create a grid worker on one grid, show its data scope on the region tree, the roles,
+// the audit record of the creation), then logs out and back in as a
 // community operator, whose map and tree show only their community. Saves screenshots to
 // e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
@@ -22,7 +24,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url))
 const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 60_000
+const OVERALL_TIMEOUT_MS = 120_000
 const MIN_GRIDS = 1000
 // `gridgov demo` prints these accounts; they all share the demo password.
 const PASSWORD = 'Tianqiao#2026'
@@ -30,6 +32,13 @@ const ADMIN = 'admin'
 const COMMUNITY = 'community'
 // A community has a handful of grids; the whole district has over a thousand.
 const MAX_COMMUNITY_GRIDS = 30
+// `gridgov demo` creates this many accounts.
+const DEMO_ACCOUNTS = 8
+// The account the test creates, on a grid of the demo district's first street and community.
+const NEW_USER = 'e2e.worker'
+const NEW_PASSWORD = 'E2e-Worker#2026'
+const NEW_USER_GRID = '370105001001001'
+const NEW_USER_PATH = ['370105000000', '370105001000', '370105001001']
 const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
 const CHROMIUM_ARGS = [
   '--headless',
@@ -268,6 +277,101 @@ async function run() {
     log(`version ${(await version.textContent()).trim()}`)
     await page.waitForTimeout(400) // the menu's colour transition
     await page.screenshot({ path: path.join(ARTIFACTS, '05-about.png') })
+  })
+
+  await step('系统管理 › 用户管理 lists the demo accounts', async () => {
+    await page.locator('.el-menu-item', { hasText: '用户管理' }).click()
+    await page.waitForURL(/\/system\/users$/)
+    const names = page.locator('.users-view__username')
+    try {
+      await page.waitForFunction((n) => document.querySelectorAll('.users-view__username').length >= n, DEMO_ACCOUNTS)
+    } catch {
+      fail(`the user table shows ${await names.count()} accounts (want ${DEMO_ACCOUNTS})`)
+    }
+    const usernames = await names.allTextContents()
+    if (usernames.length !== DEMO_ACCOUNTS || !usernames.includes(ADMIN) || !usernames.includes(COMMUNITY)) {
+      fail(`the user table shows ${usernames.join(', ')} (want the ${DEMO_ACCOUNTS} demo accounts)`)
+    }
+    log(`accounts: ${usernames.join(', ')}`)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '07-users.png') })
+  })
+
+  await step(`新增 creates ${NEW_USER}, a 网格员 on grid ${NEW_USER_GRID}`, async () => {
+    await page.locator('.users-view__add').click()
+    const dialog = page.locator('.user-create')
+    await dialog.locator('input[name=new-username]').waitFor()
+    await dialog.locator('input[name=new-username]').fill(NEW_USER)
+    await dialog.locator('input[name=new-display-name]').fill('测试网格员')
+    await dialog.locator('input[name=new-password]').fill(NEW_PASSWORD)
+    // The unit: open the region tree-select and walk down to the grid.
+    await dialog.locator('.user-create__unit').click()
+    for (const code of NEW_USER_PATH) {
+      const node = page.locator(`.el-tree-node__content:has([data-code="${code}"])`).first()
+      await node.waitFor()
+      await node.locator('.el-tree-node__expand-icon').click()
+    }
+    await page.locator(`.region-option[data-code="${NEW_USER_GRID}"]`).click()
+    await dialog.locator('.user-create__role').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: /^网格员$/ }).click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '08-user-create.png') })
+    await dialog.locator('.user-create__submit').click()
+    try {
+      await page.locator(`.users-view__username[data-username="${NEW_USER}"]`).waitFor()
+    } catch {
+      const errors = await dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+      fail(`${NEW_USER} does not appear in the table after 新增${errors.length ? `: ${errors.join('; ')}` : ''}`)
+    }
+  })
+
+  await step(`数据权限 shows ${NEW_USER}'s reach on the region tree`, async () => {
+    const row = page.locator(`.el-table__row:has([data-username="${NEW_USER}"])`).first()
+    await row.locator('.users-view__scope').click()
+    const drawer = page.locator('.user-scope')
+    await drawer.locator('.user-scope__table').waitFor()
+    const reached = drawer.locator(`.user-scope__node[data-code="${NEW_USER_GRID}"]`)
+    try {
+      await reached.waitFor()
+    } catch {
+      fail(`the scope drawer's tree does not show grid ${NEW_USER_GRID}`)
+    }
+    const reach = await reached.getAttribute('data-reach')
+    if (reach !== 'subtree') fail(`grid ${NEW_USER_GRID} is drawn as "${reach}" in ${NEW_USER}'s scope (want subtree)`)
+    const street = await drawer.locator(`.user-scope__node[data-code="${NEW_USER_PATH[1]}"]`).getAttribute('data-reach')
+    if (street !== 'path') fail(`the street above the grid is drawn as "${street}" (want path)`)
+    const permissions = await drawer.locator('.user-scope__table .el-table__row').count()
+    log(`${permissions} permissions; grid ${NEW_USER_GRID} reached, street on the path`)
+    await page.waitForTimeout(500) // the drawer's slide-in
+    await page.screenshot({ path: path.join(ARTIFACTS, '09-scope.png') })
+    await page.keyboard.press('Escape')
+    await drawer.waitFor({ state: 'hidden' })
+  })
+
+  await step('角色管理 lists the built-in roles', async () => {
+    await page.locator('.el-menu-item', { hasText: '角色管理' }).click()
+    await page.waitForURL(/\/system\/roles$/)
+    await page.locator('.roles-view__table .el-table__row').first().waitFor()
+    const count = await page.locator('.roles-view__table .el-table__row').count()
+    if (count < 8) fail(`the role table shows ${count} roles (want the 8 built-in ones)`)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '10-roles.png') })
+  })
+
+  await step('审计日志 shows the user.create record', async () => {
+    await page.locator('.el-menu-item', { hasText: '审计日志' }).click()
+    await page.waitForURL(/\/system\/audit$/)
+    const created = page.locator('.audit-view__action[data-action="user.create"]')
+    try {
+      await created.first().waitFor()
+    } catch {
+      const actions = await page.locator('.audit-view__action').evaluateAll((els) => els.map((e) => e.dataset.action))
+      fail(`no user.create row in the audit log (actions: ${actions.join(', ')})`)
+    }
+    const label = (await created.first().textContent()).trim()
+    if (label !== '新增用户') fail(`user.create is shown as "${label}" (want 新增用户)`)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '11-audit.png') })
   })
 
   await step('log out: back to the login page', async () => {

@@ -1,8 +1,13 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
-import { getJson, postJson } from './http'
+import { getJson, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
+  AuditEntry,
+  AuditList,
   BBox,
+  Created,
+  Department,
+  CreateUser,
   GridDetail,
   GridFeatureCollection,
   LocateResult,
@@ -12,10 +17,18 @@ import type {
   Region,
   RegionLevel,
   RegionList,
+  RoleList,
+  ScopeList,
+  SetDisabled,
+  UserPage,
+  UserView,
 } from './types'
 
 /** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
 export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
+
+/** Path templates of the PUT endpoints in the OpenAPI document, e.g. `/api/v1/users/{id}/disabled`. */
+export type PutPath = { [P in keyof paths]: paths[P] extends { put: object } ? P : never }[keyof paths]
 
 /** Path templates of the POST endpoints in the OpenAPI document, e.g. `/api/v1/auth/login`. */
 export type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths]
@@ -34,7 +47,7 @@ type PathArgs<P extends string> = P extends unknown
  * The URL path of a documented endpoint, its `{name}` segments filled in and percent-encoded.
  * Naming an endpoint the document lacks, or leaving out a placeholder, does not compile.
  */
-export function apiPath<P extends GetPath | PostPath>(template: P, ...params: PathArgs<P>): string {
+export function apiPath<P extends GetPath | PostPath | PutPath>(template: P, ...params: PathArgs<P>): string {
   const values: Record<string, string> = params[0] ?? {}
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
 }
@@ -97,4 +110,46 @@ export function logout(): Promise<void> {
 /** Ends every session of this account, on every device. */
 export function logoutEverywhere(): Promise<void> {
   return postJson<void>(apiPath('/api/v1/auth/logout-everywhere'), undefined, { ignoreUnauthorized: true })
+}
+
+// --- Administration -------------------------------------------------------------------------------
+
+/** Accounts the caller may see, one page (1-based) at a time; `q` searches username and name. */
+export function fetchUsers(query: { q?: string; page?: number; page_size?: number }, signal?: AbortSignal): Promise<UserPage> {
+  return getJson<UserPage>(apiPath('/api/v1/users'), query, signal)
+}
+
+/** Creates an account; resolves with its id. */
+export function createUser(body: CreateUser): Promise<Created> {
+  return postJson<Created>(apiPath('/api/v1/users'), body)
+}
+
+/** Disables (ending its sessions) or re-enables an account; `version` is the one the editor saw. */
+export function setUserDisabled(id: number, body: SetDisabled): Promise<UserView> {
+  return putJson<UserView>(apiPath('/api/v1/users/{id}/disabled', { id: String(id) }), body)
+}
+
+/** What an account reaches, per permission it holds. */
+export async function fetchUserScope(id: number, signal?: AbortSignal): Promise<ScopeList> {
+  return getJson<ScopeList>(apiPath('/api/v1/users/{id}/scope', { id: String(id) }), {}, signal)
+}
+
+/** The district's roles and the permission catalogue. */
+export function fetchRoles(signal?: AbortSignal): Promise<RoleList> {
+  return getJson<RoleList>(apiPath('/api/v1/roles'), {}, signal)
+}
+
+/** Audit records, newest first; the server gives no total. */
+export async function fetchAudit(
+  query: { entity_type?: string; actor_user_id?: number; page?: number; page_size?: number },
+  signal?: AbortSignal,
+): Promise<AuditEntry[]> {
+  const list = await getJson<AuditList>(apiPath('/api/v1/audit'), query, signal)
+  return list.items
+}
+
+/** The departments of a district (for department accounts). */
+export async function fetchDepartments(district: string, signal?: AbortSignal): Promise<Department[]> {
+  const list = await getJson<{ items: Department[] }>(apiPath('/api/v1/districts/{code}/departments', { code: district }), {}, signal)
+  return list.items
 }

@@ -90,7 +90,7 @@ export function isSessionLost(error: unknown): boolean {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST'
+  method?: 'GET' | 'POST' | 'PUT'
   query?: Query
   /** Sent as JSON. */
   body?: unknown
@@ -155,4 +155,9 @@ export function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal
 /** POSTs `body` (if any) as JSON; resolves with the JSON answer, or undefined for 204. */
 export function postJson<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
   return request<T>(path, { ...options, method: 'POST', body })
+}
+
+/** PUTs `body` as JSON; resolves with the JSON answer, or undefined for 204. */
+export function putJson<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
+  return request<T>(path, { ...options, method: 'PUT', body })
 }

@@ -143,3 +143,69 @@ export interface GridFeatureCollection {
   type: 'FeatureCollection'
   features: GridFeature[]
 }
+
+// --- Administration (accounts, roles, audit) --------------------------------------------------------
+
+/**
+ * A role assignment's data scope as the server accepts and shows it (the document has `object`):
+ * everything, the account's own unit (with or without what lies below), its own records, or named subtrees.
+ */
+export type ScopeSpec =
+  | { kind: 'all' }
+  | { kind: 'own_unit' }
+  | { kind: 'own_unit_and_below' }
+  | { kind: 'own_records' }
+  | { kind: 'subtrees'; regions: string[] }
+
+export type ScopeKind = ScopeSpec['kind']
+
+/** One role of an account, with the scope it carries. */
+export type Assignment = Narrow<Schemas['AssignmentView'], { scope: ScopeSpec }>
+
+/** An account as GET /api/v1/users lists it. */
+export type UserView = Narrow<Schemas['UserView'], { kind: AccountKind; roles: Assignment[] }>
+
+/** GET /api/v1/users */
+export type UserPage = Narrow<Schemas['UserPage'], { items: UserView[] }>
+
+/** POST /api/v1/users */
+export type CreateUser = Narrow<
+  Schemas['CreateUser'],
+  { kind: AccountKind; roles: Narrow<Schemas['RoleAssignment'], { scope: ScopeSpec }>[] }
+>
+
+/** PUT /api/v1/users/{id}/disabled */
+export type SetDisabled = Schemas['SetDisabled']
+
+/** The answer to POST /api/v1/users. */
+export type Created = Schemas['Created']
+
+/**
+ * What one permission reaches (hand-written: the document has `object`): the whole district, whole
+ * subtrees, single regions, and/or the records of one account.
+ */
+export type ReachedScope = {
+  all: boolean
+  subtrees: string[]
+  units: string[]
+  own_records_of: number | null
+}
+
+export type EffectiveScope = Narrow<Schemas['EffectiveScope'], { scope: ReachedScope }>
+
+/** GET /api/v1/users/{id}/scope */
+export type ScopeList = Narrow<Schemas['ScopeList'], { items: EffectiveScope[] }>
+
+export type RoleView = Schemas['RoleView']
+export type PermissionInfo = Schemas['PermissionInfo']
+
+/** GET /api/v1/roles */
+export type RoleList = Schemas['RoleList']
+
+/** One audit record (GET /api/v1/audit). */
+export type AuditEntry = Schemas['AuditView']
+
+export type AuditList = Schemas['AuditList']
+
+/** A district department that answers whistles. */
+export type Department = Schemas['DepartmentView']

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Me } from '../api/types'
 import {
   can,
+  groupMenu,
   decideNavigation,
   DEFAULT_HOME,
   hasWorkPages,
@@ -121,5 +122,17 @@ describe('decideNavigation', () => {
     expect(decideNavigation(target('/map', mapMeta), resident)).toEqual({ name: 'no-access' })
     expect(decideNavigation(target('/about'), resident)).toBe(true)
     expect(decideNavigation(target('/no-access'), resident)).toBe(true)
+  })
+})
+
+describe('groupMenu', () => {
+  it('folds consecutive entries of a group into one sub-menu, keeping the order', () => {
+    const items = [{ p: 'map' }, { p: 'users', group: 'sys' }, { p: 'roles', group: 'sys' }, { p: 'about' }]
+    expect(groupMenu(items)).toEqual([
+      { kind: 'item', item: { p: 'map' } },
+      { kind: 'group', group: 'sys', items: [items[1], items[2]] },
+      { kind: 'item', item: { p: 'about' } },
+    ])
+    expect(groupMenu([])).toEqual([])
   })
 })

@@ -92,3 +92,22 @@ export function decideNavigation(to: NavigationTarget, me: Me | null): GuardDeci
 export function loginQuery(fullPath: string): { redirect?: string } {
   return fullPath === '/' || fullPath === DEFAULT_HOME ? {} : { redirect: fullPath }
 }
+
+/** A side menu entry: a page, or a group (sub-menu) of pages. */
+export type MenuNode<T> = { kind: 'item'; item: T } | { kind: 'group'; group: string; items: T[] }
+
+/**
+ * Folds consecutive menu entries that name the same `group` into one sub-menu, keeping the order;
+ * entries without a group stay top-level. Filter by permission first: a group whose entries the
+ * user may not open disappears with them.
+ */
+export function groupMenu<T extends { group?: string }>(items: readonly T[]): MenuNode<T>[] {
+  const out: MenuNode<T>[] = []
+  for (const item of items) {
+    const last = out[out.length - 1]
+    if (!item.group) out.push({ kind: 'item', item })
+    else if (last?.kind === 'group' && last.group === item.group) last.items.push(item)
+    else out.push({ kind: 'group', group: item.group, items: [item] })
+  }
+  return out
+}

@@ -1,6 +1,6 @@
 import type { Component } from 'vue'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { Location, InfoFilled } from '@element-plus/icons-vue'
+import { Location, InfoFilled, Setting, User, UserFilled, Document } from '@element-plus/icons-vue'
 import AppLayout from '../layout/AppLayout.vue'
 import { DEFAULT_HOME, LOGIN_ROUTE, NO_ACCESS_ROUTE } from '../auth/access'
 
@@ -17,6 +17,13 @@ declare module 'vue-router' {
      * from users without it. No permission: any signed-in user.
      */
     permission?: string
+    /**
+     * The side menu's group (sub-menu) the entry belongs to: the i18n key of its title. Consecutive
+     * entries with the same group share one sub-menu, shown while any of them is visible.
+     */
+    group?: string
+    /** The icon of the group's sub-menu (taken from its first entry). */
+    groupIcon?: Component
     /** Open without logging in (only the login page). */
     public?: boolean
   }
@@ -32,6 +39,24 @@ export const consoleRoutes: RouteRecordRaw[] = [
     name: 'grid-map',
     component: () => import('../views/map/GridMapView.vue'),
     meta: { title: 'menu.map', icon: Location, menu: true, permission: 'region:region:read' },
+  },
+  {
+    path: 'system/users',
+    name: 'system-users',
+    component: () => import('../views/system/UsersView.vue'),
+    meta: { title: 'menu.users', icon: User, menu: true, permission: 'system:user:read', group: 'menu.system', groupIcon: Setting },
+  },
+  {
+    path: 'system/roles',
+    name: 'system-roles',
+    component: () => import('../views/system/RolesView.vue'),
+    meta: { title: 'menu.roles', icon: UserFilled, menu: true, permission: 'system:role:read', group: 'menu.system', groupIcon: Setting },
+  },
+  {
+    path: 'system/audit',
+    name: 'system-audit',
+    component: () => import('../views/system/AuditView.vue'),
+    meta: { title: 'menu.audit', icon: Document, menu: true, permission: 'audit:log:read', group: 'menu.system', groupIcon: Setting },
   },
   {
     path: 'about',
