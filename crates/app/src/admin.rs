@@ -311,3 +311,195 @@ pub async fn audit_search(
         })
         .collect())
 }
+
+fn valid_role_key(k: &str) -> bool {
+    (2..=32).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+}
+
+/// Checks a role's permissions: known, and held by the caller (no one creates a role stronger
+/// than themselves).
+fn checked_permissions(who: &Signed, perms: &[String]) -> Result<String, AppError> {
+    let mut out: Vec<String> = Vec::new();
+    for p in perms {
+        if !PERMISSIONS.iter().any(|(k, _)| k == p) {
+            return Err(AppError::invalid(vec![AppError::field(
+                "permissions",
+                "unknown_permission",
+                format!("no permission {p}"),
+            )]));
+        }
+        if !who.principal.can(p) {
+            return Err(AppError::new(
+                ErrorKind::Forbidden,
+                "cannot_grant_permission",
+                format!("you do not hold {p}"),
+            ));
+        }
+        if !out.contains(p) {
+            out.push(p.clone());
+        }
+    }
+    out.sort();
+    Ok(serde_json::to_string(&out).unwrap_or_else(|_| "[]".into()))
+}
+
+/// Creates a custom role in the caller's district.
+pub async fn create_role(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    key: &str,
+    name: &str,
+    perms: &[String],
+) -> Result<i64, AppError> {
+    require(&who.principal, "system:role:write")?;
+    let mut errs = Vec::new();
+    if !valid_role_key(key) {
+        errs.push(AppError::field("key", "invalid_role_key", "2 to 32 of a-z and _"));
+    }
+    if name.trim().is_empty() || name.chars().count() > 64 {
+        errs.push(AppError::field("name", "invalid_name", "1 to 64 characters"));
+    }
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    let json = checked_permissions(who, perms)?;
+    let district = who.user.district_code.clone();
+    let txn = app.db.conn().begin().await?;
+    if accounts::roles(&txn, &district)
+        .await?
+        .iter()
+        .any(|r| r.key == key)
+    {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            "role_exists",
+            format!("a role {key} exists"),
+        ));
+    }
+    let id = accounts::upsert_role(&txn, &district, key, name.trim(), &json, false).await?;
+    let after = serde_json::json!({ "key": key, "name": name.trim(), "permissions": json });
+    let id_text = id.to_string();
+    let event = Event {
+        district,
+        action: "role.create",
+        entity_type: "role",
+        entity_id: &id_text,
+        after: Some(&after),
+        ..Default::default()
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    Ok(id)
+}
+
+/// Renames a custom role and replaces its permissions. Built-in roles are fixed.
+pub async fn update_role(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    id: i64,
+    name: &str,
+    perms: &[String],
+    version: i32,
+) -> Result<(), AppError> {
+    require(&who.principal, "system:role:write")?;
+    let json = checked_permissions(who, perms)?;
+    let txn = app.db.conn().begin().await?;
+    let role = accounts::role_by_id(&txn, id)
+        .await?
+        .filter(|r| r.district_code == who.user.district_code)
+        .ok_or_else(|| AppError::not_found("role_not_found", format!("no role {id}")))?;
+    if role.builtin {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            "builtin_role",
+            "built-in roles cannot be changed",
+        ));
+    }
+    accounts::update_role(&txn, id, name.trim(), &json, version).await?;
+    let before = serde_json::json!({ "name": role.name, "permissions": role.permissions });
+    let after = serde_json::json!({ "name": name.trim(), "permissions": json });
+    let id_text = id.to_string();
+    let event = Event {
+        district: role.district_code.clone(),
+        action: "role.update",
+        entity_type: "role",
+        entity_id: &id_text,
+        before: Some(&before),
+        after: Some(&after),
+        ..Default::default()
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Replaces an account's roles and scopes, within what the caller may grant.
+pub async fn set_roles(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    id: i64,
+    roles: Vec<(String, DataScope)>,
+    version: i32,
+) -> Result<UserView, AppError> {
+    require(&who.principal, "system:user:write")?;
+    let u = visible_user(app, who, "system:user:write", id).await?;
+    let unit = u.unit_code.as_deref().and_then(|c| RegionCode::parse(c).ok());
+    let all_roles = accounts::roles(app.db.conn(), &u.district_code).await?;
+    let mut rows = Vec::new();
+    for (key, scope) in &roles {
+        let role = all_roles.iter().find(|r| &r.key == key).ok_or_else(|| {
+            AppError::invalid(vec![AppError::field(
+                "roles",
+                "role_not_found",
+                format!("no role {key}"),
+            )])
+        })?;
+        let perms: Vec<Permission> = serde_json::from_str::<Vec<String>>(&role.permissions)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| Permission::parse(p).ok())
+            .collect();
+        may_grant(&who.principal, &perms, scope, unit.as_ref()).map_err(|code| {
+            AppError::new(
+                ErrorKind::Forbidden,
+                code,
+                format!("you cannot grant {key} with this scope"),
+            )
+        })?;
+        let (kind, regions) = crate::access::scope_to_columns(scope);
+        rows.push((role.id, kind, regions));
+    }
+    let now = app.clock.now();
+    let txn = app.db.conn().begin().await?;
+    let before = serde_json::json!(
+        view(&txn, u.clone())
+            .await?
+            .roles
+            .iter()
+            .map(|a| serde_json::json!({"role": a.role, "scope": a.scope}))
+            .collect::<Vec<_>>()
+    );
+    accounts::replace_assignments(&txn, &u.district_code, id, &rows, version, now).await?;
+    let after = serde_json::json!(
+        roles
+            .iter()
+            .map(|(k, s)| serde_json::json!({"role": k, "scope": s}))
+            .collect::<Vec<_>>()
+    );
+    let id_text = id.to_string();
+    let event = Event {
+        district: u.district_code.clone(),
+        action: "user.roles",
+        entity_type: "user",
+        entity_id: &id_text,
+        before: Some(&before),
+        after: Some(&after),
+        ..Default::default()
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    get_user(app, who, id).await
+}

@@ -164,3 +164,107 @@ async fn roles_and_the_permission_catalogue() {
             .any(|p| p["permission"] == "audit:log:read")
     );
 }
+
+#[tokio::test]
+async fn custom_roles_and_reassignment() {
+    let t = TestApp::demo().await;
+    let body = json!({"key":"inspector","name":"巡查员","permissions":["region:region:read"]});
+    let (s, v, _) = t.send("POST", "/api/v1/roles", Some(body.clone()), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let role_id = v["id"].as_i64().unwrap();
+    assert_eq!(
+        code(&t.send("POST", "/api/v1/roles", Some(body), &[]).await.1),
+        "role_exists"
+    );
+    let bad = json!({"key":"X!","name":"","permissions":["region:region:fly"]});
+    let (s, v, _) = t.send("POST", "/api/v1/roles", Some(bad), &[]).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (
+            StatusCode::BAD_REQUEST,
+            vec!["invalid_role_key".to_owned(), "invalid_name".to_owned()]
+        )
+    );
+    let unknown = json!({"key":"flyer","name":"飞","permissions":["region:region:fly"]});
+    assert_eq!(
+        field_codes(&t.send("POST", "/api/v1/roles", Some(unknown), &[]).await.1),
+        ["unknown_permission"]
+    );
+
+    let upd = json!({"name":"巡查员（含团队）","permissions":["region:region:read","region:team:read"],"version":1});
+    assert_eq!(
+        t.send("PUT", &format!("/api/v1/roles/{role_id}"), Some(upd.clone()), &[])
+            .await
+            .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        code(
+            &t.send("PUT", &format!("/api/v1/roles/{role_id}"), Some(upd.clone()), &[])
+                .await
+                .1
+        ),
+        "stale_version"
+    );
+    let (_, roles) = t.get("/api/v1/roles").await;
+    let admin_role = roles["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == "district_admin")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        code(
+            &t.send("PUT", &format!("/api/v1/roles/{admin_role}"), Some(upd), &[])
+                .await
+                .1
+        ),
+        "builtin_role"
+    );
+
+    // Give the grid worker the new role for the whole street as well.
+    let (_, v) = t.get("/api/v1/users?q=gridworker").await;
+    let (id, version) = (
+        v["items"][0]["id"].as_i64().unwrap(),
+        v["items"][0]["version"].as_i64().unwrap(),
+    );
+    let roles = json!({"roles":[
+        {"role":"grid_worker","scope":{"kind":"own_unit_and_below"}},
+        {"role":"inspector","scope":{"kind":"subtrees","regions":["370105001000"]}}], "version": version});
+    let (s, v, _) = t
+        .send(
+            "PUT",
+            &format!("/api/v1/users/{id}/roles"),
+            Some(roles.clone()),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["roles"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        code(
+            &t.send("PUT", &format!("/api/v1/users/{id}/roles"), Some(roles), &[])
+                .await
+                .1
+        ),
+        "stale_version"
+    );
+    t.login("gridworker").await;
+    let (_, v) = t.get("/api/v1/grids?bbox=116.9,36.6,117.2,36.9").await;
+    assert!(
+        v["features"].as_array().unwrap().len() > 20,
+        "the union of both grants reaches the whole street"
+    );
+    // The grid worker holds no system:user:write.
+    let (s, _, _) = t
+        .send(
+            "PUT",
+            &format!("/api/v1/users/{id}/roles"),
+            Some(json!({"roles":[],"version":2})),
+            &[],
+        )
+        .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+}

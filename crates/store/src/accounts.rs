@@ -401,3 +401,67 @@ pub async fn update_otp(
         .await?;
     Ok(())
 }
+
+pub async fn role_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<role::Model>, StoreError> {
+    Ok(role::Entity::find_by_id(id).one(conn).await?)
+}
+
+/// Renames a role and replaces its permissions if its version is still `expected`.
+pub async fn update_role(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    name: &str,
+    permissions_json: &str,
+    expected_version: i32,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let res = role::Entity::update_many()
+        .col_expr(role::Column::Name, Expr::value(name.to_owned()))
+        .col_expr(
+            role::Column::Permissions,
+            Expr::value(permissions_json.to_owned()),
+        )
+        .col_expr(role::Column::Version, Expr::col(role::Column::Version).add(1))
+        .filter(role::Column::Id.eq(id))
+        .filter(role::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// Replaces a user's role assignments, bumping the user's version if it is still `expected`.
+pub async fn replace_assignments(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    user_id: i64,
+    rows: &[(i64, String, String)],
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let res = app_user::Entity::update_many()
+        .col_expr(
+            app_user::Column::Version,
+            Expr::col(app_user::Column::Version).add(1),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(user_id))
+        .filter(app_user::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    if res.rows_affected != 1 {
+        return Err(StoreError::Conflict);
+    }
+    user_role::Entity::delete_many()
+        .filter(user_role::Column::UserId.eq(user_id))
+        .exec(conn)
+        .await?;
+    for (role_id, kind, regions) in rows {
+        assign(conn, district, user_id, *role_id, kind, regions).await?;
+    }
+    Ok(())
+}

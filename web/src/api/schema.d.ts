@@ -226,6 +226,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/{id}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replaces an account's roles and scopes, within what the caller may grant. */
+        put: operations["set_roles"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -236,6 +253,24 @@ export interface paths {
         /** The district's roles and the permission catalogue. */
         get: operations["roles"];
         put?: never;
+        /** Creates a custom role; its permissions must be ones the caller holds. */
+        post: operations["create_role"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/roles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Renames a custom role and replaces its permissions (built-in roles are fixed). */
+        put: operations["update_role"];
         post?: never;
         delete?: never;
         options?: never;
@@ -397,6 +432,12 @@ export interface components {
             name: string;
             duty_phone?: string | null;
             address?: string | null;
+        };
+        CreateRole: {
+            /** @description 2 to 32 of a-z and _. */
+            key: string;
+            name: string;
+            permissions: string[];
         };
         CreateUser: {
             username: string;
@@ -588,6 +629,14 @@ export interface components {
              */
             version: number;
         };
+        SetRoles: {
+            roles: components["schemas"]["RoleAssignment"][];
+            /**
+             * Format: int32
+             * @description The account version the editor saw.
+             */
+            version: number;
+        };
         Status: {
             status: string;
         };
@@ -601,6 +650,12 @@ export interface components {
             employment: string;
             force_source: string;
             unit?: string | null;
+        };
+        UpdateRole: {
+            name: string;
+            permissions: string[];
+            /** Format: int32 */
+            version: number;
         };
         UserPage: {
             items: components["schemas"]["UserView"][];
@@ -1122,6 +1177,58 @@ export interface operations {
             };
         };
     };
+    set_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetRoles"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description `cannot_grant_permission`, `cannot_grant_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     roles: {
         parameters: {
             query?: never;
@@ -1141,6 +1248,98 @@ export interface operations {
             };
             /** @description `forbidden`: needs system:role:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRole"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Created"];
+                };
+            };
+            /** @description `validation_failed` (`invalid_role_key`, `unknown_permission`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, `cannot_grant_permission` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `role_exists` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRole"];
+            };
+        };
+        responses: {
+            /** @description updated */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `role_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `builtin_role`, `stale_version` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -84,6 +84,8 @@ pub async fn create_user(
     Auth(who): Auth,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    gridgov_app::access::require(&who.principal, "system:user:write")?;
     let b: CreateUser =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
     let account = NewAccount {
@@ -135,6 +137,8 @@ pub async fn set_disabled(
     ApiPath(id): ApiPath<i64>,
     body: axum::body::Bytes,
 ) -> Result<Json<UserView>, ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    gridgov_app::access::require(&who.principal, "system:user:write")?;
     let b: SetDisabled =
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
     Ok(Json(
@@ -214,4 +218,92 @@ pub async fn audit(
     )
     .await?;
     Ok(Json(AuditList { items }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CreateRole {
+    /// 2 to 32 of a-z and _.
+    pub key: String,
+    pub name: String,
+    pub permissions: Vec<String>,
+}
+
+/// Creates a custom role; its permissions must be ones the caller holds.
+#[utoipa::path(post, path = "/api/v1/roles", tag = "admin", request_body = CreateRole, responses(
+    (status = 201, body = Created),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_role_key`, `unknown_permission`), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `cannot_grant_permission`"),
+    (status = 409, body = ErrorBody, description = "`role_exists`"),
+))]
+pub async fn create_role(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    gridgov_app::access::require(&who.principal, "system:role:write")?;
+    let b: CreateRole =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let id = admin::create_role(&app, &who, ip, &b.key, &b.name, &b.permissions).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateRole {
+    pub name: String,
+    pub permissions: Vec<String>,
+    pub version: i32,
+}
+
+/// Renames a custom role and replaces its permissions (built-in roles are fixed).
+#[utoipa::path(put, path = "/api/v1/roles/{id}", tag = "admin", params(("id" = i64, Path)), request_body = UpdateRole, responses(
+    (status = 204, description = "updated"),
+    (status = 404, body = ErrorBody, description = "`role_not_found`"),
+    (status = 409, body = ErrorBody, description = "`builtin_role`, `stale_version`"),
+))]
+pub async fn update_role(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    gridgov_app::access::require(&who.principal, "system:role:write")?;
+    let b: UpdateRole =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    admin::update_role(&app, &who, ip, id, &b.name, &b.permissions, b.version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SetRoles {
+    pub roles: Vec<RoleAssignment>,
+    /// The account version the editor saw.
+    pub version: i32,
+}
+
+/// Replaces an account's roles and scopes, within what the caller may grant.
+#[utoipa::path(put, path = "/api/v1/users/{id}/roles", tag = "admin", params(("id" = i64, Path)), request_body = SetRoles, responses(
+    (status = 200, body = UserView),
+    (status = 403, body = ErrorBody, description = "`cannot_grant_permission`, `cannot_grant_scope`"),
+    (status = 404, body = ErrorBody, description = "`user_not_found`"),
+    (status = 409, body = ErrorBody, description = "`stale_version`"),
+))]
+pub async fn set_roles(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<UserView>, ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    gridgov_app::access::require(&who.principal, "system:user:write")?;
+    let b: SetRoles =
+        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let roles = b.roles.into_iter().map(|r| (r.role, r.scope)).collect();
+    Ok(Json(
+        admin::set_roles(&app, &who, ip, id, roles, b.version).await?,
+    ))
 }
