@@ -7,7 +7,8 @@
 // through the login page and the grid map as the district admin (draw all grids, open one grid's
 // team, locate a point inside and one outside the district), through 系统管理 (list the demo
 // accounts, create a grid worker on one grid, show its data scope on the region tree, the roles,
-// the audit record of the creation), then logs out and back in as a
+// a custom role created and given to the new account with 分配角色, the audit record of the
+// creation), then logs out and back in as a
 // community operator, whose map and tree show only their community. Saves screenshots to
 // e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
@@ -39,6 +40,12 @@ const NEW_USER = 'e2e.worker'
 const NEW_PASSWORD = 'E2e-Worker#2026'
 const NEW_USER_GRID = '370105001001001'
 const NEW_USER_PATH = ['370105000000', '370105001000', '370105001001']
+// The custom role the test creates and gives to NEW_USER. The server takes keys of 2 to 32 of a-z
+// and _, so `e2e_inspector` (with a digit) is refused: the test checks that, then uses ROLE_KEY.
+const BAD_ROLE_KEY = 'e2e_inspector'
+const ROLE_KEY = 'e_e_inspector'
+const ROLE_NAME = '区域巡查员'
+const ROLE_PERMISSION_NAME = '查看区域与网格地图'
 const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
 const CHROMIUM_ARGS = [
   '--headless',
@@ -312,7 +319,7 @@ async function run() {
       await node.locator('.el-tree-node__expand-icon').click()
     }
     await page.locator(`.region-option[data-code="${NEW_USER_GRID}"]`).click()
-    await dialog.locator('.user-create__role').click()
+    await dialog.locator('.role-assign__role').first().click()
     await page.locator('.el-select-dropdown__item:visible', { hasText: /^网格员$/ }).click()
     await page.waitForTimeout(300)
     await page.screenshot({ path: path.join(ARTIFACTS, '08-user-create.png') })
@@ -356,6 +363,70 @@ async function run() {
     if (count < 8) fail(`the role table shows ${count} roles (want the 8 built-in ones)`)
     await page.waitForTimeout(400)
     await page.screenshot({ path: path.join(ARTIFACTS, '10-roles.png') })
+  })
+
+  await step(`角色管理 › 新增 creates the custom role ${ROLE_KEY} (${ROLE_PERMISSION_NAME} only)`, async () => {
+    await page.locator('.roles-view__add').click()
+    const dialog = page.locator('.role-edit')
+    await dialog.locator('input[name=role-key]').waitFor()
+    // A key with a digit is refused (2 to 32 of a-z and _), with the translated reason.
+    await dialog.locator('input[name=role-key]').fill(BAD_ROLE_KEY)
+    await dialog.locator('input[name=role-name]').fill(ROLE_NAME)
+    await dialog.locator('.role-edit__submit').click()
+    const keyError = dialog.locator('.el-form-item__error', { hasText: '角色标识须为' })
+    try {
+      await keyError.waitFor({ timeout: 5_000 })
+    } catch {
+      fail(`the key "${BAD_ROLE_KEY}" was not refused with a translated message`)
+    }
+    await dialog.locator('input[name=role-key]').fill(ROLE_KEY)
+    await dialog.locator('.role-edit__perm', { hasText: ROLE_PERMISSION_NAME }).click()
+    const checked = await dialog.locator('.role-edit__perm.is-checked').evaluateAll((els) => els.map((e) => e.dataset.permission))
+    if (checked.join() !== 'region:region:read') fail(`checked permissions: ${checked.join(', ')} (want region:region:read)`)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '12-role-edit.png') })
+    await dialog.locator('.role-edit__submit').click()
+    const row = page.locator(`.roles-view__table .el-table__row:has([data-key="${ROLE_KEY}"])`).first()
+    try {
+      await row.waitFor()
+    } catch {
+      const errors = await dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+      fail(`${ROLE_KEY} does not appear in the role table${errors.length ? `: ${errors.join('; ')}` : ''}`)
+    }
+    const text = await row.textContent()
+    if (!text.includes(ROLE_NAME) || !text.includes(ROLE_PERMISSION_NAME) || !text.includes('编辑')) {
+      fail(`the row of ${ROLE_KEY} reads "${text.trim()}" (want ${ROLE_NAME}, ${ROLE_PERMISSION_NAME} and 编辑)`)
+    }
+    // Built-in roles offer no edit action.
+    const builtinEdits = await page.locator('.roles-view__table .el-table__row:has([data-key="district_admin"]) .roles-view__edit').count()
+    if (builtinEdits !== 0) fail('the built-in district_admin role offers 编辑')
+  })
+
+  await step(`用户管理 › 分配角色 gives ${NEW_USER} the role ${ROLE_NAME}`, async () => {
+    await page.locator('.el-menu-item', { hasText: '用户管理' }).click()
+    await page.waitForURL(/\/system\/users$/)
+    const row = page.locator(`.el-table__row:has([data-username="${NEW_USER}"])`).first()
+    await row.waitFor()
+    await row.locator('.users-view__assign').click()
+    const dialog = page.locator('.user-roles')
+    await dialog.locator('.role-assign__row').first().waitFor()
+    const current = await dialog.locator('.role-assign__row').count()
+    if (current !== 1) fail(`分配角色 lists ${current} assignments of ${NEW_USER} (want 1, 网格员)`)
+    await dialog.locator('.role-assign__add').click()
+    await dialog.locator('.role-assign__role').last().click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: ROLE_NAME }).click()
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '13-user-roles.png') })
+    await dialog.locator('.user-roles__submit').click()
+    try {
+      await row.locator('.users-view__role', { hasText: ROLE_NAME }).waitFor()
+    } catch {
+      const errors = await dialog.locator('.el-alert__title').allTextContents().catch(() => [])
+      fail(`the table does not show ${ROLE_NAME} for ${NEW_USER}${errors.length ? `: ${errors.join('; ')}` : ''}`)
+    }
+    const tags = (await row.locator('.users-view__role').allTextContents()).map((s) => s.trim())
+    if (!tags.includes('网格员')) fail(`${NEW_USER} lost 网格员: ${tags.join(', ')}`)
+    log(`${NEW_USER}: ${tags.join(', ')}`)
   })
 
   await step('审计日志 shows the user.create record', async () => {

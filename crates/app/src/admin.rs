@@ -189,6 +189,8 @@ pub struct RoleView {
     pub name: String,
     pub permissions: Vec<String>,
     pub builtin: bool,
+    /// For `PUT /api/v1/roles/{id}`.
+    pub version: i32,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -209,6 +211,7 @@ pub async fn roles(app: &App, who: &Signed) -> Result<(Vec<RoleView>, Vec<Permis
             key: r.key,
             name: r.name,
             builtin: r.builtin,
+            version: r.version,
         })
         .collect();
     let catalogue = PERMISSIONS

@@ -7,6 +7,7 @@ import type {
   BBox,
   Created,
   Department,
+  CreateRole,
   CreateUser,
   GridDetail,
   GridFeatureCollection,
@@ -20,6 +21,8 @@ import type {
   RoleList,
   ScopeList,
   SetDisabled,
+  SetRoles,
+  UpdateRole,
   UserPage,
   UserView,
 } from './types'
@@ -127,6 +130,21 @@ export function createUser(body: CreateUser): Promise<Created> {
 /** Disables (ending its sessions) or re-enables an account; `version` is the one the editor saw. */
 export function setUserDisabled(id: number, body: SetDisabled): Promise<UserView> {
   return putJson<UserView>(apiPath('/api/v1/users/{id}/disabled', { id: String(id) }), body)
+}
+
+/** Replaces an account's roles and scopes; `version` is the one the editor saw. Resolves with the account. */
+export function setUserRoles(id: number, body: SetRoles): Promise<UserView> {
+  return putJson<UserView>(apiPath('/api/v1/users/{id}/roles', { id: String(id) }), body)
+}
+
+/** Creates a custom role; resolves with its id. */
+export function createRole(body: CreateRole): Promise<Created> {
+  return postJson<Created>(apiPath('/api/v1/roles'), body)
+}
+
+/** Renames a custom role and replaces its permissions (204, no body). */
+export async function updateRole(id: number, body: UpdateRole): Promise<void> {
+  await putJson<unknown>(apiPath('/api/v1/roles/{id}', { id: String(id) }), body)
 }
 
 /** What an account reaches, per permission it holds. */

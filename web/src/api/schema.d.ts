@@ -617,6 +617,11 @@ export interface components {
             name: string;
             permissions: string[];
             builtin: boolean;
+            /**
+             * Format: int32
+             * @description For `PUT /api/v1/roles/{id}`.
+             */
+            version: number;
         };
         ScopeList: {
             items: components["schemas"]["EffectiveScope"][];

@@ -174,6 +174,18 @@ export type CreateUser = Narrow<
   { kind: AccountKind; roles: Narrow<Schemas['RoleAssignment'], { scope: ScopeSpec }>[] }
 >
 
+/** One role of an account with its scope, as the console sends it. */
+export type AssignmentSpec = Narrow<Schemas['RoleAssignment'], { scope: ScopeSpec }>
+
+/** PUT /api/v1/users/{id}/roles: the account's new roles (replacing all) and the version the editor saw. */
+export type SetRoles = Narrow<Schemas['SetRoles'], { roles: AssignmentSpec[] }>
+
+/** POST /api/v1/roles */
+export type CreateRole = Schemas['CreateRole']
+
+/** PUT /api/v1/roles/{id} */
+export type UpdateRole = Schemas['UpdateRole']
+
 /** PUT /api/v1/users/{id}/disabled */
 export type SetDisabled = Schemas['SetDisabled']
 

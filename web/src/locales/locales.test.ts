@@ -49,6 +49,31 @@ describe('locales', () => {
     }
   })
 
+  it('translates every error code of custom roles and of assigning roles', () => {
+    const codes = [
+      'invalid_role_key',
+      'invalid_name',
+      'unknown_permission',
+      'cannot_grant_permission',
+      'cannot_grant_scope',
+      'role_exists',
+      'builtin_role',
+      'stale_version',
+      'role_not_found',
+      'user_not_found',
+    ]
+    for (const code of codes) {
+      expect(zh.has(`errors.${code}`), code).toBe(true)
+      expect(english.has(`errors.${code}`), code).toBe(true)
+    }
+    expect(zh.has('roles.invalidName')).toBe(true)
+  })
+
+  it('names every audited action', async () => {
+    const { AUDIT_ACTIONS, actionKey } = await import('../system/audit')
+    for (const action of AUDIT_ACTIONS) expect(zh.has(actionKey(action)), action).toBe(true)
+  })
+
   it('names every built-in role', () => {
     const roles = ['district_admin', 'district_leader', 'street_operator', 'community_operator', 'grid_leader', 'grid_worker', 'department_staff', 'resident']
     for (const role of roles) expect(zh.has(`userRole.${role}`), role).toBe(true)

@@ -14,10 +14,13 @@ export const AUDIT_ACTIONS = [
   'auth.otp_login',
   'auth.logout_everywhere',
   'demo.rebuild',
+  'role.create',
+  'role.update',
+  'user.roles',
 ] as const
 
 /** The entity types the search form offers. */
-export const AUDIT_ENTITY_TYPES = ['region', 'user', 'district'] as const
+export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'district'] as const
 
 /** The i18n key of an action code: `user.create` → `audit.actions.user_create` (dots would nest keys). */
 export function actionKey(action: string): string {
