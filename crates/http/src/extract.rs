@@ -30,3 +30,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath
             .map_err(|e| ApiError::bad_request("invalid_path", e.body_text()))
     }
 }
+
+/// Parses a JSON request body, answering 400 `invalid_json` with the reason. Handlers take the
+/// body as bytes and call this after authorising, so a caller without the permission learns
+/// nothing about the body's shape.
+pub fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))
+}

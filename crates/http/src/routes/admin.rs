@@ -2,7 +2,7 @@
 
 use crate::auth::{Auth, ClientIp};
 use crate::error::{ApiError, ErrorBody};
-use crate::extract::{ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery, json_body};
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -86,8 +86,7 @@ pub async fn create_user(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     // Authorise before reading the body: callers without the permission learn nothing of it.
     gridgov_app::access::require(&who.principal, "system:user:write")?;
-    let b: CreateUser =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let b: CreateUser = json_body(&body)?;
     let account = NewAccount {
         district: String::new(),
         username: b.username,
@@ -139,8 +138,7 @@ pub async fn set_disabled(
 ) -> Result<Json<UserView>, ApiError> {
     // Authorise before reading the body: callers without the permission learn nothing of it.
     gridgov_app::access::require(&who.principal, "system:user:write")?;
-    let b: SetDisabled =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let b: SetDisabled = json_body(&body)?;
     Ok(Json(
         admin::set_disabled(&app, &who, ip, id, b.disabled, b.version).await?,
     ))
@@ -243,8 +241,7 @@ pub async fn create_role(
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     // Authorise before reading the body: callers without the permission learn nothing of it.
     gridgov_app::access::require(&who.principal, "system:role:write")?;
-    let b: CreateRole =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let b: CreateRole = json_body(&body)?;
     let id = admin::create_role(&app, &who, ip, &b.key, &b.name, &b.permissions).await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }
@@ -271,8 +268,7 @@ pub async fn update_role(
 ) -> Result<StatusCode, ApiError> {
     // Authorise before reading the body: callers without the permission learn nothing of it.
     gridgov_app::access::require(&who.principal, "system:role:write")?;
-    let b: UpdateRole =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let b: UpdateRole = json_body(&body)?;
     admin::update_role(&app, &who, ip, id, &b.name, &b.permissions, b.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -300,8 +296,7 @@ pub async fn set_roles(
 ) -> Result<Json<UserView>, ApiError> {
     // Authorise before reading the body: callers without the permission learn nothing of it.
     gridgov_app::access::require(&who.principal, "system:user:write")?;
-    let b: SetRoles =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let b: SetRoles = json_body(&body)?;
     let roles = b.roles.into_iter().map(|r| (r.role, r.scope)).collect();
     Ok(Json(
         admin::set_roles(&app, &who, ip, id, roles, b.version).await?,

@@ -2,6 +2,7 @@
 
 use crate::auth::{Auth, ClientIp, session_cookie};
 use crate::error::{ApiError, ErrorBody};
+use crate::extract::json_body;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -68,8 +69,7 @@ pub async fn login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let req: LoginRequest =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let req: LoginRequest = json_body(&body)?;
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let done = auth::login(&app, &req.username, &req.password, ip.as_deref(), ua).await?;
     let signed = auth::authenticate(&app, &done.token).await?;
@@ -144,8 +144,7 @@ pub async fn otp(
     ClientIp(ip): ClientIp,
     body: axum::body::Bytes,
 ) -> Result<StatusCode, ApiError> {
-    let req: OtpRequest =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let req: OtpRequest = json_body(&body)?;
     gridgov_app::otp::request_code(&app, &req.phone, ip.as_deref()).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -170,8 +169,7 @@ pub async fn otp_login(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, ApiError> {
-    let req: OtpLogin =
-        serde_json::from_slice(&body).map_err(|e| ApiError::bad_request("invalid_json", e.to_string()))?;
+    let req: OtpLogin = json_body(&body)?;
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok());
     let done = gridgov_app::otp::sign_in(
         &app,
