@@ -401,3 +401,23 @@ async fn residents_register_and_sign_in_with_a_one_time_code() {
     assert_eq!(v["display_name"], "王大妈");
     assert_eq!(t.count("app_user").await, 9, "8 demo accounts and one resident");
 }
+
+#[tokio::test]
+async fn grid_accounts_are_linked_to_their_staff_records() {
+    let t = TestApp::demo().await;
+    let (_, grid) = t.get("/api/v1/grids/370105001001001").await;
+    let team = grid["team"].as_array().unwrap();
+    let of = |role: &str| team.iter().find(|m| m["role"] == role).unwrap()["staff_id"].as_i64();
+    t.login("gridworker").await;
+    assert_eq!(
+        t.get("/api/v1/auth/me").await.1["staff_id"].as_i64(),
+        of("lead_worker")
+    );
+    t.login("gridleader").await;
+    assert_eq!(
+        t.get("/api/v1/auth/me").await.1["staff_id"].as_i64(),
+        of("leader")
+    );
+    t.login("admin").await;
+    assert!(t.get("/api/v1/auth/me").await.1["staff_id"].is_null());
+}

@@ -519,6 +519,11 @@ export interface components {
             unit_code?: string | null;
             /** Format: int64 */
             department_id?: number | null;
+            /**
+             * Format: int64
+             * @description The staff record of a grid worker, leader or operator.
+             */
+            staff_id?: number | null;
             roles: string[];
             /** @description Every permission held, `module:entity:action`. */
             permissions: string[];

@@ -478,6 +478,9 @@ async fn create_demo_accounts(
     district: &RegionCode,
 ) -> Result<Vec<DemoLogin>, AppError> {
     let depts = staff_repo::departments(app.db.conn(), district.as_str()).await?;
+    // The grid accounts belong to the people who hold those posts in the grid's team.
+    let team = staff_repo::team_of(app.db.conn(), "370105001001001").await?;
+    let staff_in = |role: &str| team.iter().find(|t| t.member.role == role).map(|t| t.staff.id);
     let mut out = Vec::new();
     for (username, name, role, unit, scope) in demo_accounts() {
         let kind = match role {
@@ -497,7 +500,11 @@ async fn create_demo_accounts(
             } else {
                 None
             },
-            staff_id: None,
+            staff_id: match role {
+                "grid_leader" => staff_in("leader"),
+                "grid_worker" => staff_in("lead_worker"),
+                _ => None,
+            },
             roles: vec![(role.into(), scope)],
             phone_hash: None,
         };

@@ -29,6 +29,8 @@ pub struct Me {
     /// The region the account belongs to.
     pub unit_code: Option<String>,
     pub department_id: Option<i64>,
+    /// The staff record of a grid worker, leader or operator.
+    pub staff_id: Option<i64>,
     pub roles: Vec<String>,
     /// Every permission held, `module:entity:action`.
     pub permissions: Vec<String>,
@@ -51,6 +53,7 @@ fn me(s: &Signed) -> Me {
         district_code: s.user.district_code.clone(),
         unit_code: s.user.unit_code.clone(),
         department_id: s.user.department_id,
+        staff_id: s.user.staff_id,
         roles: s.roles.clone(),
         permissions,
     }
