@@ -306,11 +306,7 @@ pub async fn set_disabled(
         .filter(app_user::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    StoreError::one_row(res)
 }
 
 pub async fn user_by_phone_hash(
@@ -426,11 +422,7 @@ pub async fn update_role(
         .filter(role::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    StoreError::one_row(res)
 }
 
 /// Replaces a user's role assignments, bumping the user's version if it is still `expected`.
@@ -453,9 +445,7 @@ pub async fn replace_assignments(
         .filter(app_user::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected != 1 {
-        return Err(StoreError::Conflict);
-    }
+    StoreError::one_row(res)?;
     user_role::Entity::delete_many()
         .filter(user_role::Column::UserId.eq(user_id))
         .exec(conn)

@@ -27,6 +27,16 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The outcome of an optimistic update (`… WHERE version = expected`): exactly one row changed,
+    /// or someone else changed it first.
+    pub fn one_row(res: sea_orm::UpdateResult) -> Result<(), StoreError> {
+        if res.rows_affected == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::Conflict)
+        }
+    }
+
     /// Classifies a database error, so unique-key violations become [`StoreError::Duplicate`].
     pub fn classify(e: DbErr) -> StoreError {
         match e.sql_err() {

@@ -303,11 +303,7 @@ pub async fn update(
         .filter(region::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    StoreError::one_row(res)
 }
 
 /// Claims a parent for a change among its children: bumps its version if it is still
@@ -323,11 +319,7 @@ pub async fn claim(
         .filter(region::Column::Version.eq(expected_version))
         .exec(conn)
         .await?;
-    if res.rows_affected == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Conflict)
-    }
+    StoreError::one_row(res)
 }
 
 /// How many regions of each level a district has.
