@@ -6,7 +6,7 @@ use crate::audit::{Event, record};
 use crate::auth::{NewAccount, Signed, create_user};
 use crate::{App, AppError, ErrorKind};
 use gridgov_domain::RegionCode;
-use gridgov_domain::access::{DataScope, Permission, Scope, may_grant};
+use gridgov_domain::access::{DataScope, Permission, Scope, check_password, may_grant};
 use gridgov_store::accounts;
 use gridgov_store::audit as audit_store;
 use gridgov_store::entity::app_user;
@@ -112,30 +112,51 @@ pub async fn get_user(app: &App, who: &Signed, id: i64) -> Result<UserView, AppE
     view(app.db.conn(), u).await
 }
 
+/// Checks that the caller may give each role with its scope to an account of `unit`, and
+/// resolves the roles: (role id, scope kind, scope regions) per assignment. No one gives a
+/// permission they lack or a scope wider than their own.
+async fn checked_grants(
+    app: &App,
+    who: &Signed,
+    district: &str,
+    roles: &[(String, DataScope)],
+    unit: Option<&RegionCode>,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    let all_roles = accounts::roles(app.db.conn(), district).await?;
+    let mut rows = Vec::new();
+    for (key, scope) in roles {
+        let role = all_roles.iter().find(|r| &r.key == key).ok_or_else(|| {
+            AppError::invalid(vec![AppError::field(
+                "roles",
+                "role_not_found",
+                format!("no role {key}"),
+            )])
+        })?;
+        let perms: Vec<Permission> = serde_json::from_str::<Vec<String>>(&role.permissions)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|p| Permission::parse(p).ok())
+            .collect();
+        may_grant(&who.principal, &perms, scope, unit).map_err(|code| {
+            AppError::new(
+                ErrorKind::Forbidden,
+                code,
+                format!("you cannot grant {key} with this scope"),
+            )
+        })?;
+        let (kind, regions) = crate::access::scope_to_columns(scope);
+        rows.push((role.id, kind, regions));
+    }
+    Ok(rows)
+}
+
 /// Creates an account in the caller's district. The caller can only give what they hold: no
 /// permission they lack, no scope wider than their own.
 pub async fn create(app: &App, who: &Signed, ip: Option<String>, mut a: NewAccount) -> Result<i64, AppError> {
     require(&who.principal, "system:user:write")?;
     a.district = who.user.district_code.clone();
     let unit = a.unit.as_deref().and_then(|u| RegionCode::parse(u).ok());
-    let roles = accounts::roles(app.db.conn(), &who.user.district_code).await?;
-    for (key, scope) in &a.roles {
-        let perms: Vec<Permission> = roles
-            .iter()
-            .find(|r| &r.key == key)
-            .map(|r| serde_json::from_str::<Vec<String>>(&r.permissions).unwrap_or_default())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| Permission::parse(p).ok())
-            .collect();
-        if let Err(code) = may_grant(&who.principal, &perms, scope, unit.as_ref()) {
-            return Err(AppError::new(
-                ErrorKind::Forbidden,
-                code,
-                format!("you cannot grant {key} with this scope"),
-            ));
-        }
-    }
+    checked_grants(app, who, &a.district, &a.roles, unit.as_ref()).await?;
     create_user(app, &who.actor(ip), a).await
 }
 
@@ -170,6 +191,7 @@ pub async fn set_disabled(
     let id_text = id.to_string();
     let event = Event {
         district: u.district_code.clone(),
+        region: u.unit_code.clone(),
         action: if disabled { "user.disable" } else { "user.enable" },
         entity_type: "user",
         entity_id: &id_text,
@@ -256,6 +278,7 @@ pub async fn effective_scope(app: &App, who: &Signed, id: i64) -> Result<Vec<Eff
 pub struct AuditView {
     pub seq: i64,
     pub at: String,
+    pub region_code: Option<String>,
     pub actor_user_id: Option<i64>,
     pub actor_name: String,
     pub actor_roles: String,
@@ -268,39 +291,42 @@ pub struct AuditView {
     pub detail: String,
 }
 
-/// Audit records of the caller's district, newest first. Reading the log needs the district-wide
-/// scope of `audit:log:read`: the log names actors and entities across the whole district.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    pub items: Vec<AuditView>,
+    pub total: u64,
+}
+
+pub use audit_store::Filter as AuditFilter;
+
+/// Audit records of the caller's district within the scope of their `audit:log:read`, newest
+/// first: a street sees what happened to the accounts and regions of its street; rows about
+/// district-wide things (roles) need the district-wide scope.
 pub async fn audit_search(
     app: &App,
     who: &Signed,
-    entity_type: Option<&str>,
-    actor_user_id: Option<i64>,
+    filter: &AuditFilter<'_>,
     page: u64,
     page_size: u64,
-) -> Result<Vec<AuditView>, AppError> {
+) -> Result<AuditPage, AppError> {
     require(&who.principal, "audit:log:read")?;
-    if !who.principal.scope("audit:log:read").all {
-        return Err(AppError::new(
-            ErrorKind::Forbidden,
-            "forbidden",
-            "the audit log needs a district-wide scope",
-        ));
-    }
+    let scope = who.principal.scope("audit:log:read");
     let size = page_size.clamp(1, 200);
-    let rows = audit_store::search(
+    let (rows, total) = audit_store::search(
         app.db.conn(),
         &who.user.district_code,
-        actor_user_id,
-        entity_type.filter(|t| !t.is_empty()),
+        &scope,
+        filter,
         page.saturating_sub(1) * size,
         size,
     )
     .await?;
-    Ok(rows
+    let items = rows
         .into_iter()
         .map(|r| AuditView {
             seq: r.seq,
             at: r.at.to_rfc3339(),
+            region_code: r.region_code,
             actor_user_id: r.actor_user_id,
             actor_name: r.actor_name,
             actor_roles: r.actor_roles,
@@ -312,7 +338,8 @@ pub async fn audit_search(
             after_digest: r.after_digest,
             detail: r.detail,
         })
-        .collect())
+        .collect();
+    Ok(AuditPage { items, total })
 }
 
 fn valid_role_key(k: &str) -> bool {
@@ -450,31 +477,7 @@ pub async fn set_roles(
     require(&who.principal, "system:user:write")?;
     let u = visible_user(app, who, "system:user:write", id).await?;
     let unit = u.unit_code.as_deref().and_then(|c| RegionCode::parse(c).ok());
-    let all_roles = accounts::roles(app.db.conn(), &u.district_code).await?;
-    let mut rows = Vec::new();
-    for (key, scope) in &roles {
-        let role = all_roles.iter().find(|r| &r.key == key).ok_or_else(|| {
-            AppError::invalid(vec![AppError::field(
-                "roles",
-                "role_not_found",
-                format!("no role {key}"),
-            )])
-        })?;
-        let perms: Vec<Permission> = serde_json::from_str::<Vec<String>>(&role.permissions)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|p| Permission::parse(p).ok())
-            .collect();
-        may_grant(&who.principal, &perms, scope, unit.as_ref()).map_err(|code| {
-            AppError::new(
-                ErrorKind::Forbidden,
-                code,
-                format!("you cannot grant {key} with this scope"),
-            )
-        })?;
-        let (kind, regions) = crate::access::scope_to_columns(scope);
-        rows.push((role.id, kind, regions));
-    }
+    let rows = checked_grants(app, who, &u.district_code, &roles, unit.as_ref()).await?;
     let now = app.clock.now();
     let txn = app.db.conn().begin().await?;
     let before = serde_json::json!(
@@ -495,6 +498,7 @@ pub async fn set_roles(
     let id_text = id.to_string();
     let event = Event {
         district: u.district_code.clone(),
+        region: u.unit_code.clone(),
         action: "user.roles",
         entity_type: "user",
         entity_id: &id_text,
@@ -505,4 +509,154 @@ pub async fn set_roles(
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
     get_user(app, who, id).await
+}
+
+/// An account's editable profile.
+#[derive(Clone, Debug)]
+pub struct ProfileEdit {
+    pub display_name: String,
+    pub unit_code: Option<String>,
+    pub version: i32,
+}
+
+/// Renames an account or moves it to another unit. The new unit must be in the caller's reach,
+/// and the account's role assignments must still be ones the caller could give there (an
+/// "own unit" scope moves with the unit).
+pub async fn update_user(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    id: i64,
+    edit: ProfileEdit,
+) -> Result<UserView, AppError> {
+    require(&who.principal, "system:user:write")?;
+    let u = visible_user(app, who, "system:user:write", id).await?;
+    let name = edit.display_name.trim();
+    let mut errs = Vec::new();
+    if name.is_empty() || name.chars().count() > 64 {
+        errs.push(AppError::field(
+            "display_name",
+            "invalid_name",
+            "1 to 64 characters",
+        ));
+    }
+    let unit = match edit
+        .unit_code
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .map(RegionCode::parse)
+        .transpose()
+    {
+        Ok(u) => u,
+        Err(e) => {
+            errs.push(crate::error::code_field("unit_code", &e));
+            None
+        }
+    };
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    let conn = app.db.conn();
+    if let Some(c) = &unit {
+        let exists = c.district().as_str() == u.district_code
+            && gridgov_store::regions::get_summary(conn, c).await?.is_some();
+        if !exists {
+            return Err(AppError::invalid(vec![AppError::field(
+                "unit_code",
+                "region_not_found",
+                format!("no region {c}"),
+            )]));
+        }
+    }
+    let scope = who.principal.scope("system:user:write");
+    let reachable = match &unit {
+        Some(c) => scope.reaches(c),
+        None => scope.all,
+    };
+    if !reachable {
+        return Err(AppError::new(
+            ErrorKind::Forbidden,
+            "unit_out_of_scope",
+            "you cannot move an account outside your reach",
+        ));
+    }
+    let unit_text = unit.as_ref().map(|c| c.to_string());
+    if unit_text != u.unit_code {
+        let current: Vec<(String, DataScope)> = view(conn, u.clone())
+            .await?
+            .roles
+            .into_iter()
+            .map(|a| (a.role, a.scope))
+            .collect();
+        checked_grants(app, who, &u.district_code, &current, unit.as_ref()).await?;
+    }
+    let now = app.clock.now();
+    let txn = conn.begin().await?;
+    accounts::update_profile(&txn, id, name, unit_text.as_deref(), edit.version, now).await?;
+    let before = serde_json::json!({ "display_name": u.display_name, "unit": u.unit_code });
+    let after = serde_json::json!({ "display_name": name, "unit": unit_text });
+    let id_text = id.to_string();
+    let event = Event {
+        district: u.district_code.clone(),
+        // Recorded under the new unit, so whoever can now see the account sees the move.
+        region: unit_text.clone(),
+        action: "user.update",
+        entity_type: "user",
+        entity_id: &id_text,
+        before: Some(&before),
+        after: Some(&after),
+        detail: serde_json::json!({ "unit_from": u.unit_code, "unit_to": unit_text }),
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    get_user(app, who, id).await
+}
+
+/// Sets a new password for someone else's account (they forgot theirs): every session of the
+/// account ends and a login lock-out is lifted. One's own password is changed with the current
+/// one instead ([`crate::auth::change_password`]).
+pub async fn reset_password(
+    app: &App,
+    who: &Signed,
+    ip: Option<String>,
+    id: i64,
+    password: &str,
+) -> Result<(), AppError> {
+    require(&who.principal, "system:user:write")?;
+    let u = visible_user(app, who, "system:user:write", id).await?;
+    if u.id == who.user.id {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            "use_password_change",
+            "change your own password with your current one",
+        ));
+    }
+    if u.kind == "resident" {
+        return Err(AppError::new(
+            ErrorKind::Conflict,
+            "no_password_login",
+            "residents sign in with a one-time code",
+        ));
+    }
+    check_password(password, &u.username).map_err(|code| {
+        AppError::invalid(vec![AppError::field("password", code, "see the password policy")])
+    })?;
+    let hash = crate::auth::hash_password(password)?;
+    let now = app.clock.now();
+    let txn = app.db.conn().begin().await?;
+    accounts::set_password(&txn, id, &hash, now).await?;
+    accounts::void_sessions(&txn, id, now).await?;
+    crate::auth::clear_account_throttle(&txn, &u.username).await?;
+    let id_text = id.to_string();
+    let event = Event {
+        district: u.district_code.clone(),
+        region: u.unit_code.clone(),
+        action: "user.password_reset",
+        entity_type: "user",
+        entity_id: &id_text,
+        ..Default::default()
+    };
+    record(&txn, &who.actor(ip), event).await?;
+    txn.commit().await?;
+    Ok(())
 }

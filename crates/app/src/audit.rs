@@ -33,6 +33,9 @@ impl Actor {
 #[derive(Clone, Debug, Default)]
 pub struct Event<'a> {
     pub district: String,
+    /// The region the entity belongs to (an account's unit, a region itself); none for
+    /// district-wide things. Audit search is scoped by it.
+    pub region: Option<String>,
     pub action: &'a str,
     pub entity_type: &'a str,
     pub entity_id: &'a str,
@@ -47,6 +50,7 @@ pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, e: Event<'_>) ->
         conn,
         NewEntry {
             district_code: e.district,
+            region_code: e.region,
             at: Utc::now(),
             actor_user_id: actor.user_id,
             actor_name: actor.name.clone(),

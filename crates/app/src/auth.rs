@@ -183,6 +183,7 @@ pub async fn create_user(app: &App, actor: &Actor, a: NewAccount) -> Result<i64,
     let id_text = id.to_string();
     let event = Event {
         district,
+        region: unit.as_ref().map(|u| u.to_string()),
         action: "user.create",
         entity_type: "user",
         entity_id: &id_text,
@@ -221,18 +222,13 @@ fn throttle_keys(username: &str, ip: Option<&str>) -> Vec<(String, i32)> {
     keys
 }
 
-/// Logs in with a username and password.
-pub async fn login(
-    app: &App,
-    username: &str,
-    password: &str,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
-) -> Result<LoggedIn, AppError> {
-    let now = app.clock.now();
-    let conn = app.db.conn();
-    let keys = throttle_keys(username, ip);
-    for (key, _) in &keys {
+/// Refuses while any of the keys is locked.
+async fn check_throttle(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (key, _) in keys {
         if let Some(t) = accounts::throttle(conn, key).await?
             && let Some(until) = t.locked_until
             && until > now
@@ -245,6 +241,61 @@ pub async fn login(
             ));
         }
     }
+    Ok(())
+}
+
+/// Counts a failed attempt against each key; past its limit a key locks for a time that
+/// doubles with each further failure.
+async fn record_failure(
+    conn: &impl sea_orm::ConnectionTrait,
+    keys: &[(String, i32)],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    for (key, limit) in keys {
+        let mut t = accounts::throttle(conn, key)
+            .await?
+            .unwrap_or(login_throttle::Model {
+                key: key.clone(),
+                failures: 0,
+                window_start: now,
+                locked_until: None,
+            });
+        if now - t.window_start > Duration::minutes(WINDOW_MINUTES) {
+            t.failures = 0;
+            t.window_start = now;
+        }
+        t.failures += 1;
+        if t.failures >= *limit {
+            let minutes = 1i64 << (t.failures - limit).clamp(0, 6);
+            t.locked_until = Some(now + Duration::minutes(minutes.min(MAX_LOCK_MINUTES)));
+        }
+        accounts::save_throttle(conn, t).await?;
+    }
+    Ok(())
+}
+
+/// Unlocks an account locked by failed logins (after an administrator resets its password).
+pub(crate) async fn clear_account_throttle(
+    conn: &impl sea_orm::ConnectionTrait,
+    username: &str,
+) -> Result<(), AppError> {
+    let (key, _) = &throttle_keys(username, None)[0];
+    accounts::clear_throttle(conn, key).await?;
+    Ok(())
+}
+
+/// Logs in with a username and password.
+pub async fn login(
+    app: &App,
+    username: &str,
+    password: &str,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> Result<LoggedIn, AppError> {
+    let now = app.clock.now();
+    let conn = app.db.conn();
+    let keys = throttle_keys(username, ip);
+    check_throttle(conn, &keys, now).await?;
     let user = if username.len() <= 64 {
         accounts::user_by_username(conn, username.trim()).await?
     } else {
@@ -262,26 +313,7 @@ pub async fn login(
     };
     let txn = conn.begin().await?;
     let Some(user) = user.filter(|_| ok) else {
-        for (key, limit) in &keys {
-            let mut t = accounts::throttle(&txn, key)
-                .await?
-                .unwrap_or(login_throttle::Model {
-                    key: key.clone(),
-                    failures: 0,
-                    window_start: now,
-                    locked_until: None,
-                });
-            if now - t.window_start > Duration::minutes(WINDOW_MINUTES) {
-                t.failures = 0;
-                t.window_start = now;
-            }
-            t.failures += 1;
-            if t.failures >= *limit {
-                let minutes = 1i64 << (t.failures - limit).clamp(0, 6);
-                t.locked_until = Some(now + Duration::minutes(minutes.min(MAX_LOCK_MINUTES)));
-            }
-            accounts::save_throttle(&txn, t).await?;
-        }
+        record_failure(&txn, &keys, now).await?;
         txn.commit().await?;
         return Err(invalid_credentials());
     };
@@ -326,6 +358,7 @@ pub(crate) async fn start_session(
     let id_text = user.id.to_string();
     let event = Event {
         district: user.district_code.clone(),
+        region: user.unit_code.clone(),
         action,
         entity_type: "user",
         entity_id: &id_text,
@@ -419,12 +452,73 @@ pub async fn logout_everywhere(app: &App, signed: &Signed, ip: Option<String>) -
     let id_text = signed.user.id.to_string();
     let event = Event {
         district: signed.user.district_code.clone(),
+        region: signed.user.unit_code.clone(),
         action: "auth.logout_everywhere",
         entity_type: "user",
         entity_id: &id_text,
         ..Default::default()
     };
     record(&txn, &signed.actor(ip), event).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the signed-in user's own password. The current password must be given, so a
+/// borrowed session alone cannot take the account over; wrong attempts count toward the login
+/// back-off; every other session of the user ends.
+pub async fn change_password(
+    app: &App,
+    signed: &Signed,
+    ip: Option<&str>,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    let now = app.clock.now();
+    let conn = app.db.conn();
+    let keys = throttle_keys(&signed.user.username, ip);
+    check_throttle(conn, &keys, now).await?;
+    let ok = current.len() <= 256
+        && signed
+            .user
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| verify_password(current, h));
+    if !ok {
+        let txn = conn.begin().await?;
+        record_failure(&txn, &keys, now).await?;
+        txn.commit().await?;
+        return Err(AppError::invalid(vec![AppError::field(
+            "current_password",
+            "wrong_password",
+            "the current password is wrong",
+        )]));
+    }
+    let policy = if new == current {
+        Err("password_unchanged")
+    } else {
+        check_password(new, &signed.user.username)
+    };
+    if let Err(code) = policy {
+        return Err(AppError::invalid(vec![AppError::field(
+            "new_password",
+            code,
+            "see the password policy",
+        )]));
+    }
+    let hash = hash_password(new)?;
+    let txn = conn.begin().await?;
+    accounts::set_password(&txn, signed.user.id, &hash, now).await?;
+    accounts::delete_other_sessions(&txn, signed.user.id, &signed.session_hash).await?;
+    let id_text = signed.user.id.to_string();
+    let event = Event {
+        district: signed.user.district_code.clone(),
+        region: signed.user.unit_code.clone(),
+        action: "auth.password_change",
+        entity_type: "user",
+        entity_id: &id_text,
+        ..Default::default()
+    };
+    record(&txn, &signed.actor(ip.map(str::to_owned)), event).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -366,6 +366,7 @@ fn division_event<'a>(
 ) -> Event<'a> {
     Event {
         district: code.district().to_string(),
+        region: Some(code.to_string()),
         action,
         entity_type: "region",
         entity_id: code.as_str(),

@@ -529,6 +529,7 @@ pub async fn save(
     let after = audit_view(&checked.new);
     let event = crate::audit::Event {
         district: code.district().to_string(),
+        region: Some(code.to_string()),
         action: if existing.is_some() {
             "region.update"
         } else {

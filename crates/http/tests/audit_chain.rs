@@ -5,12 +5,15 @@
 mod common;
 use chrono::Utc;
 use common::TestApp;
+use gridgov_domain::access::Scope;
 use gridgov_store::audit::{self, NewEntry};
 use sea_orm::ConnectionTrait;
 
 fn entry(i: usize) -> NewEntry {
     NewEntry {
         district_code: "370105000000".into(),
+        // Rows with and without a region, as older rows have none.
+        region_code: i.is_multiple_of(2).then(|| format!("370105001008{i:03}")),
         at: Utc::now(),
         actor_user_id: Some(1),
         actor_name: "admin".into(),
@@ -50,6 +53,19 @@ async fn an_edited_row_is_named() {
     let b = audit::verify(t.app.db.conn()).await.unwrap().first_break.unwrap();
     assert_eq!(b.seq, 3);
     assert!(b.reason.contains("edited"), "{b:?}");
+}
+
+#[tokio::test]
+async fn moving_a_row_to_another_region_or_none_is_detected() {
+    // Hiding a row from a street's view by changing its region is an edit like any other.
+    let t = chain(5).await;
+    exec(&t, "UPDATE audit_log SET region_code = NULL WHERE seq = 1").await;
+    let b = audit::verify(t.app.db.conn()).await.unwrap().first_break.unwrap();
+    assert_eq!(b.seq, 1);
+    let t = chain(5).await;
+    exec(&t, "UPDATE audit_log SET region_code = '370105001' WHERE seq = 2").await;
+    let b = audit::verify(t.app.db.conn()).await.unwrap().first_break.unwrap();
+    assert_eq!(b.seq, 2);
 }
 
 #[tokio::test]
@@ -117,9 +133,22 @@ async fn writes_are_audited_in_their_transaction() {
             .is_err()
     );
     assert_eq!(t.count("audit_log").await, 2);
-    let rows = audit::search(t.app.db.conn(), "370105000000", None, Some("region"), 0, 10)
-        .await
-        .unwrap();
+    let filter = audit::Filter {
+        entity_type: Some("region"),
+        ..Default::default()
+    };
+    let (rows, total) = audit::search(
+        t.app.db.conn(),
+        "370105000000",
+        &Scope::everything(),
+        &filter,
+        0,
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 2);
+    assert_eq!(rows[0].region_code.as_deref(), Some("370105001000"));
     assert_eq!(rows[0].action, "region.create");
     assert_eq!(rows[0].actor_name, "cli:test");
     assert!(rows[0].after_digest.is_some());

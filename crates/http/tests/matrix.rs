@@ -64,6 +64,19 @@ async fn every_endpoint_for_every_role() {
             "POST /api/v1/users".into(),
             [401, 400, 403, 403, 403, 403, 403, 403, 403],
         ),
+        (
+            format!("PUT /api/v1/users/{worker_id}"),
+            [401, 400, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        (
+            format!("PUT /api/v1/users/{worker_id}/password"),
+            [401, 400, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        // Everyone signed in may change their own password.
+        (
+            "POST /api/v1/auth/password".into(),
+            [401, 400, 400, 400, 400, 400, 400, 400, 400],
+        ),
         ("/api/v1/meta".into(), [200; 9]),
         (
             "/api/v1/auth/me".into(),

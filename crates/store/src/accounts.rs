@@ -455,3 +455,62 @@ pub async fn replace_assignments(
     }
     Ok(())
 }
+
+/// Changes an account's name and unit if its version is still `expected`.
+pub async fn update_profile(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    display_name: &str,
+    unit_code: Option<&str>,
+    expected_version: i32,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    let res = app_user::Entity::update_many()
+        .col_expr(app_user::Column::DisplayName, Expr::value(display_name))
+        .col_expr(
+            app_user::Column::UnitCode,
+            Expr::value(unit_code.map(str::to_owned)),
+        )
+        .col_expr(
+            app_user::Column::Version,
+            Expr::col(app_user::Column::Version).add(1),
+        )
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(id))
+        .filter(app_user::Column::Version.eq(expected_version))
+        .exec(conn)
+        .await?;
+    StoreError::one_row(res)
+}
+
+/// Stores a new password hash.
+pub async fn set_password(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    password_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    use sea_orm::sea_query::Expr;
+    let res = app_user::Entity::update_many()
+        .col_expr(app_user::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(app_user::Column::UpdatedAt, Expr::value(now))
+        .filter(app_user::Column::Id.eq(id))
+        .exec(conn)
+        .await?;
+    StoreError::one_row(res)
+}
+
+/// Ends every session of a user except one (the one that changed the password).
+pub async fn delete_other_sessions(
+    conn: &impl ConnectionTrait,
+    user_id: i64,
+    keep_id_hash: &str,
+) -> Result<(), StoreError> {
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(user_id))
+        .filter(session::Column::Id.ne(keep_id_hash))
+        .exec(conn)
+        .await?;
+    Ok(())
+}

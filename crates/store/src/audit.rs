@@ -19,6 +19,7 @@ pub const GENESIS: &str = "00000000000000000000000000000000000000000000000000000
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewEntry {
     pub district_code: String,
+    pub region_code: Option<String>,
     pub at: DateTime<Utc>,
     pub actor_user_id: Option<i64>,
     pub actor_name: String,
@@ -59,7 +60,9 @@ pub fn row_hash(prev: &str, seq: i64, e: &NewEntry) -> String {
         ),
         &e.detail,
     ];
-    for f in fields {
+    // Rows written before regions were recorded have none; hashing the region only when
+    // present keeps their hashes valid.
+    for f in fields.into_iter().chain(e.region_code.as_deref()) {
         h.update((f.len() as u64).to_le_bytes());
         h.update(f.as_bytes());
     }
@@ -99,6 +102,7 @@ pub async fn append(conn: &impl ConnectionTrait, mut e: NewEntry) -> Result<i64,
     let hash = row_hash(&head.last_hash, head.seq, &e);
     audit_log::Entity::insert(audit_log::ActiveModel {
         district_code: Set(e.district_code.clone()),
+        region_code: Set(e.region_code),
         seq: Set(head.seq),
         at: Set(e.at),
         actor_user_id: Set(e.actor_user_id),
@@ -146,6 +150,7 @@ pub struct VerifyReport {
 fn entry_of(r: &audit_log::Model) -> NewEntry {
     NewEntry {
         district_code: r.district_code.clone(),
+        region_code: r.region_code.clone(),
         at: r.at,
         actor_user_id: r.actor_user_id,
         actor_name: r.actor_name.clone(),
@@ -227,25 +232,59 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<VerifyReport, StoreEr
     Ok(report)
 }
 
-/// Audit rows of a district, newest first, optionally only of one actor or entity type.
+/// What to look for in the log.
+#[derive(Clone, Debug, Default)]
+pub struct Filter<'a> {
+    pub actor_user_id: Option<i64>,
+    pub entity_type: Option<&'a str>,
+    pub entity_id: Option<&'a str>,
+    /// Actions starting with this (`user.` finds every account action).
+    pub action_prefix: Option<&'a str>,
+    pub from: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// Audit rows of a district within the scope, newest first, with the total count. Rows
+/// without a region (district-wide things such as roles) need the district-wide scope.
 pub async fn search(
     conn: &impl ConnectionTrait,
     district: &str,
-    actor_user_id: Option<i64>,
-    entity_type: Option<&str>,
+    scope: &gridgov_domain::access::Scope,
+    f: &Filter<'_>,
     offset: u64,
     limit: u64,
-) -> Result<Vec<audit_log::Model>, StoreError> {
-    let mut q = audit_log::Entity::find().filter(audit_log::Column::DistrictCode.eq(district));
-    if let Some(a) = actor_user_id {
+) -> Result<(Vec<audit_log::Model>, u64), StoreError> {
+    use sea_orm::PaginatorTrait;
+    let mut q = audit_log::Entity::find()
+        .filter(audit_log::Column::DistrictCode.eq(district))
+        .filter(crate::scope::region_condition(
+            scope,
+            audit_log::Column::RegionCode,
+        ));
+    if let Some(a) = f.actor_user_id {
         q = q.filter(audit_log::Column::ActorUserId.eq(a));
     }
-    if let Some(t) = entity_type {
+    if let Some(t) = f.entity_type {
         q = q.filter(audit_log::Column::EntityType.eq(t));
     }
-    Ok(q.order_by_desc(audit_log::Column::Seq)
+    if let Some(id) = f.entity_id {
+        q = q.filter(audit_log::Column::EntityId.eq(id));
+    }
+    if let Some(p) = f.action_prefix {
+        q = q.filter(audit_log::Column::Action.starts_with(p.replace(['%', '_'], "")));
+    }
+    if let Some(t) = f.from {
+        q = q.filter(audit_log::Column::At.gte(t));
+    }
+    if let Some(t) = f.until {
+        q = q.filter(audit_log::Column::At.lt(t));
+    }
+    let total = q.clone().count(conn).await?;
+    let rows = q
+        .order_by_desc(audit_log::Column::Seq)
         .offset(offset)
         .limit(limit)
         .all(conn)
-        .await?)
+        .await?;
+    Ok((rows, total))
 }

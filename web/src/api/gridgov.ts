@@ -3,7 +3,7 @@ import { getJson, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
   AuditEntry,
-  AuditList,
+  AuditPage,
   BBox,
   Created,
   Department,
@@ -162,7 +162,7 @@ export async function fetchAudit(
   query: { entity_type?: string; actor_user_id?: number; page?: number; page_size?: number },
   signal?: AbortSignal,
 ): Promise<AuditEntry[]> {
-  const list = await getJson<AuditList>(apiPath('/api/v1/audit'), query, signal)
+  const list = await getJson<AuditPage>(apiPath('/api/v1/audit'), query, signal)
   return list.items
 }
 

@@ -123,6 +123,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Changes one's own password; every other session of the account ends, this one stays. */
+        post: operations["change_password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/otp": {
         parameters: {
             query?: never;
@@ -184,7 +201,25 @@ export interface paths {
         };
         /** One account. */
         get: operations["get_user"];
-        put?: never;
+        /** Renames an account or moves it to another unit within the caller's reach. */
+        put: operations["update_user"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Sets a new password for another account; all its sessions end and a login lock-out lifts. */
+        put: operations["reset_password"];
         post?: never;
         delete?: never;
         options?: never;
@@ -285,7 +320,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The audit log of the caller's district, newest first. */
+        /** The audit log of the caller's district within their scope, newest first. */
         get: operations["audit"];
         put?: never;
         post?: never;
@@ -409,13 +444,16 @@ export interface components {
             role: string;
             scope: Record<string, unknown>;
         };
-        AuditList: {
+        AuditPage: {
             items: components["schemas"]["AuditView"][];
+            /** Format: int64 */
+            total: number;
         };
         AuditView: {
             /** Format: int64 */
             seq: number;
             at: string;
+            region_code?: string | null;
             /** Format: int64 */
             actor_user_id?: number | null;
             actor_name: string;
@@ -432,6 +470,10 @@ export interface components {
             name: string;
             duty_phone?: string | null;
             address?: string | null;
+        };
+        ChangePassword: {
+            current_password: string;
+            new_password: string;
         };
         CreateRole: {
             /** @description 2 to 32 of a-z and _. */
@@ -602,6 +644,9 @@ export interface components {
             /** @example grid */
             level: string;
         };
+        ResetPassword: {
+            password: string;
+        };
         RoleAssignment: {
             role: string;
             /**
@@ -665,6 +710,16 @@ export interface components {
             name: string;
             permissions: string[];
             /** Format: int32 */
+            version: number;
+        };
+        UpdateUser: {
+            display_name: string;
+            /** @description The account's own unit (a region code); null or empty for none (district-wide only). */
+            unit_code?: string | null;
+            /**
+             * Format: int32
+             * @description The version the editor saw.
+             */
             version: number;
         };
         UserPage: {
@@ -911,6 +966,54 @@ export interface operations {
             };
         };
     };
+    change_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePassword"];
+            };
+        };
+        responses: {
+            /** @description changed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed` (`wrong_password` on current_password; `password_unchanged`, `password_too_short`, … on new_password), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `too_many_attempts` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     otp: {
         parameters: {
             query?: never;
@@ -1105,6 +1208,127 @@ export interface operations {
             };
             /** @description `user_not_found`, also outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_user: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUser"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserView"];
+                };
+            };
+            /** @description `validation_failed` (`invalid_name`, `invalid_region_code`, `region_not_found`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, `unit_out_of_scope`, `scope_too_wide`: its roles could not be given at the new unit */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reset_password: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetPassword"];
+            };
+        };
+        responses: {
+            /** @description password set, sessions ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `validation_failed` (`password_too_short`, `password_too_simple`, …), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `use_password_change` (own account), `no_password_login` (residents) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1362,9 +1586,16 @@ export interface operations {
     audit: {
         parameters: {
             query?: {
-                /** @description region, user, district … */
+                /** @description region, user, role, district … */
                 entity_type?: string;
+                entity_id?: string;
                 actor_user_id?: number;
+                /** @description Actions starting with this, e.g. `user.` or `auth.login`. */
+                action?: string;
+                /** @description RFC 3339; from this instant (inclusive) … */
+                from?: string;
+                /** @description … until this one (exclusive). */
+                until?: string;
                 page?: number;
                 page_size?: number;
             };
@@ -1379,10 +1610,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditList"];
+                    "application/json": components["schemas"]["AuditPage"];
                 };
             };
-            /** @description `forbidden`: needs audit:log:read with the district-wide scope */
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs audit:log:read */
             403: {
                 headers: {
                     [name: string]: unknown;

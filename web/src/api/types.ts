@@ -217,7 +217,8 @@ export type RoleList = Schemas['RoleList']
 /** One audit record (GET /api/v1/audit). */
 export type AuditEntry = Schemas['AuditView']
 
-export type AuditList = Schemas['AuditList']
+/** GET /api/v1/audit */
+export type AuditPage = Schemas['AuditPage']
 
 /** A district department that answers whistles. */
 export type Department = Schemas['DepartmentView']

@@ -448,6 +448,7 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
             serde_json::json!({ "regions": rows.len(), "staff": d.staff.len(), "members": d.members.len() });
         let event = crate::audit::Event {
             district: dcode.to_string(),
+            region: Some(dcode.to_string()),
             action: "demo.rebuild",
             entity_type: "district",
             entity_id: dcode.as_str(),

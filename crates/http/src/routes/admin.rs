@@ -7,7 +7,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gridgov_app::App;
-use gridgov_app::admin::{self, AuditView, EffectiveScope, PermissionInfo, RoleView, UserPage, UserView};
+use gridgov_app::admin::{
+    self, AuditFilter, AuditPage, EffectiveScope, PermissionInfo, RoleView, UserPage, UserView,
+};
 use gridgov_app::auth::NewAccount;
 use gridgov_domain::access::DataScope;
 use serde::{Deserialize, Serialize};
@@ -144,6 +146,66 @@ pub async fn set_disabled(
     ))
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateUser {
+    pub display_name: String,
+    /// The account's own unit (a region code); null or empty for none (district-wide only).
+    pub unit_code: Option<String>,
+    /// The version the editor saw.
+    pub version: i32,
+}
+
+/// Renames an account or moves it to another unit within the caller's reach.
+#[utoipa::path(put, path = "/api/v1/users/{id}", tag = "admin", params(("id" = i64, Path)), request_body = UpdateUser, responses(
+    (status = 200, body = UserView),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_name`, `invalid_region_code`, `region_not_found`), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `unit_out_of_scope`, `scope_too_wide`: its roles could not be given at the new unit"),
+    (status = 404, body = ErrorBody, description = "`user_not_found`"),
+    (status = 409, body = ErrorBody, description = "`stale_version`"),
+))]
+pub async fn update_user(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<UserView>, ApiError> {
+    gridgov_app::access::require(&who.principal, "system:user:write")?;
+    let b: UpdateUser = json_body(&body)?;
+    let edit = admin::ProfileEdit {
+        display_name: b.display_name,
+        unit_code: b.unit_code,
+        version: b.version,
+    };
+    Ok(Json(admin::update_user(&app, &who, ip, id, edit).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ResetPassword {
+    pub password: String,
+}
+
+/// Sets a new password for another account; all its sessions end and a login lock-out lifts.
+#[utoipa::path(put, path = "/api/v1/users/{id}/password", tag = "admin", params(("id" = i64, Path)), request_body = ResetPassword, responses(
+    (status = 204, description = "password set, sessions ended"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`password_too_short`, `password_too_simple`, …), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`"),
+    (status = 404, body = ErrorBody, description = "`user_not_found`"),
+    (status = 409, body = ErrorBody, description = "`use_password_change` (own account), `no_password_login` (residents)"),
+))]
+pub async fn reset_password(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    gridgov_app::access::require(&who.principal, "system:user:write")?;
+    let b: ResetPassword = json_body(&body)?;
+    admin::reset_password(&app, &who, ip, id, &b.password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct ScopeList {
     pub items: Vec<EffectiveScope>,
@@ -184,38 +246,56 @@ pub async fn roles(State(app): State<App>, Auth(who): Auth) -> Result<Json<RoleL
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
-    /// region, user, district …
+    /// region, user, role, district …
     pub entity_type: Option<String>,
+    pub entity_id: Option<String>,
     pub actor_user_id: Option<i64>,
+    /// Actions starting with this, e.g. `user.` or `auth.login`.
+    pub action: Option<String>,
+    /// RFC 3339; from this instant (inclusive) …
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// … until this one (exclusive).
+    #[param(value_type = Option<String>, format = DateTime)]
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
     pub page: Option<u64>,
     pub page_size: Option<u64>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditList {
-    pub items: Vec<AuditView>,
-}
-
-/// The audit log of the caller's district, newest first.
+/// The audit log of the caller's district within their scope, newest first.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery), responses(
-    (status = 200, body = AuditList),
-    (status = 403, body = ErrorBody, description = "`forbidden`: needs audit:log:read with the district-wide scope"),
+    (status = 200, body = AuditPage),
+    (status = 400, body = ErrorBody, description = "`invalid_query`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs audit:log:read"),
 ))]
 pub async fn audit(
     State(app): State<App>,
     Auth(who): Auth,
     ApiQuery(q): ApiQuery<AuditQuery>,
-) -> Result<Json<AuditList>, ApiError> {
-    let items = admin::audit_search(
+) -> Result<Json<AuditPage>, ApiError> {
+    let nonempty = |s: &Option<String>| s.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+    let (entity_type, entity_id, action) = (
+        nonempty(&q.entity_type),
+        nonempty(&q.entity_id),
+        nonempty(&q.action),
+    );
+    let filter = AuditFilter {
+        actor_user_id: q.actor_user_id,
+        entity_type: entity_type.as_deref(),
+        entity_id: entity_id.as_deref(),
+        action_prefix: action.as_deref(),
+        from: q.from,
+        until: q.until,
+    };
+    let page = admin::audit_search(
         &app,
         &who,
-        q.entity_type.as_deref(),
-        q.actor_user_id,
+        &filter,
         q.page.unwrap_or(1),
         q.page_size.unwrap_or(50),
     )
     .await?;
-    Ok(Json(AuditList { items }))
+    Ok(Json(page))
 }
 
 #[derive(Deserialize, ToSchema)]

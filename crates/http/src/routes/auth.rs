@@ -131,6 +131,30 @@ pub async fn logout_everywhere(
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Changes one's own password; every other session of the account ends, this one stays.
+#[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = ChangePassword, responses(
+    (status = 204, description = "changed"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`wrong_password` on current_password; `password_unchanged`, `password_too_short`, … on new_password), `invalid_json`"),
+    (status = 401, body = ErrorBody),
+    (status = 429, body = ErrorBody, description = "`too_many_attempts`"),
+))]
+pub async fn change_password(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(s): Auth,
+    body: axum::body::Bytes,
+) -> Result<StatusCode, ApiError> {
+    let b: ChangePassword = json_body(&body)?;
+    auth::change_password(&app, &s, ip.as_deref(), &b.current_password, &b.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct OtpRequest {
     /// Mainland mobile number.
     pub phone: String,

@@ -120,12 +120,26 @@ impl TestApp {
 
     /// Logs in with the demo password and keeps the cookie.
     pub async fn login(&self, username: &str) {
-        let body = serde_json::json!({ "username": username, "password": gridgov_app::demo::DEMO_PASSWORD });
+        self.login_with(username, gridgov_app::demo::DEMO_PASSWORD).await;
+    }
+
+    /// Logs in and keeps the cookie.
+    pub async fn login_with(&self, username: &str, password: &str) {
+        let body = serde_json::json!({ "username": username, "password": password });
         let (s, v, h) = self.send("POST", "/api/v1/auth/login", Some(body), &[]).await;
         assert_eq!(s, StatusCode::OK, "login {username}: {v}");
         let set = h.get("set-cookie").unwrap().to_str().unwrap();
         let pair = set.split(';').next().unwrap().to_owned();
         *self.cookie.lock().unwrap() = Some(pair);
+    }
+
+    /// The current cookie, to switch back to this session later with [`TestApp::use_cookie`].
+    pub fn cookie(&self) -> Option<String> {
+        self.cookie.lock().unwrap().clone()
+    }
+
+    pub fn use_cookie(&self, c: Option<String>) {
+        *self.cookie.lock().unwrap() = c;
     }
 
     /// Forgets the cookie (the server-side session stays).

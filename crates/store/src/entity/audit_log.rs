@@ -10,6 +10,8 @@ pub struct Model {
     pub district_code: String,
     /// 1, 2, 3, … per district without gaps: a deleted row leaves a hole.
     pub seq: i64,
+    /// The region the entity belongs to, for scoped search; none for district-wide things.
+    pub region_code: Option<String>,
     pub at: DateTimeUtc,
     pub actor_user_id: Option<i64>,
     pub actor_name: String,

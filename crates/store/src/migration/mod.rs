@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261124_000001_regions;
 mod m20261125_000002_accounts;
 mod m20261125_000003_residents;
+mod m20261125_000004_audit_region;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261124_000001_regions::Migration),
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_residents::Migration),
+            Box::new(m20261125_000004_audit_region::Migration),
         ]
     }
 }
