@@ -4,9 +4,12 @@
 //! so the layers above never re-check a code or a level.
 
 pub mod access;
+pub mod case;
+pub mod kpi;
 pub mod phone;
 pub mod region;
 pub mod rng;
+pub mod sla;
 pub mod staff;
 
 pub use region::{CodeError, ExclusiveType, GridKind, RegionCode, RegionLevel};
