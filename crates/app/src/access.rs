@@ -9,7 +9,7 @@ use sea_orm::ConnectionTrait;
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 8] = [
+pub const PERMISSIONS: [(&str, &str); 13] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -21,6 +21,14 @@ pub const PERMISSIONS: [(&str, &str); 8] = [
     ("system:role:read", "see roles"),
     ("system:role:write", "create and edit roles"),
     ("audit:log:read", "search the audit log"),
+    ("case:case:read", "see cases and their timelines"),
+    ("case:case:report", "report cases"),
+    (
+        "case:case:handle",
+        "act on cases held by one's own centre, grid or department",
+    ),
+    ("case:category:read", "see the case categories"),
+    ("case:kpi:read", "see case indicators"),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -37,35 +45,66 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "system:role:read",
             "system:role:write",
             "audit:log:read",
+            "case:case:read",
+            "case:case:report",
+            "case:case:handle",
+            "case:category:read",
+            "case:kpi:read",
         ],
     ),
     (
         "district_leader",
         "区领导（只读）",
-        &["region:region:read", "region:team:read", "system:role:read"],
+        &[
+            "region:region:read",
+            "region:team:read",
+            "system:role:read",
+            "case:case:read",
+            "case:category:read",
+            "case:kpi:read",
+        ],
+    ),
+    ("street_operator", "街道中心操作员", CENTRE),
+    ("community_operator", "社区工作站操作员", CENTRE),
+    ("grid_leader", "网格长", GRID),
+    ("grid_worker", "网格员", GRID),
+    (
+        "department_staff",
+        "部门工作人员",
+        &[
+            "region:region:read",
+            "case:case:read",
+            "case:case:report",
+            "case:case:handle",
+            "case:category:read",
+        ],
     ),
     (
-        "street_operator",
-        "街道中心操作员",
-        &["region:region:read", "region:team:read"],
+        "resident",
+        "居民",
+        &["case:case:read", "case:case:report", "case:category:read"],
     ),
-    (
-        "community_operator",
-        "社区工作站操作员",
-        &["region:region:read", "region:team:read"],
-    ),
-    (
-        "grid_leader",
-        "网格长",
-        &["region:region:read", "region:team:read"],
-    ),
-    (
-        "grid_worker",
-        "网格员",
-        &["region:region:read", "region:team:read"],
-    ),
-    ("department_staff", "部门工作人员", &["region:region:read"]),
-    ("resident", "居民", &[]),
+];
+
+/// What a street or community centre's operators do.
+const CENTRE: &[&str] = &[
+    "region:region:read",
+    "region:team:read",
+    "case:case:read",
+    "case:case:report",
+    "case:case:handle",
+    "case:category:read",
+    "case:kpi:read",
+];
+
+/// What a grid's staff do.
+const GRID: &[&str] = &[
+    "region:region:read",
+    "region:team:read",
+    "case:case:read",
+    "case:case:report",
+    "case:case:handle",
+    "case:category:read",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

@@ -36,6 +36,13 @@ pub struct Config {
     /// Where one-time codes go: `log` (demo and development only: the code is written to the
     /// server log with the number masked). An SMS gateway plugs in behind the same trait.
     pub otp_sender: String,
+    /// A new report is offered as a possible duplicate of an open case of the same category
+    /// within this many metres …
+    pub duplicate_radius_m: f64,
+    /// … reported within this many days.
+    pub duplicate_days: i64,
+    /// A closed case can be reopened for this many days.
+    pub reopen_days: i64,
 }
 
 impl Default for Config {
@@ -55,6 +62,9 @@ impl Default for Config {
             secure_cookies: false,
             secret_key: None,
             otp_sender: "log".into(),
+            duplicate_radius_m: 50.0,
+            duplicate_days: 7,
+            reopen_days: 7,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{admin, auth, health, regions};
+use crate::routes::{admin, auth, cases, health, regions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -31,6 +31,11 @@ use utoipa::OpenApi;
         admin::create_role,
         admin::update_role,
         admin::audit,
+        cases::categories,
+        cases::report,
+        cases::list,
+        cases::detail,
+        cases::act,
         regions::list,
         regions::region,
         regions::grid,
@@ -39,6 +44,7 @@ use utoipa::OpenApi;
         regions::departments,
     ),
     tags(
+        (name = "cases", description = "The case lifecycle: report, accept, dispatch, whistle, handle, verify, rate"),
         (name = "regions", description = "The region tree, grid map and locator"),
         (name = "auth", description = "Sessions"),
         (name = "admin", description = "Accounts, roles, scopes, audit"),

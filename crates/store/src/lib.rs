@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod cases;
 pub mod db;
 pub mod entity;
 pub mod migration;

@@ -330,6 +330,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/case-categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The case categories: groups (no parent) and their categories, in catalogue order. */
+        get: operations["categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cases in the caller's scope, newest first. */
+        get: operations["list"];
+        put?: never;
+        /**
+         * Reports a case. The location decides grid, community and street; a retry with the same
+         *     idempotency key answers 200 with the first case.
+         */
+        post: operations["report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A case with its timeline and the actions the caller may take now. */
+        get: operations["detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cases/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Takes an action on a case. */
+        post: operations["act"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -439,6 +511,39 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActionBody: {
+            /**
+             * @description accept, reject, merge, handle_on_spot, dispatch, escalate, whistle, acknowledge, return,
+             *     report_result, verify, rework, extend, rate, reopen.
+             */
+            action: string;
+            /**
+             * Format: int32
+             * @description The case version the caller saw.
+             */
+            version: number;
+            /** @description A note; the reason of reject, return and rework (required there). */
+            comment?: string | null;
+            /** @description dispatch: the region code of the grid or lower centre. */
+            target?: string | null;
+            /**
+             * Format: int64
+             * @description whistle: the department summoned.
+             */
+            department_id?: number | null;
+            /** @description rate: satisfied, basically or not_satisfied. */
+            rating?: string | null;
+            /**
+             * Format: int64
+             * @description merge: the case this one duplicates.
+             */
+            merge_into?: number | null;
+            /**
+             * Format: int32
+             * @description extend: minutes added to the handling deadline.
+             */
+            extend_minutes?: number | null;
+        };
         /** @description One role assignment of an account. */
         AssignmentView: {
             role: string;
@@ -465,6 +570,104 @@ export interface components {
             before_digest?: string | null;
             after_digest?: string | null;
             detail: string;
+        };
+        /** @description A case with its timeline and what the caller may do next. */
+        CaseDetail: {
+            case: components["schemas"]["CaseView"];
+            timeline: components["schemas"]["EventView"][];
+            /** @description Actions the caller could take now. */
+            actions: string[];
+        };
+        CasePage: {
+            items: components["schemas"]["CaseView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A case as pages show it. */
+        CaseView: {
+            /** Format: int64 */
+            id: number;
+            /** @description 案件编号: reporting date and id, e.g. `20261125-000123`. */
+            case_no: string;
+            /** Format: int64 */
+            category_id: number;
+            category_name: string;
+            source: string;
+            description: string;
+            address?: string | null;
+            /**
+             * Format: double
+             * @description WGS84.
+             */
+            lon: number;
+            /** Format: double */
+            lat: number;
+            region_code: string;
+            grid_code?: string | null;
+            community_code: string;
+            street_code: string;
+            state: string;
+            /** Format: int32 */
+            version: number;
+            /** @description `centre`, `grid` or `department`. */
+            holder_kind: string;
+            holder_unit?: string | null;
+            /** Format: int64 */
+            holder_department_id?: number | null;
+            owner_unit: string;
+            major: boolean;
+            /** Format: date-time */
+            reported_at: string;
+            /** Format: date-time */
+            accepted_at?: string | null;
+            /** Format: date-time */
+            handled_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: date-time */
+            handle_due_at?: string | null;
+            /** @description The running SLA stage (`accept`, `ack`, `handle`) and where it stands now. */
+            stage?: string | null;
+            /** Format: date-time */
+            stage_due_at?: string | null;
+            /** @description `normal`, `warning` or `overdue`; none when no clock runs. */
+            sla?: string | null;
+            /** Format: int32 */
+            rework_count: number;
+            extended: boolean;
+            rating?: string | null;
+            resolution_level?: string | null;
+            /** Format: int64 */
+            merged_into?: number | null;
+        };
+        CategoryList: {
+            items: components["schemas"]["CategoryView"][];
+        };
+        /** @description A category as the report form and the console show it. */
+        CategoryView: {
+            /** Format: int64 */
+            id: number;
+            code: string;
+            /** @description The group's code for a category; none for a group. */
+            parent_code?: string | null;
+            name: string;
+            /** @description `community`, `street` or `district`: the centre that accepts it. */
+            owner_level: string;
+            /** Format: int64 */
+            department_id?: number | null;
+            /** Format: int32 */
+            accept_minutes: number;
+            /** Format: int32 */
+            handle_minutes: number;
+            /** Format: int32 */
+            ack_minutes: number;
+            /** @description `natural` or `working`. */
+            time_mode: string;
+            direct_channel: boolean;
+            auto_escalate: boolean;
+            enabled: boolean;
+            /** Format: int32 */
+            version: number;
         };
         CentreView: {
             name: string;
@@ -514,6 +717,17 @@ export interface components {
             /** @description `[minLon, minLat, maxLon, maxLat]` in WGS84, when the district has a boundary. */
             bbox?: number[] | null;
         };
+        /** @description An open case that may be the same matter. */
+        DuplicateView: {
+            /** Format: int64 */
+            id: number;
+            case_no: string;
+            description: string;
+            /** Format: double */
+            distance_m: number;
+            /** Format: date-time */
+            reported_at: string;
+        };
         /** @description What an account reaches, per permission it holds. */
         EffectiveScope: {
             permission: string;
@@ -529,6 +743,20 @@ export interface components {
             /** @description English text for developers; not for display. */
             message: string;
             fields?: components["schemas"]["FieldError"][];
+        };
+        /** @description One entry of a case's timeline. */
+        EventView: {
+            /** Format: date-time */
+            at: string;
+            action: string;
+            actor_name: string;
+            /** @description The actor's relation to the case (`holding_centre`, `case_grid`, `reporter`, …). */
+            seat: string;
+            from_state: string;
+            to_state: string;
+            /** @description Who held the case afterwards, e.g. `grid:370105001001001` or `department:3`. */
+            holder_after?: string | null;
+            comment?: string | null;
         };
         /** @description Which input field was wrong and why. */
         FieldError: {
@@ -643,6 +871,31 @@ export interface components {
             name: string;
             /** @example grid */
             level: string;
+        };
+        ReportBody: {
+            /** Format: int64 */
+            category_id: number;
+            description: string;
+            address?: string | null;
+            /** Format: double */
+            lon: number;
+            /** Format: double */
+            lat: number;
+            /** @description `wgs84` (phone GPS, the default) or `gcj02` (Amap / Tencent maps). */
+            crs?: string | null;
+            /** @description patrol, hotline, department or deliberation (residents' reports are always `resident`). */
+            source?: string | null;
+            /** @description 8–64 of A-Z a-z 0-9 - _, chosen once per report: retries with it never create a second case. */
+            idempotency_key?: string | null;
+            major?: boolean;
+        };
+        /** @description The outcome of a report. */
+        Reported: {
+            case: components["schemas"]["CaseView"];
+            /** @description False when this was a retry of a report already received. */
+            created: boolean;
+            /** @description Open cases of the same category nearby and recent: an operator may merge them. */
+            duplicates: components["schemas"]["DuplicateView"][];
         };
         ResetPassword: {
             password: string;
@@ -1624,6 +1877,248 @@ export interface operations {
             };
             /** @description `forbidden`: needs audit:log:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryList"];
+                };
+            };
+            /** @description `forbidden`: needs case:category:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `all` (everything in scope, the default), `mine` (held by my centre or grid),
+                 *     `department` (whistled to my department), `reported` (reported by me).
+                 */
+                inbox?: string;
+                /** @description Comma-separated states, e.g. `reported,accepted`. */
+                state?: string;
+                category_id?: number;
+                /** @description Only cases in this region's subtree. */
+                region?: string;
+                /** @description Only cases whose running stage is overdue. */
+                overdue?: boolean;
+                /** @description Words in the description or address. */
+                q?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_state`, `unknown_inbox`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, `not_department_staff` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    report: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportBody"];
+            };
+        };
+        responses: {
+            /** @description a retry: the case created by the first request */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reported"];
+                };
+            };
+            /** @description created; `duplicates` lists open cases that may be the same matter */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reported"];
+                };
+            };
+            /** @description `validation_failed` (`invalid_description`, `invalid_address`, `invalid_source`, `invalid_idempotency_key`, `invalid_coordinate`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`, `location_out_of_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unknown_category`, `outside_district` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            /** @description `case_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    act: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseView"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_action`, `reason_required`, `target_out_of_reach`, `department_not_found`, `invalid_extension`, `cannot_merge`, …), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_your_turn`: the action exists but is not the caller's; `no_direct_channel` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `case_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `illegal_transition`, `stale_version`, `already_rated`, `reopen_window_passed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `cannot_escalate`, `no_deadline` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -439,10 +439,12 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
             })
             .collect();
         let txn = app.db.conn().begin().await?;
+        gridgov_store::cases::delete_district(&txn, dcode.as_str()).await?;
         repo::delete_district(&txn, &dcode).await?;
         repo::insert_many(&txn, &rows, now).await?;
         staff_repo::insert_centres(&txn, dcode.as_str(), &d.centres).await?;
         staff_repo::insert_departments(&txn, dcode.as_str(), &d.departments).await?;
+        crate::cases::seed_categories(&txn, dcode.as_str()).await?;
         staff_repo::insert_teams(&txn, dcode.as_str(), &d.staff, &d.members, now).await?;
         let detail =
             serde_json::json!({ "regions": rows.len(), "staff": d.staff.len(), "members": d.members.len() });

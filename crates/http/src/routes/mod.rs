@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod health;
 pub mod regions;
 
@@ -31,6 +32,10 @@ pub fn api() -> Router<App> {
         .route("/api/v1/roles", get(admin::roles).post(admin::create_role))
         .route("/api/v1/roles/{id}", put(admin::update_role))
         .route("/api/v1/audit", get(admin::audit))
+        .route("/api/v1/case-categories", get(cases::categories))
+        .route("/api/v1/cases", get(cases::list).post(cases::report))
+        .route("/api/v1/cases/{id}", get(cases::detail))
+        .route("/api/v1/cases/{id}/actions", post(cases::act))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

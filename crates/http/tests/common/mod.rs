@@ -184,6 +184,17 @@ impl TestApp {
         (status, v, headers)
     }
 
+    /// The middle of a (rectangular) demo region: a point inside it.
+    pub async fn centre_of(&self, code: &str) -> (f64, f64) {
+        let code = gridgov_domain::RegionCode::parse(code).unwrap();
+        let s = gridgov_store::regions::get_summary(self.app.db.conn(), &code)
+            .await
+            .unwrap()
+            .unwrap();
+        let b = s.bbox().unwrap();
+        ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+    }
+
     /// Counts rows of a table (to prove that a refused write changed nothing).
     pub async fn count(&self, table: &str) -> i64 {
         #[derive(sea_orm::FromQueryResult)]

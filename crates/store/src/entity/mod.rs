@@ -3,6 +3,12 @@
 pub mod app_user;
 pub mod audit_head;
 pub mod audit_log;
+pub mod calendar_day;
+pub mod case;
+pub mod case_category;
+pub mod case_event;
+pub mod case_photo;
+pub mod case_whistle;
 pub mod centre;
 pub mod department;
 pub mod login_throttle;

@@ -7,6 +7,7 @@ mod m20261124_000001_regions;
 mod m20261125_000002_accounts;
 mod m20261125_000003_residents;
 mod m20261125_000004_audit_region;
+mod m20261126_000005_cases;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_residents::Migration),
             Box::new(m20261125_000004_audit_region::Migration),
+            Box::new(m20261126_000005_cases::Migration),
         ]
     }
 }

@@ -1,0 +1,244 @@
+//! Cases: report, inboxes, a case with its timeline, actions; the category catalogue.
+
+use crate::auth::{Auth, ClientIp};
+use crate::error::{ApiError, ErrorBody};
+use crate::extract::{ApiPath, ApiQuery, json_body};
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use gridgov_app::App;
+use gridgov_app::cases::{
+    self, CaseDetail, CasePage, CaseView, CategoryView, Command, Inbox, ListQuery, NewReport, Reported,
+};
+use gridgov_domain::case::{CaseAction, Rating};
+use gridgov_geo::Crs;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Serialize, ToSchema)]
+pub struct CategoryList {
+    pub items: Vec<CategoryView>,
+}
+
+/// The case categories: groups (no parent) and their categories, in catalogue order.
+#[utoipa::path(get, path = "/api/v1/case-categories", tag = "cases", responses(
+    (status = 200, body = CategoryList),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs case:category:read"),
+))]
+pub async fn categories(State(app): State<App>, Auth(who): Auth) -> Result<Json<CategoryList>, ApiError> {
+    Ok(Json(CategoryList {
+        items: cases::categories(&app, &who).await?,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportBody {
+    pub category_id: i64,
+    pub description: String,
+    pub address: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    /// `wgs84` (phone GPS, the default) or `gcj02` (Amap / Tencent maps).
+    pub crs: Option<String>,
+    /// patrol, hotline, department or deliberation (residents' reports are always `resident`).
+    pub source: Option<String>,
+    /// 8–64 of A-Z a-z 0-9 - _, chosen once per report: retries with it never create a second case.
+    pub idempotency_key: Option<String>,
+    #[serde(default)]
+    pub major: bool,
+}
+
+/// Reports a case. The location decides grid, community and street; a retry with the same
+/// idempotency key answers 200 with the first case.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "cases", request_body = ReportBody, responses(
+    (status = 201, body = Reported, description = "created; `duplicates` lists open cases that may be the same matter"),
+    (status = 200, body = Reported, description = "a retry: the case created by the first request"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_description`, `invalid_address`, `invalid_source`, `invalid_idempotency_key`, `invalid_coordinate`), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `location_out_of_scope`"),
+    (status = 422, body = ErrorBody, description = "`unknown_category`, `outside_district`"),
+))]
+pub async fn report(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<Reported>), ApiError> {
+    gridgov_app::access::require(&who.principal, "case:case:report")?;
+    let b: ReportBody = json_body(&body)?;
+    let crs = match b.crs.as_deref() {
+        None => Crs::Wgs84,
+        Some(c) => c.parse::<Crs>().map_err(|_| {
+            gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(
+                "crs",
+                "invalid_crs",
+                "wgs84 or gcj02",
+            )])
+        })?,
+    };
+    let r = NewReport {
+        category_id: b.category_id,
+        description: b.description,
+        address: b.address,
+        lon: b.lon,
+        lat: b.lat,
+        crs,
+        source: b.source,
+        idempotency_key: b.idempotency_key,
+        major: b.major,
+    };
+    let out = cases::report(&app, &who, ip, r).await?;
+    let status = if out.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(out)))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// `all` (everything in scope, the default), `mine` (held by my centre or grid),
+    /// `department` (whistled to my department), `reported` (reported by me).
+    pub inbox: Option<String>,
+    /// Comma-separated states, e.g. `reported,accepted`.
+    pub state: Option<String>,
+    pub category_id: Option<i64>,
+    /// Only cases in this region's subtree.
+    pub region: Option<String>,
+    /// Only cases whose running stage is overdue.
+    pub overdue: Option<bool>,
+    /// Words in the description or address.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+    pub page_size: Option<u64>,
+}
+
+/// Cases in the caller's scope, newest first.
+#[utoipa::path(get, path = "/api/v1/cases", tag = "cases", params(ListParams), responses(
+    (status = 200, body = CasePage),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`unknown_state`, `unknown_inbox`, bad region), `invalid_query`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `not_department_staff`"),
+))]
+pub async fn list(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<CasePage>, ApiError> {
+    let inbox = match p.inbox.as_deref().unwrap_or("all") {
+        "all" | "" => Inbox::All,
+        "mine" => Inbox::Mine,
+        "department" => Inbox::Department,
+        "reported" => Inbox::Reported,
+        _ => {
+            return Err(gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(
+                "inbox",
+                "unknown_inbox",
+                "all, mine, department or reported",
+            )])
+            .into());
+        }
+    };
+    let states = p
+        .state
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let q = ListQuery {
+        inbox,
+        states,
+        category: p.category_id,
+        region: p.region,
+        overdue: p.overdue.unwrap_or(false),
+        q: p.q,
+        page: p.page.unwrap_or(1),
+        page_size: p.page_size.unwrap_or(20),
+    };
+    Ok(Json(cases::list(&app, &who, q).await?))
+}
+
+/// A case with its timeline and the actions the caller may take now.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", tag = "cases", params(("id" = i64, Path)), responses(
+    (status = 200, body = CaseDetail),
+    (status = 404, body = ErrorBody, description = "`case_not_found`, also outside the caller's scope"),
+))]
+pub async fn detail(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    Ok(Json(cases::detail(&app, &who, id).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActionBody {
+    /// accept, reject, merge, handle_on_spot, dispatch, escalate, whistle, acknowledge, return,
+    /// report_result, verify, rework, extend, rate, reopen.
+    pub action: String,
+    /// The case version the caller saw.
+    pub version: i32,
+    /// A note; the reason of reject, return and rework (required there).
+    pub comment: Option<String>,
+    /// dispatch: the region code of the grid or lower centre.
+    pub target: Option<String>,
+    /// whistle: the department summoned.
+    pub department_id: Option<i64>,
+    /// rate: satisfied, basically or not_satisfied.
+    pub rating: Option<String>,
+    /// merge: the case this one duplicates.
+    pub merge_into: Option<i64>,
+    /// extend: minutes added to the handling deadline.
+    pub extend_minutes: Option<i32>,
+}
+
+/// Takes an action on a case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", tag = "cases", params(("id" = i64, Path)), request_body = ActionBody, responses(
+    (status = 200, body = CaseView),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`unknown_action`, `reason_required`, `target_out_of_reach`, `department_not_found`, `invalid_extension`, `cannot_merge`, …), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`not_your_turn`: the action exists but is not the caller's; `no_direct_channel`"),
+    (status = 404, body = ErrorBody, description = "`case_not_found`"),
+    (status = 409, body = ErrorBody, description = "`illegal_transition`, `stale_version`, `already_rated`, `reopen_window_passed`"),
+    (status = 422, body = ErrorBody, description = "`cannot_escalate`, `no_deadline`"),
+))]
+pub async fn act(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<CaseView>, ApiError> {
+    gridgov_app::access::require(&who.principal, "case:case:read")?;
+    let b: ActionBody = json_body(&body)?;
+    let bad = |f: &str, code: &str, why: &str| -> ApiError {
+        gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(f, code, why)]).into()
+    };
+    let action =
+        CaseAction::parse(&b.action).ok_or_else(|| bad("action", "unknown_action", "see the list"))?;
+    let rating = match b.rating.as_deref() {
+        None => None,
+        Some(r) => Some(Rating::parse(r).ok_or_else(|| {
+            bad(
+                "rating",
+                "unknown_rating",
+                "satisfied, basically or not_satisfied",
+            )
+        })?),
+    };
+    let cmd = Command {
+        action,
+        version: b.version,
+        comment: b.comment,
+        target: b.target,
+        department_id: b.department_id,
+        rating,
+        merge_into: b.merge_into,
+        extend_minutes: b.extend_minutes,
+    };
+    Ok(Json(cases::act(&app, &who, ip, id, cmd).await?))
+}

@@ -1,0 +1,508 @@
+//! The case lifecycle over HTTP: report (idempotent, located, duplicates), the whistle journey,
+//! small matters on the spot, who may act, scope, SLA clocks, and nothing half-written.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+use axum::http::StatusCode;
+use common::{TestApp, code, field_codes};
+use serde_json::{Value, json};
+
+async fn category_id(t: &TestApp, code: &str) -> i64 {
+    let (s, v) = t.get("/api/v1/case-categories").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+}
+
+async fn report(t: &TestApp, category: i64, at: (f64, f64), key: &str) -> (StatusCode, Value) {
+    let body = json!({"category_id": category, "description": "幸福路12号垃圾堆放多日", "address": "幸福路12号",
+        "lon": at.0, "lat": at.1, "idempotency_key": key});
+    let (s, v, _) = t.send("POST", "/api/v1/cases", Some(body), &[]).await;
+    (s, v)
+}
+
+async fn act(t: &TestApp, id: i64, body: Value) -> (StatusCode, Value) {
+    let (s, v, _) = t
+        .send("POST", &format!("/api/v1/cases/{id}/actions"), Some(body), &[])
+        .await;
+    (s, v)
+}
+
+/// Acts with the case's current version.
+async fn act_now(t: &TestApp, id: i64, mut body: Value) -> (StatusCode, Value) {
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    body["version"] = d["case"]["version"].clone();
+    act(t, id, body).await
+}
+
+const GRID: &str = "370105001001001";
+
+#[tokio::test]
+async fn the_whistle_journey_from_report_to_rating() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let at = t.centre_of(GRID).await;
+    let (_, v) = t.get("/api/v1/districts/370105/departments").await;
+    let chengguan = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "chengguan")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    // A resident reports; a retry over a bad network gets the same case back.
+    t.login("resident").await;
+    let (s, v) = report(&t, garbage, at, "0b9c6a52-retry-key").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["case"]["id"].as_i64().unwrap();
+    assert_eq!(v["case"]["grid_code"], GRID);
+    assert_eq!(v["case"]["source"], "resident");
+    assert_eq!(v["case"]["state"], "reported");
+    assert_eq!(v["case"]["holder_unit"], "370105001001");
+    assert_eq!(v["case"]["sla"], "normal");
+    let (s, again) = report(&t, garbage, at, "0b9c6a52-retry-key").await;
+    assert_eq!((s, again["case"]["id"].as_i64()), (StatusCode::OK, Some(id)));
+    assert_eq!(again["created"], false);
+
+    // The grid worker reports the same heap: the duplicate is suggested.
+    t.login("gridworker").await;
+    let (s, v) = report(&t, garbage, (at.0 + 0.0001, at.1), "dup-report-0001").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let dup = v["case"]["id"].as_i64().unwrap();
+    assert_eq!(v["case"]["source"], "patrol");
+    assert_eq!(v["duplicates"][0]["id"].as_i64(), Some(id));
+    assert!(v["duplicates"][0]["distance_m"].as_f64().unwrap() < 50.0);
+    // Not the grid worker's to accept.
+    let (s, v) = act_now(&t, id, json!({"action": "accept"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "not_your_turn"));
+
+    // The community accepts and merges the duplicate, then escalates to the street.
+    t.login("community").await;
+    let (_, v) = t.get("/api/v1/cases?inbox=mine&state=reported").await;
+    let ids: Vec<i64> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&id) && ids.contains(&dup), "{ids:?}");
+    let (s, v) = act(&t, id, json!({"action": "accept", "version": 99})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "stale_version"));
+    let (s, v) = act_now(&t, id, json!({"action": "accept"})).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("accepted")),
+        "{v}"
+    );
+    assert_eq!(v["stage"], "handle");
+    let (s, v) = act_now(&t, dup, json!({"action": "merge", "merge_into": id})).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("merged")), "{v}");
+    let (s, v) = act_now(&t, id, json!({"action": "escalate", "comment": "涉及多个社区"})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["holder_unit"].as_str(), v["owner_unit"].as_str()),
+        (Some("370105001000"), Some("370105001000"))
+    );
+
+    // The street blows the whistle; the department reports for duty and handles it.
+    t.login("street").await;
+    let (s, v) = act_now(&t, id, json!({"action": "whistle", "department_id": 999999})).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["department_not_found".to_owned()])
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "whistle", "department_id": chengguan})).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("whistled")),
+        "{v}"
+    );
+    assert_eq!(v["stage"], "ack");
+    t.login("dept").await;
+    let (_, v) = t.get("/api/v1/cases?inbox=department").await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"].as_i64() == Some(id))
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "acknowledge"})).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("handling")),
+        "{v}"
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "report_result", "comment": "已清运"})).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("handled")), "{v}");
+    assert_eq!(v["resolution_level"], "department");
+
+    // The grid worker verifies on site; the resident rates once.
+    t.login("gridworker").await;
+    let (s, v) = act_now(&t, id, json!({"action": "verify"})).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("closed")), "{v}");
+    t.login("resident").await;
+    let (s, v) = act_now(&t, id, json!({"action": "rate", "rating": "great"})).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["unknown_rating".to_owned()])
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "rate", "rating": "satisfied"})).await;
+    assert_eq!(
+        (s, v["rating"].as_str()),
+        (StatusCode::OK, Some("satisfied")),
+        "{v}"
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "rate", "rating": "satisfied"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "already_rated"));
+    let (s, v) = act_now(&t, id, json!({"action": "dispatch", "target": GRID})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "illegal_transition"));
+
+    // The timeline holds every step, and the audit chain is whole.
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    let steps: Vec<&str> = d["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "report",
+            "accept",
+            "escalate",
+            "whistle",
+            "acknowledge",
+            "report_result",
+            "verify",
+            "rate"
+        ]
+    );
+    assert_eq!(d["timeline"][6]["seat"], "case_grid");
+    assert_eq!(d["actions"], json!(["reopen"]));
+    let r = gridgov_store::audit::verify(t.app.db.conn()).await.unwrap();
+    assert!(r.first_break.is_none());
+}
+
+#[tokio::test]
+async fn small_matters_stay_in_the_grid_and_rework_goes_back() {
+    let t = TestApp::demo().await;
+    let lamp = category_id(&t, "municipal.lamp").await;
+    t.login("gridworker").await;
+    let (_, v) = report(&t, lamp, t.centre_of(GRID).await, "on-the-spot-01").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    let (s, v) = act_now(
+        &t,
+        id,
+        json!({"action": "handle_on_spot", "comment": "已更换灯泡"}),
+    )
+    .await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("handled")), "{v}");
+    assert_eq!(v["resolution_level"], "grid");
+    // The community, which owns it, sends it back once, then closes it.
+    t.login("community").await;
+    let (s, v) = act_now(&t, id, json!({"action": "rework"})).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["reason_required".to_owned()])
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "rework", "comment": "灯仍不亮"})).await;
+    assert_eq!(
+        (s, v["state"].as_str()),
+        (StatusCode::OK, Some("handling")),
+        "{v}"
+    );
+    assert_eq!(v["rework_count"], 1);
+    t.login("gridworker").await;
+    let (s, _) = act_now(
+        &t,
+        id,
+        json!({"action": "report_result", "comment": "更换镇流器"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    t.login("community").await;
+    let (s, v) = act_now(&t, id, json!({"action": "verify"})).await;
+    assert_eq!((s, v["state"].as_str()), (StatusCode::OK, Some("closed")), "{v}");
+}
+
+#[tokio::test]
+async fn dispatch_and_return_stay_within_reach() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    t.login("gridworker").await;
+    let (_, v) = report(&t, garbage, t.centre_of(GRID).await, "dispatch-test-1").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    t.login("community").await;
+    act_now(&t, id, json!({"action": "accept"})).await;
+    for (target, field_code) in [
+        ("370105003001001", "target_out_of_reach"),
+        ("370105001001", "target_out_of_reach"),
+        ("370105001001999", "region_not_found"),
+        ("37010x", "invalid_region_code"),
+    ] {
+        let (s, v) = act_now(&t, id, json!({"action": "dispatch", "target": target})).await;
+        assert_eq!(
+            (s, field_codes(&v)),
+            (StatusCode::BAD_REQUEST, vec![field_code.to_owned()]),
+            "{target}"
+        );
+    }
+    let (s, v) = act_now(&t, id, json!({"action": "dispatch", "target": "370105001001002"})).await;
+    assert_eq!(
+        (s, v["holder_kind"].as_str()),
+        (StatusCode::OK, Some("grid")),
+        "{v}"
+    );
+    // Grid 2 is not the demo grid worker's: not theirs to return.
+    t.login("gridworker").await;
+    let (s, v) = act_now(&t, id, json!({"action": "return", "comment": "不属于本网格"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "not_your_turn"));
+    t.login("community").await;
+    let (s, v) = act_now(&t, id, json!({"action": "dispatch", "target": GRID})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "illegal_transition"));
+}
+
+#[tokio::test]
+async fn bad_reports_are_refused_and_leave_nothing() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let group = {
+        let (_, v) = t.get("/api/v1/case-categories").await;
+        v["items"][0]["id"].as_i64().unwrap()
+    };
+    let at = t.centre_of(GRID).await;
+    t.login("gridworker").await;
+    let before = (
+        t.count("cases").await,
+        t.count("case_event").await,
+        t.count("audit_log").await,
+    );
+    let cases: Vec<(Value, StatusCode, &str)> = vec![
+        (
+            json!({"category_id": 999999, "description": "x", "lon": at.0, "lat": at.1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_category",
+        ),
+        (
+            json!({"category_id": group, "description": "x", "lon": at.0, "lat": at.1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown_category",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": 0.0, "lat": 0.0}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "outside_district",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": 116.5, "lat": 36.5}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "outside_district",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": 500.0, "lat": 36.66}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": garbage, "description": " ", "lon": at.0, "lat": at.1}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x".repeat(2001), "lon": at.0, "lat": at.1}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": at.0, "lat": at.1, "idempotency_key": "a b"}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": at.0, "lat": at.1, "crs": "bd09"}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": garbage, "description": "x", "lon": at.0, "lat": at.1, "source": "resident"}),
+            StatusCode::BAD_REQUEST,
+            "validation_failed",
+        ),
+        (
+            json!({"category_id": "garbage"}),
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+        ),
+    ];
+    for (body, status, c) in cases {
+        let (s, v, _) = t.send("POST", "/api/v1/cases", Some(body.clone()), &[]).await;
+        assert_eq!((s, code(&v)), (status, c), "{body}: {v}");
+    }
+    // A grid worker reports in their own grid only.
+    let (s, v) = report(&t, garbage, t.centre_of("370105003001001").await, "far-away-0001").await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "location_out_of_scope"));
+    let after = (
+        t.count("cases").await,
+        t.count("case_event").await,
+        t.count("audit_log").await,
+    );
+    // Only the logins of this test were audited.
+    assert_eq!((before.0, before.1), (after.0, after.1));
+    assert_eq!(before.2, after.2);
+}
+
+#[tokio::test]
+async fn a_failed_action_changes_nothing_and_racing_operators_get_one_win() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    t.login("gridworker").await;
+    let (_, v) = report(&t, garbage, t.centre_of(GRID).await, "race-test-0001").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    t.login("community").await;
+    let counts = || async { (t.count("case_event").await, t.count("audit_log").await) };
+    let before = counts().await;
+    for body in [
+        json!({"action": "reject", "version": 1}),
+        json!({"action": "fly", "version": 1}),
+        json!({"action": "verify", "version": 1}),
+        json!({"action": "accept", "version": 2}),
+        json!({"action": "merge", "version": 1, "merge_into": id}),
+    ] {
+        let (s, v) = act(&t, id, body.clone()).await;
+        assert!(s.is_client_error(), "{body}: {s} {v}");
+    }
+    assert_eq!(counts().await, before);
+    let body = json!({"action": "accept", "version": 1});
+    let (a, b) = tokio::join!(act(&t, id, body.clone()), act(&t, id, body));
+    let mut statuses = [a.0.as_u16(), b.0.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409], "{a:?} {b:?}");
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(
+        d["timeline"].as_array().unwrap().len(),
+        2,
+        "report and one accept"
+    );
+}
+
+#[tokio::test]
+async fn each_role_sees_its_part() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let elderly = category_id(&t, "livelihood.elderly").await;
+    // The admin reports in another street; the resident in their grid.
+    let (s, v) = report(
+        &t,
+        garbage,
+        t.centre_of("370105003001001").await,
+        "admin-far-0001",
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let far = v["case"]["id"].as_i64().unwrap();
+    let (_, v) = report(&t, elderly, t.centre_of(GRID).await, "admin-near-0001").await;
+    let elderly_case = v["case"]["id"].as_i64().unwrap();
+    t.login("resident").await;
+    let (_, v) = report(&t, garbage, t.centre_of(GRID).await, "resident-own-01").await;
+    let own = v["case"]["id"].as_i64().unwrap();
+    let (_, v) = t.get("/api/v1/cases").await;
+    let ids: Vec<i64> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [own], "a resident sees their own reports only");
+    assert_eq!(
+        t.get(&format!("/api/v1/cases/{elderly_case}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    for who in ["community", "street", "gridworker"] {
+        t.login(who).await;
+        assert_eq!(
+            t.get(&format!("/api/v1/cases/{far}")).await.0,
+            StatusCode::NOT_FOUND,
+            "{who}"
+        );
+        assert_eq!(
+            t.get(&format!("/api/v1/cases/{own}")).await.0,
+            StatusCode::OK,
+            "{who}"
+        );
+    }
+    // The department (城管) sees cases of its categories, not the elderly-care one.
+    t.login("dept").await;
+    let (_, v) = t.get("/api/v1/cases").await;
+    let ids: Vec<i64> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&own) && ids.contains(&far) && !ids.contains(&elderly_case),
+        "{ids:?}"
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/cases/{elderly_case}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (s, v) = t.get("/api/v1/cases?inbox=elsewhere").await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["unknown_inbox".to_owned()])
+    );
+    let (s, v) = t.get("/api/v1/cases?state=lost").await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["unknown_state".to_owned()])
+    );
+}
+
+#[tokio::test]
+async fn sla_clocks_warn_and_go_overdue() {
+    let t = TestApp::demo().await;
+    let fire = category_id(&t, "safety.fire").await;
+    t.login("gridworker").await;
+    let (_, v) = report(&t, fire, t.centre_of(GRID).await, "fire-hazard-01").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    // 消防隐患: 30 natural minutes to accept; the warning comes at 24.
+    t.clock.advance(chrono::Duration::minutes(25));
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(d["case"]["sla"], "warning");
+    t.clock.advance(chrono::Duration::minutes(6));
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(d["case"]["sla"], "overdue");
+    t.login("community").await;
+    let (_, v) = t.get("/api/v1/cases?overdue=true").await;
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"].as_i64() == Some(id))
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "accept"})).await;
+    assert_eq!((s, v["sla"].as_str()), (StatusCode::OK, Some("normal")), "{v}");
+    // 4 natural hours to handle; the owner extends by an hour.
+    let due = v["handle_due_at"].as_str().unwrap().to_owned();
+    let (s, v) = act_now(&t, id, json!({"action": "extend", "extend_minutes": 60})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(v["handle_due_at"].as_str().unwrap() > due.as_str());
+    assert_eq!(v["extended"], true);
+    let (s, v) = act_now(&t, id, json!({"action": "extend", "extend_minutes": 0})).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["invalid_extension".to_owned()])
+    );
+}
