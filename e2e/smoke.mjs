@@ -7,8 +7,11 @@
 // through the login page and the grid map as the district admin (draw all grids, open one grid's
 // team, locate a point inside and one outside the district), through 系统管理 (list the demo
 // accounts, create a grid worker on one grid, show its data scope on the region tree, the roles,
-// a custom role created and given to the new account with 分配角色, the audit record of the
-// creation), then logs out and back in as a
+// a custom role created and given to the new account with 分配角色, 编辑 renaming it, 重置密码 of a
+// demo account (a too-short password refused inline, then a valid one), the audit record of the
+// creation and the audit search by action), then logs out; logs in as the demo grid worker with
+// the reset password and changes it with 修改密码 in the user menu (a wrong current password
+// refused inline), logs out and back in with the new one; and finally logs in as a
 // community operator, whose map and tree show only their community. Saves screenshots to
 // e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
@@ -46,6 +49,16 @@ const BAD_ROLE_KEY = 'e2e_inspector'
 const ROLE_KEY = 'e_e_inspector'
 const ROLE_NAME = '区域巡查员'
 const ROLE_PERMISSION_NAME = '查看区域与网格地图'
+// 编辑 gives NEW_USER this name.
+const NEW_USER_RENAMED = '测试网格员（已改名）'
+// 重置密码 sets RESET_PASSWORD for this demo account (first trying one that is too short); then
+// the account changes it to OWN_PASSWORD itself with 修改密码.
+const RESET_USER = 'gridworker'
+const SHORT_PASSWORD = 'Ab#12'
+const RESET_PASSWORD = 'Grid-Reset#2026'
+const OWN_PASSWORD = 'My-Own-Pass#2026'
+// A demo resident: no password to reset.
+const RESIDENT = 'resident'
 const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
 const CHROMIUM_ARGS = [
   '--headless',
@@ -121,9 +134,9 @@ async function checkFrontEndServed(baseUrl) {
 }
 
 /** Fills the login form and submits it; resolves once the console shows the map. */
-async function logIn(page, username) {
+async function logIn(page, username, password = PASSWORD) {
   await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('input[name=password]').fill(password)
   await page.locator('.login-form__submit').click()
   try {
     await page.waitForURL(/\/map$/, { timeout: 10_000 })
@@ -135,6 +148,20 @@ async function logIn(page, username) {
   if (!name) fail(`the top bar shows no name after logging in as "${username}"`)
   return name
 }
+
+/** Logs out with the user menu; resolves on the login page. */
+async function logOut(page) {
+  await page.locator('.user-menu__trigger').click()
+  await page.locator('.el-dropdown-menu__item', { hasText: '退出登录' }).click()
+  await page.waitForURL(/\/login/)
+  await page.locator('.login-form__submit').waitFor()
+}
+
+/** The texts of a dialog's inline field errors and alerts, for failure messages. */
+const dialogErrors = (dialog) => dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+
+/** The row of the user table that shows `username`. */
+const userRow = (page, username) => page.locator(`.users-view__table .el-table__row:has([data-username="${username}"])`).first()
 
 const gridPathCount = (page) =>
   page.evaluate(() => document.querySelectorAll('.leaflet-grids-pane path.leaflet-interactive').length)
@@ -429,6 +456,75 @@ async function run() {
     log(`${NEW_USER}: ${tags.join(', ')}`)
   })
 
+  await step(`用户管理 › 编辑 renames ${NEW_USER}`, async () => {
+    const row = userRow(page, NEW_USER)
+    await row.locator('.users-view__edit').click()
+    const dialog = page.locator('.user-edit')
+    const name = dialog.locator('input[name=edit-display-name]')
+    await name.waitFor()
+    if ((await name.inputValue()) !== '测试网格员') fail(`编辑 opens with the name "${await name.inputValue()}" (want 测试网格员)`)
+    // The unit picker names the account's grid, not its code, before the tree is opened.
+    try {
+      await page.waitForFunction(
+        (code) => {
+          const text = document.querySelector('.user-edit .user-edit__unit')?.textContent?.trim() ?? ''
+          return text !== '' && !text.includes(code)
+        },
+        NEW_USER_GRID,
+        { timeout: 5_000 },
+      )
+    } catch {
+      fail(`the unit picker shows "${(await dialog.locator('.user-edit__unit').textContent()).trim()}" (want the grid's name)`)
+    }
+    await name.fill(NEW_USER_RENAMED)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '14-user-edit.png') })
+    await dialog.locator('.user-edit__submit').click()
+    try {
+      await page.waitForFunction(
+        ([username, renamed]) =>
+          [...document.querySelectorAll('.users-view__table .el-table__row')].some(
+            (tr) => tr.querySelector(`[data-username="${username}"]`) && tr.textContent.includes(renamed),
+          ),
+        [NEW_USER, NEW_USER_RENAMED],
+      )
+    } catch {
+      const errors = await dialogErrors(dialog)
+      fail(`the table does not show "${NEW_USER_RENAMED}" after 编辑${errors.length ? `: ${errors.join('; ')}` : ''}`)
+    }
+    await dialog.waitFor({ state: 'hidden' })
+  })
+
+  await step(`用户管理 › 重置密码 of ${RESET_USER}: too short is refused inline, then a valid one`, async () => {
+    // Not offered for one's own account nor for a resident (who has no password).
+    for (const username of [ADMIN, RESIDENT]) {
+      if ((await userRow(page, username).locator('.users-view__password').count()) !== 0) fail(`重置密码 is offered for ${username}`)
+    }
+    await userRow(page, RESET_USER).locator('.users-view__password').click()
+    const dialog = page.locator('.user-password')
+    await dialog.locator('input[name=reset-password]').waitFor()
+    await dialog.locator('input[name=reset-password]').fill(SHORT_PASSWORD)
+    await dialog.locator('input[name=reset-password-confirm]').fill(SHORT_PASSWORD)
+    await dialog.locator('.user-password__submit').click()
+    const tooShort = dialog.locator('.el-form-item__error', { hasText: '密码太短' })
+    try {
+      await tooShort.waitFor({ timeout: 5_000 })
+    } catch {
+      fail(`a ${SHORT_PASSWORD.length}-character password was not refused inline (errors: ${(await dialogErrors(dialog)).join('; ')})`)
+    }
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '15-reset-password.png') })
+    await dialog.locator('input[name=reset-password]').fill(RESET_PASSWORD)
+    await dialog.locator('input[name=reset-password-confirm]').fill(RESET_PASSWORD)
+    await dialog.locator('.user-password__submit').click()
+    try {
+      await page.locator('.el-message--success', { hasText: '已重置' }).waitFor()
+    } catch {
+      fail(`no success message after 重置密码 (errors: ${(await dialogErrors(dialog)).join('; ')})`)
+    }
+    await dialog.waitFor({ state: 'hidden' })
+  })
+
   await step('审计日志 shows the user.create record', async () => {
     await page.locator('.el-menu-item', { hasText: '审计日志' }).click()
     await page.waitForURL(/\/system\/audit$/)
@@ -445,14 +541,96 @@ async function run() {
     await page.screenshot({ path: path.join(ARTIFACTS, '11-audit.png') })
   })
 
+  await step('审计日志 filtered by action user. and a time range', async () => {
+    await page.locator('.audit-view__action-filter').click()
+    await page.locator('.el-select-dropdown__item:visible:has([data-action="user."])').click()
+    // Type a range into the picker (Beijing time): from an hour ago to the end of tomorrow.
+    const beijing = (ms) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ')
+    const inputs = page.locator('.audit-view__range input')
+    await inputs.nth(0).fill(beijing(Date.now() - 3600_000))
+    await inputs.nth(0).press('Enter')
+    await inputs.nth(1).fill(`${beijing(Date.now() + 86_400_000).slice(0, 10)} 23:59:59`)
+    await inputs.nth(1).press('Enter')
+    await page.keyboard.press('Escape')
+    const response = page.waitForResponse((r) => r.url().includes('/api/v1/audit?') && r.url().includes('action=user.'))
+    await page.locator('.audit-view__search-button').click()
+    const answer = await response
+    const url = new URL(answer.url())
+    if (answer.status() !== 200) fail(`GET ${url.pathname}${url.search} answered ${answer.status()}`)
+    if (!url.searchParams.get('from') || !url.searchParams.get('until')) fail(`the search sent no time range: ${url.search}`)
+    const { total } = await answer.json()
+    await page.waitForFunction(() => document.querySelector('.audit-view__table .el-loading-mask') === null || getComputedStyle(document.querySelector('.audit-view__table .el-loading-mask')).display === 'none')
+    const actions = await page.locator('.audit-view__action').evaluateAll((els) => els.map((e) => e.dataset.action))
+    if (actions.length === 0) fail(`no rows for action user. (${url.search})`)
+    const others = actions.filter((a) => !a.startsWith('user.'))
+    if (others.length) fail(`the filtered log shows other actions: ${others.join(', ')}`)
+    for (const want of ['user.create', 'user.update', 'user.password_reset', 'user.roles']) {
+      if (!actions.includes(want)) fail(`no ${want} row among ${actions.join(', ')}`)
+    }
+    // The rename is recorded under the account's unit, shown in the 区域 column.
+    const updateRow = page.locator('.audit-view__table .el-table__row:has([data-action="user.update"])').first()
+    const region = (await updateRow.locator('.audit-view__region').textContent()).trim()
+    if (region !== NEW_USER_GRID) fail(`the user.update row's 区域 is "${region}" (want ${NEW_USER_GRID})`)
+    const totalText = (await page.locator('.audit-view__pager .el-pagination__total').textContent()).trim()
+    if (!totalText.includes(String(total))) fail(`the pager says "${totalText}" but the server counted ${total}`)
+    log(`${total} user.* records (${actions.join(', ')}); pager "${totalText}"`)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '16-audit-filter.png') })
+  })
+
   await step('log out: back to the login page', async () => {
-    await page.locator('.user-menu__trigger').click()
-    await page.locator('.el-dropdown-menu__item', { hasText: '退出登录' }).click()
-    await page.waitForURL(/\/login/)
-    await page.locator('.login-form__submit').waitFor()
+    await logOut(page)
     // The session is over on the server too: the API refuses the old cookie.
     const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status)
     if (status !== 401) fail(`GET /api/v1/auth/me answers ${status} after logging out (want 401)`)
+  })
+
+  await step(`log in as ${RESET_USER} with the reset password, 修改密码 in the user menu`, async () => {
+    const name = await logIn(page, RESET_USER, RESET_PASSWORD)
+    log(`signed in as ${name} with the reset password`)
+    await page.locator('.user-menu__trigger').click()
+    await page.locator('.user-menu__password').click()
+    const dialog = page.locator('.change-password')
+    await dialog.locator('input[name=current-password]').waitFor()
+    // A wrong current password is refused next to its field.
+    await dialog.locator('input[name=current-password]').fill('Not-The-Pass#1')
+    await dialog.locator('input[name=new-password]').fill(OWN_PASSWORD)
+    await dialog.locator('input[name=new-password-confirm]').fill(OWN_PASSWORD)
+    await dialog.locator('.change-password__submit').click()
+    try {
+      await dialog.locator('.el-form-item__error', { hasText: '当前密码不正确' }).waitFor({ timeout: 5_000 })
+    } catch {
+      fail(`a wrong current password was not refused inline (errors: ${(await dialogErrors(dialog)).join('; ')})`)
+    }
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '17-change-password.png') })
+    await dialog.locator('input[name=current-password]').fill(RESET_PASSWORD)
+    await dialog.locator('.change-password__submit').click()
+    const done = page.locator('.el-message--success', { hasText: '其他设备' })
+    try {
+      await done.waitFor()
+    } catch {
+      fail(`no "other devices signed out" message after 修改密码 (errors: ${(await dialogErrors(dialog)).join('; ')})`)
+    }
+    await dialog.waitFor({ state: 'hidden' })
+    // This session stays.
+    const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status)
+    if (status !== 200) fail(`GET /api/v1/auth/me answers ${status} after changing the password (want 200)`)
+    await page.screenshot({ path: path.join(ARTIFACTS, '18-password-changed.png') })
+  })
+
+  await step(`log out, log in as ${RESET_USER} with the new password`, async () => {
+    await logOut(page)
+    // The old password no longer works.
+    const old = await page.evaluate(
+      async ([username, password]) =>
+        (await fetch('/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) })).status,
+      [RESET_USER, RESET_PASSWORD],
+    )
+    if (old !== 401) fail(`logging in with the replaced password answers ${old} (want 401)`)
+    const name = await logIn(page, RESET_USER, OWN_PASSWORD)
+    log(`signed in as ${name} with the new password`)
+    await logOut(page)
   })
 
   await step(`log in as ${COMMUNITY}: only that community's grids`, async () => {

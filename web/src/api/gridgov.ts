@@ -2,9 +2,10 @@
 import { getJson, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
-  AuditEntry,
   AuditPage,
+  AuditQuery,
   BBox,
+  ChangePassword,
   Created,
   Department,
   CreateRole,
@@ -18,11 +19,13 @@ import type {
   Region,
   RegionLevel,
   RegionList,
+  ResetPassword,
   RoleList,
   ScopeList,
   SetDisabled,
   SetRoles,
   UpdateRole,
+  UpdateUser,
   UserPage,
   UserView,
 } from './types'
@@ -55,8 +58,9 @@ export function apiPath<P extends GetPath | PostPath | PutPath>(template: P, ...
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
 }
 
-// Query parameters are typed here rather than taken from schema.d.ts: the document lists them as
-// required *path* parameters, which is how it renders the server's query structs.
+// Query parameters are mostly typed here rather than taken from schema.d.ts: the document lists
+// them as required *path* parameters, which is how it renders most of the server's query structs.
+// GET /api/v1/audit documents real query parameters, so its query type comes from the document.
 
 export function fetchMeta(signal?: AbortSignal): Promise<Meta> {
   return getJson<Meta>(apiPath('/api/v1/meta'), {}, signal)
@@ -75,6 +79,11 @@ export function fetchGrids(bbox: BBox, level?: RegionLevel, signal?: AbortSignal
 
 export function fetchGrid(code: string, signal?: AbortSignal): Promise<GridDetail> {
   return getJson<GridDetail>(apiPath('/api/v1/grids/{code}', { code }), {}, signal)
+}
+
+/** One region of any level (the same shape as a grid's detail); 404 outside the caller's scope. */
+export function fetchRegion(code: string, signal?: AbortSignal): Promise<GridDetail> {
+  return getJson<GridDetail>(apiPath('/api/v1/regions/{code}', { code }), {}, signal)
 }
 
 export type Crs = 'wgs84' | 'gcj02'
@@ -115,6 +124,14 @@ export function logoutEverywhere(): Promise<void> {
   return postJson<void>(apiPath('/api/v1/auth/logout-everywhere'), undefined, { ignoreUnauthorized: true })
 }
 
+/**
+ * Changes the signed-in user's own password (204). The account's other sessions end; this one
+ * stays. A wrong current password is a 400 field error, not a 401.
+ */
+export async function changePassword(body: ChangePassword): Promise<void> {
+  await postJson<unknown>(apiPath('/api/v1/auth/password'), body)
+}
+
 // --- Administration -------------------------------------------------------------------------------
 
 /** Accounts the caller may see, one page (1-based) at a time; `q` searches username and name. */
@@ -125,6 +142,16 @@ export function fetchUsers(query: { q?: string; page?: number; page_size?: numbe
 /** Creates an account; resolves with its id. */
 export function createUser(body: CreateUser): Promise<Created> {
   return postJson<Created>(apiPath('/api/v1/users'), body)
+}
+
+/** Renames an account or moves it to another unit; `version` is the one the editor saw. Resolves with the account. */
+export function updateUser(id: number, body: UpdateUser): Promise<UserView> {
+  return putJson<UserView>(apiPath('/api/v1/users/{id}', { id: String(id) }), body)
+}
+
+/** Sets another account's password (204): its sessions end and a login lock-out lifts. */
+export async function resetPassword(id: number, body: ResetPassword): Promise<void> {
+  await putJson<unknown>(apiPath('/api/v1/users/{id}/password', { id: String(id) }), body)
 }
 
 /** Disables (ending its sessions) or re-enables an account; `version` is the one the editor saw. */
@@ -157,13 +184,9 @@ export function fetchRoles(signal?: AbortSignal): Promise<RoleList> {
   return getJson<RoleList>(apiPath('/api/v1/roles'), {}, signal)
 }
 
-/** Audit records, newest first; the server gives no total. */
-export async function fetchAudit(
-  query: { entity_type?: string; actor_user_id?: number; page?: number; page_size?: number },
-  signal?: AbortSignal,
-): Promise<AuditEntry[]> {
-  const list = await getJson<AuditPage>(apiPath('/api/v1/audit'), query, signal)
-  return list.items
+/** Audit records within the caller's scope that match the filters, newest first, one page (1-based) and the total. */
+export function fetchAudit(query: AuditQuery, signal?: AbortSignal): Promise<AuditPage> {
+  return getJson<AuditPage>(apiPath('/api/v1/audit'), query, signal)
 }
 
 /** The departments of a district (for department accounts). */

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { ApiError, buildUrl, getJson, isSessionLost, onUnauthorized, postJson, retryAfterSeconds } from './http'
-import { apiPath, fetchGrid, fetchGrids, fetchMe, fetchRegions, locate, login, logout } from './gridgov'
+import {
+  apiPath,
+  changePassword,
+  fetchAudit,
+  fetchGrid,
+  fetchGrids,
+  fetchMe,
+  fetchRegions,
+  locate,
+  login,
+  logout,
+  resetPassword,
+  updateUser,
+} from './gridgov'
 
 function respond(status: number, body: unknown, raw = false) {
   const text = raw ? String(body) : JSON.stringify(body)
@@ -64,6 +77,53 @@ describe('endpoints', () => {
     vi.stubGlobal('fetch', fetchMock)
     await locate(116.987654321, 36.6712345678)
     expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/v1/locate?lon=116.9876543&lat=36.6712346&crs=wgs84')
+  })
+})
+
+describe('account and audit endpoints', () => {
+  const noContent = () => vi.fn(async (_url: string, _init?: RequestInit) => new Response(null, { status: 204 }))
+  const call = (mock: ReturnType<typeof vi.fn>) => mock.mock.calls[0] as unknown as [string, RequestInit]
+
+  it('edits an account with PUT and resolves with it', async () => {
+    const user = { id: 7, username: 'e2e.worker', display_name: '新名字', kind: 'staff', disabled: false, version: 3, roles: [] }
+    const fetchMock = respond(200, user)
+    vi.stubGlobal('fetch', fetchMock)
+    await expect(updateUser(7, { display_name: '新名字', unit_code: null, version: 2 })).resolves.toEqual(user)
+    const [url, init] = call(fetchMock)
+    expect(url).toBe('/api/v1/users/7')
+    expect(init.method).toBe('PUT')
+    expect(JSON.parse(String(init.body))).toEqual({ display_name: '新名字', unit_code: null, version: 2 })
+  })
+
+  it('resets and changes passwords, reading the 204', async () => {
+    const reset = noContent()
+    vi.stubGlobal('fetch', reset)
+    await expect(resetPassword(9, { password: 'Grid-Worker#2027' })).resolves.toBeUndefined()
+    expect(call(reset)[0]).toBe('/api/v1/users/9/password')
+    expect(call(reset)[1].method).toBe('PUT')
+    const change = noContent()
+    vi.stubGlobal('fetch', change)
+    await expect(changePassword({ current_password: 'a', new_password: 'b' })).resolves.toBeUndefined()
+    expect(call(change)[0]).toBe('/api/v1/auth/password')
+    expect(call(change)[1].method).toBe('POST')
+    expect(JSON.parse(String(call(change)[1].body))).toEqual({ current_password: 'a', new_password: 'b' })
+  })
+
+  it('a wrong current password is a field error, not a lost session', async () => {
+    const handler = vi.fn()
+    onUnauthorized(handler)
+    const body = { error: { code: 'validation_failed', message: 'invalid', fields: [{ field: 'current_password', code: 'wrong_password', reason: '' }] } }
+    vi.stubGlobal('fetch', respond(400, body))
+    await expect(changePassword({ current_password: 'x', new_password: 'y' })).rejects.toMatchObject({ status: 400 })
+    expect(handler).not.toHaveBeenCalled()
+  })
+
+  it('searches the audit log and returns the page with its total', async () => {
+    const fetchMock = respond(200, { items: [], total: 42 })
+    vi.stubGlobal('fetch', fetchMock)
+    const page = await fetchAudit({ action: 'user.', from: '2026-01-01T16:00:00Z', page: 2, page_size: 20 })
+    expect(page).toEqual({ items: [], total: 42 })
+    expect(call(fetchMock)[0]).toBe('/api/v1/audit?action=user.&from=2026-01-01T16%3A00%3A00Z&page=2&page_size=20')
   })
 })
 

@@ -12,7 +12,7 @@
 // of a region's `geometry`. They are kept to what the server actually emits.
 //
 // Coordinates are WGS84, GeoJSON order [lon, lat]; a bbox is [minLon, minLat, maxLon, maxLat].
-import type { components } from './schema'
+import type { components, operations } from './schema'
 
 type Schemas = components['schemas']
 
@@ -189,6 +189,15 @@ export type UpdateRole = Schemas['UpdateRole']
 /** PUT /api/v1/users/{id}/disabled */
 export type SetDisabled = Schemas['SetDisabled']
 
+/** PUT /api/v1/users/{id}: the new name and unit (null for none), and the version the editor saw. */
+export type UpdateUser = Schemas['UpdateUser']
+
+/** PUT /api/v1/users/{id}/password: an administrator sets another account's password. */
+export type ResetPassword = Schemas['ResetPassword']
+
+/** POST /api/v1/auth/password: the signed-in user changes their own password. */
+export type ChangePassword = Schemas['ChangePassword']
+
 /** The answer to POST /api/v1/users. */
 export type Created = Schemas['Created']
 
@@ -217,8 +226,15 @@ export type RoleList = Schemas['RoleList']
 /** One audit record (GET /api/v1/audit). */
 export type AuditEntry = Schemas['AuditView']
 
-/** GET /api/v1/audit */
+/** GET /api/v1/audit: one page of records and how many match in all. */
 export type AuditPage = Schemas['AuditPage']
+
+/**
+ * The query of GET /api/v1/audit, as the document has it (these are real query parameters there):
+ * filters (`action` is a prefix such as `user.`; `from` inclusive and `until` exclusive, RFC 3339)
+ * and the 1-based page.
+ */
+export type AuditQuery = NonNullable<operations['audit']['parameters']['query']>
 
 /** A district department that answers whistles. */
 export type Department = Schemas['DepartmentView']

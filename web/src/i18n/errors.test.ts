@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/http'
 import { createAppI18n } from '.'
-import { errorMessage } from './errors'
+import { errorMessage, waitIn } from './errors'
 
 function translator(locale: 'zh-CN' | 'en') {
   const { global } = createAppI18n(locale)
@@ -71,5 +71,37 @@ describe('errorMessage', () => {
     expect(errorMessage(inMinutes, en)).toBe('Too many login attempts: try again in 5 minutes')
     const unknownWait = new ApiError(429, 'too_many_attempts', 'slow down')
     expect(errorMessage(unknownWait, zh)).toBe('登录尝试过于频繁，请稍后再试')
+  })
+})
+
+describe('waitIn', () => {
+  it('says seconds under two minutes and whole minutes (rounded up) beyond', () => {
+    expect(waitIn(42)).toEqual({ unit: 'seconds', n: 42 })
+    expect(waitIn(0.2)).toEqual({ unit: 'seconds', n: 1 })
+    expect(waitIn(119)).toEqual({ unit: 'seconds', n: 119 })
+    expect(waitIn(120)).toEqual({ unit: 'minutes', n: 2 })
+    expect(waitIn(241)).toEqual({ unit: 'minutes', n: 5 })
+    expect(waitIn(null)).toBeNull()
+    expect(waitIn(-1)).toBeNull()
+    expect(waitIn(Number.NaN)).toBeNull()
+  })
+})
+
+describe('errors of account editing and passwords', () => {
+  it('translates the 403 and 409 codes', () => {
+    const zh = translator('zh-CN')
+    expect(errorMessage(new ApiError(403, 'unit_out_of_scope', 'outside'), zh)).toBe('不能将账号调整到您的数据范围以外的区域')
+    expect(errorMessage(new ApiError(409, 'use_password_change', 'own'), zh)).toBe('不能在此重置自己的密码，请通过右上角的“修改密码”修改')
+    expect(errorMessage(new ApiError(409, 'no_password_login', 'resident'), translator('en'))).toBe(
+      'Residents sign in with a code sent to their phone and have no password',
+    )
+  })
+
+  it('translates the field codes of a password change', () => {
+    const zh = translator('zh-CN')
+    const wrong = new ApiError(400, 'validation_failed', 'invalid', [{ field: 'current_password', code: 'wrong_password', reason: '' }])
+    expect(errorMessage(wrong, zh)).toBe('当前密码不正确')
+    const same = new ApiError(400, 'validation_failed', 'invalid', [{ field: 'new_password', code: 'password_unchanged', reason: '' }])
+    expect(errorMessage(same, zh)).toBe('新密码不能与当前密码相同')
   })
 })

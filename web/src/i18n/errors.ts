@@ -6,18 +6,24 @@ export interface Translator {
   te(key: string): boolean
 }
 
+/** A wait as people say it: seconds under two minutes, else whole minutes (rounded up); null for none. */
+export function waitIn(seconds: number | null): { unit: 'seconds' | 'minutes'; n: number } | null {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return null
+  if (seconds >= 120) return { unit: 'minutes', n: Math.ceil(seconds / 60) }
+  return { unit: 'seconds', n: Math.max(1, Math.ceil(seconds)) }
+}
+
 /**
  * The translation of an error that asks the user to wait (429 `too_many_attempts`), naming the wait:
  * `errorsWithWait.<code>.seconds` under two minutes, `.minutes` (rounded up) beyond. Null when the
  * server gave no wait or there is no such message.
  */
 function waitMessage(error: ApiError, i18n: Translator): string | null {
-  const seconds = error.retryAfter
-  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return null
-  const useMinutes = seconds >= 120
-  const key = `errorsWithWait.${error.code}.${useMinutes ? 'minutes' : 'seconds'}`
+  const wait = waitIn(error.retryAfter)
+  if (!wait) return null
+  const key = `errorsWithWait.${error.code}.${wait.unit}`
   if (!i18n.te(key)) return null
-  return i18n.t(key, { n: useMinutes ? Math.ceil(seconds / 60) : Math.max(1, Math.ceil(seconds)) })
+  return i18n.t(key, { n: wait.n })
 }
 
 /**

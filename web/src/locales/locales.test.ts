@@ -69,6 +69,31 @@ describe('locales', () => {
     expect(zh.has('roles.invalidName')).toBe(true)
   })
 
+  it('translates every error code of editing accounts and of passwords', () => {
+    const codes = [
+      'invalid_name',
+      'invalid_region_code',
+      'region_not_found',
+      'unit_out_of_scope',
+      'scope_too_wide',
+      'user_not_found',
+      'stale_version',
+      'use_password_change',
+      'no_password_login',
+      'wrong_password',
+      'password_unchanged',
+      'password_too_short',
+      'password_too_simple',
+      'password_contains_account',
+      'password_too_common',
+      'password_too_long',
+    ]
+    for (const code of codes) {
+      expect(zh.has(`errors.${code}`), code).toBe(true)
+      expect(english.has(`errors.${code}`), code).toBe(true)
+    }
+  })
+
   it('names every audited action', async () => {
     const { AUDIT_ACTIONS, actionKey } = await import('../system/audit')
     for (const action of AUDIT_ACTIONS) expect(zh.has(actionKey(action)), action).toBe(true)

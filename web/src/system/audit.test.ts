@@ -1,7 +1,21 @@
 import { describe, expect, it } from 'vitest'
 import zhCN from '../locales/zh-CN'
 import en from '../locales/en'
-import { actionKey, actionLabel, AUDIT_ACTIONS, formatShanghai, permissionKey, permissionLabel, roleLabel, shortDigest } from './audit'
+import {
+  actionKey,
+  actionLabel,
+  actorInvalid,
+  auditQuery,
+  AUDIT_ACTION_PREFIXES,
+  AUDIT_ACTIONS,
+  beijingToRfc3339,
+  emptyAuditSearch,
+  formatShanghai,
+  permissionKey,
+  permissionLabel,
+  roleLabel,
+  shortDigest,
+} from './audit'
 
 /** A translator over one locale's messages, like vue-i18n's `t`/`te`. */
 function translator(messages: object) {
@@ -44,5 +58,61 @@ describe('audit display', () => {
     expect(permissionLabel('case:case:read', zh)).toBe('case:case:read')
     expect(roleLabel('grid_worker', zh)).toBe('网格员')
     expect(roleLabel('custom_role', zh, '自定义')).toBe('自定义')
+  })
+})
+
+describe('audit search', () => {
+  it('reads Beijing wall-clock times as UTC instants', () => {
+    expect(beijingToRfc3339('2026-01-02 08:00:00')).toBe('2026-01-02T00:00:00Z')
+    expect(beijingToRfc3339('2026-01-01 00:00:00')).toBe('2025-12-31T16:00:00Z')
+    expect(beijingToRfc3339('2026-03-01T07:30')).toBe('2026-02-28T23:30:00Z')
+    expect(beijingToRfc3339('2026-12-31 23:59:59', 1)).toBe('2026-12-31T16:00:00Z')
+  })
+
+  it('refuses what is not a wall-clock time', () => {
+    for (const bad of ['', 'yesterday', '2026-02-30 00:00:00', '2026-01-01 24:00:00', '2026-13-01 00:00:00', '2026-1-1 00:00:00']) {
+      expect(beijingToRfc3339(bad), bad).toBeNull()
+    }
+  })
+
+  it('asks for page 1 of everything when the form is empty', () => {
+    expect(auditQuery(emptyAuditSearch(), 1, 20)).toEqual({ page: 1, page_size: 20 })
+  })
+
+  it('sends the filters, trimmed, and an exclusive end one second after the picked one', () => {
+    const search = {
+      entity_type: 'user',
+      entity_id: ' 7 ',
+      action: ' user. ',
+      actor: ' 1 ',
+      range: ['2026-01-02 00:00:00', '2026-01-02 23:59:59'] as [string, string],
+    }
+    expect(auditQuery(search, 3, 50)).toEqual({
+      page: 3,
+      page_size: 50,
+      entity_type: 'user',
+      entity_id: '7',
+      action: 'user.',
+      actor_user_id: 1,
+      from: '2026-01-01T16:00:00Z',
+      until: '2026-01-02T16:00:00Z',
+    })
+  })
+
+  it('leaves out an actor that is not an id', () => {
+    const search = { ...emptyAuditSearch(), actor: '张三' }
+    expect(actorInvalid(search)).toBe(true)
+    expect(actorInvalid({ actor: ' 12 ' })).toBe(false)
+    expect(actorInvalid({ actor: '' })).toBe(false)
+    expect(auditQuery(search, 1, 20)).not.toHaveProperty('actor_user_id')
+  })
+
+  it('names every module prefix in both languages', () => {
+    for (const prefix of AUDIT_ACTION_PREFIXES) {
+      const key = `audit.modules.${prefix.replace(/\.$/, '')}`
+      expect(translator(zhCN).te(key), prefix).toBe(true)
+      expect(translator(en).te(key), prefix).toBe(true)
+      expect(AUDIT_ACTIONS.some((a) => a.startsWith(prefix)), prefix).toBe(true)
+    }
   })
 })

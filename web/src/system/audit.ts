@@ -1,4 +1,5 @@
-// Audit log display helpers (no Vue): action names, digests, times.
+// Audit log helpers (no Vue): the search form's query, action names, digests, times.
+import type { AuditQuery } from '../api/types'
 import type { Translator } from '../i18n/errors'
 
 /** The actions the server records, as of this version; others show their code. */
@@ -17,10 +18,88 @@ export const AUDIT_ACTIONS = [
   'role.create',
   'role.update',
   'user.roles',
+  'user.update',
+  'user.password_reset',
+  'auth.password_change',
 ] as const
+
+/** Action prefixes the search form offers: every action of one module (`user.` matches `user.create`, …). */
+export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'demo.'] as const
 
 /** The entity types the search form offers. */
 export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'district'] as const
+
+/** The audit search form. `range` holds Beijing wall-clock times, `YYYY-MM-DD HH:mm:ss`, as the picker gives them. */
+export interface AuditSearch {
+  entity_type: string
+  entity_id: string
+  /** An action or a prefix of actions, e.g. `user.` */
+  action: string
+  /** The actor's account id, as typed. */
+  actor: string
+  range: [string, string] | null
+}
+
+export function emptyAuditSearch(): AuditSearch {
+  return { entity_type: '', entity_id: '', action: '', actor: '', range: null }
+}
+
+/** True when the actor field holds something that is not an account id (digits). */
+export function actorInvalid(search: Pick<AuditSearch, 'actor'>): boolean {
+  const actor = search.actor.trim()
+  return actor !== '' && !/^\d+$/.test(actor)
+}
+
+const BEIJING_OFFSET_MS = 8 * 3600 * 1000
+const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/
+
+/**
+ * A Beijing wall-clock time (`2026-01-02 09:03:04`, the page's time zone whatever the browser's) as
+ * an RFC 3339 instant in UTC, `plusSeconds` later; null when it is not such a time. China keeps
+ * UTC+8 all year, so the offset is fixed.
+ */
+export function beijingToRfc3339(local: string, plusSeconds = 0): string | null {
+  const m = WALL_CLOCK.exec(local.trim())
+  if (!m) return null
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m.slice(1).map((v) => Number(v ?? 0))
+  // The wall-clock reading as if it were UTC; Date.UTC would roll 02-30 over into March, so refuse
+  // what does not read back the same.
+  const wall = new Date(Date.UTC(year, month - 1, day, hour, minute, second))
+  const real =
+    wall.getUTCFullYear() === year &&
+    wall.getUTCMonth() === month - 1 &&
+    wall.getUTCDate() === day &&
+    wall.getUTCHours() === hour &&
+    wall.getUTCMinutes() === minute &&
+    wall.getUTCSeconds() === second
+  if (!real) return null
+  const instant = new Date(wall.getTime() - BEIJING_OFFSET_MS + plusSeconds * 1000)
+  return instant.toISOString().replace(/\.000Z$/, 'Z')
+}
+
+/**
+ * The query of GET /api/v1/audit for the form and page: trimmed filters, empty ones left out, the
+ * actor only when it is an id. The picker's end is the last second shown (inclusive) and the
+ * server's `until` is exclusive, so `until` is one second after it.
+ */
+export function auditQuery(search: AuditSearch, page: number, pageSize: number): AuditQuery {
+  const query: AuditQuery = { page, page_size: pageSize }
+  const entityType = search.entity_type.trim()
+  const entityId = search.entity_id.trim()
+  const action = search.action.trim()
+  const actor = search.actor.trim()
+  if (entityType) query.entity_type = entityType
+  if (entityId) query.entity_id = entityId
+  if (action) query.action = action
+  if (actor && !actorInvalid(search)) query.actor_user_id = Number(actor)
+  if (search.range) {
+    const from = beijingToRfc3339(search.range[0])
+    const until = beijingToRfc3339(search.range[1], 1)
+    if (from) query.from = from
+    if (until) query.until = until
+  }
+  return query
+}
 
 /** The i18n key of an action code: `user.create` → `audit.actions.user_create` (dots would nest keys). */
 export function actionKey(action: string): string {
