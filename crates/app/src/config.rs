@@ -43,6 +43,8 @@ pub struct Config {
     pub duplicate_days: i64,
     /// A closed case can be reopened for this many days.
     pub reopen_days: i64,
+    /// How often the SLA ticker looks for warnings and overdue stages.
+    pub sla_tick_seconds: u64,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             duplicate_radius_m: 50.0,
             duplicate_days: 7,
             reopen_days: 7,
+            sla_tick_seconds: 30,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod import;
 pub mod otp;
 pub mod regions;
 pub mod secret;
+pub mod sla;
 
 use gridgov_geo::{Locator, SharedLocator};
 use gridgov_store::Db;

@@ -206,6 +206,9 @@ fn rss_mib() -> Option<f64> {
 }
 
 async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
+    // Every server process ticks; the ticker's conditional updates keep them from doubling up.
+    let every = std::time::Duration::from_secs(app.config.sla_tick_seconds.max(1));
+    tokio::spawn(gridgov_app::sla::run(app.clone(), every));
     let server = gridgov_http::Server::bind(app, listen)
         .await
         .with_context(|| format!("binding {listen}"))?;

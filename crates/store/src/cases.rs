@@ -94,19 +94,25 @@ pub async fn case_by_idempotency(
         .await?)
 }
 
-/// Writes a changed case if its version is still `expected` (the new row carries the next one).
+/// Writes the columns that differ between `old` and `new` if the case is still at `old`'s
+/// version. Only changed columns are written, so an SLA mark set meanwhile by the ticker (which
+/// does not change the version) is not overwritten with a stale value.
 pub async fn update_case(
     conn: &impl ConnectionTrait,
-    c: case::Model,
-    expected: i32,
+    old: &case::Model,
+    new: case::Model,
 ) -> Result<(), StoreError> {
-    let id = c.id;
-    let mut am = c.into_active_model().reset_all();
-    am.id = sea_orm::ActiveValue::NotSet;
+    use sea_orm::{Iterable, ModelTrait};
+    let mut am = <case::ActiveModel as Default>::default();
+    for col in case::Column::iter() {
+        if !matches!(col, case::Column::Id) && old.get(col) != new.get(col) {
+            am.set(col, new.get(col));
+        }
+    }
     let res = case::Entity::update_many()
         .set(am)
-        .filter(case::Column::Id.eq(id))
-        .filter(case::Column::Version.eq(expected))
+        .filter(case::Column::Id.eq(old.id))
+        .filter(case::Column::Version.eq(old.version))
         .exec(conn)
         .await?;
     StoreError::one_row(res)
@@ -352,4 +358,56 @@ pub async fn delete_district(conn: &impl ConnectionTrait, district: &str) -> Res
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// Which SLA mark the ticker sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlaMark {
+    Warned,
+    Overdue,
+}
+
+/// Open cases whose running stage passed its warning (or deadline) at `now` and are not yet
+/// marked, oldest deadline first.
+pub async fn sla_candidates(
+    conn: &impl ConnectionTrait,
+    mark: SlaMark,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<case::Model>, StoreError> {
+    let q = case::Entity::find().filter(case::Column::Stage.is_not_null());
+    let q = match mark {
+        SlaMark::Warned => q
+            .filter(case::Column::StageWarnAt.lte(now))
+            .filter(case::Column::WarnedAt.is_null())
+            .order_by_asc(case::Column::StageWarnAt),
+        SlaMark::Overdue => q
+            .filter(case::Column::StageDueAt.lt(now))
+            .filter(case::Column::OverdueAt.is_null())
+            .order_by_asc(case::Column::StageDueAt),
+    };
+    Ok(q.limit(limit).all(conn).await?)
+}
+
+/// Sets the mark if the case is still unmarked at the same version: exactly one of several
+/// racing tickers wins (the others get [`StoreError::Conflict`]).
+pub async fn set_sla_mark(
+    conn: &impl ConnectionTrait,
+    id: i64,
+    version: i32,
+    mark: SlaMark,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let col = match mark {
+        SlaMark::Warned => case::Column::WarnedAt,
+        SlaMark::Overdue => case::Column::OverdueAt,
+    };
+    let res = case::Entity::update_many()
+        .col_expr(col, Expr::value(now))
+        .filter(case::Column::Id.eq(id))
+        .filter(case::Column::Version.eq(version))
+        .filter(col.is_null())
+        .exec(conn)
+        .await?;
+    StoreError::one_row(res)
 }

@@ -338,7 +338,7 @@ export interface paths {
             cookie?: never;
         };
         /** The case categories: groups (no parent) and their categories, in catalogue order. */
-        get: operations["categories"];
+        get: operations["case_categories"];
         put?: never;
         post?: never;
         delete?: never;
@@ -355,13 +355,13 @@ export interface paths {
             cookie?: never;
         };
         /** Cases in the caller's scope, newest first. */
-        get: operations["list"];
+        get: operations["list_cases"];
         put?: never;
         /**
          * Reports a case. The location decides grid, community and street; a retry with the same
          *     idempotency key answers 200 with the first case.
          */
-        post: operations["report"];
+        post: operations["report_case"];
         delete?: never;
         options?: never;
         head?: never;
@@ -376,7 +376,7 @@ export interface paths {
             cookie?: never;
         };
         /** A case with its timeline and the actions the caller may take now. */
-        get: operations["detail"];
+        get: operations["case_detail"];
         put?: never;
         post?: never;
         delete?: never;
@@ -395,7 +395,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Takes an action on a case. */
-        post: operations["act"];
+        post: operations["act_on_case"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1502,7 +1502,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `forbidden`, `unit_out_of_scope`, `scope_too_wide`: its roles could not be given at the new unit */
+            /** @description `forbidden`, `unit_out_of_scope`, `cannot_grant_scope` / `cannot_grant_permission`: its roles could not be given at the new unit */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1886,7 +1886,7 @@ export interface operations {
             };
         };
     };
-    categories: {
+    case_categories: {
         parameters: {
             query?: never;
             header?: never;
@@ -1914,7 +1914,7 @@ export interface operations {
             };
         };
     };
-    list: {
+    list_cases: {
         parameters: {
             query?: {
                 /**
@@ -1968,7 +1968,7 @@ export interface operations {
             };
         };
     };
-    report: {
+    report_case: {
         parameters: {
             query?: never;
             header?: never;
@@ -2028,7 +2028,7 @@ export interface operations {
             };
         };
     };
-    detail: {
+    case_detail: {
         parameters: {
             query?: never;
             header?: never;
@@ -2058,7 +2058,7 @@ export interface operations {
             };
         };
     };
-    act: {
+    act_on_case: {
         parameters: {
             query?: never;
             header?: never;

@@ -105,7 +105,6 @@ describe('edit account form', () => {
   })
 
   it("explains a refused move with the edit's own message", () => {
-    expect(userEditMessageKey('scope_too_wide')).toBe('errors.scope_too_wide')
     expect(userEditMessageKey('cannot_grant_scope')).toBe('errors.scope_too_wide')
     expect(userEditMessageKey('cannot_grant_permission')).toBe('errors.scope_too_wide')
     expect(userEditMessageKey('unit_out_of_scope')).toBe('errors.unit_out_of_scope')

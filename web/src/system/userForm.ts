@@ -126,9 +126,9 @@ export function userEditFieldErrors(error: unknown): Partial<Record<UserEditFiel
 
 /**
  * The i18n key for an error of the edit that has no field. Moving an account is refused when one of
- * its roles could not be given at the new unit by the editor; the server names that `scope_too_wide`
- * in its document and answers `cannot_grant_scope` / `cannot_grant_permission` (the codes of
- * assigning roles), whose messages speak of granting, so all three get the edit's own message.
+ * its roles could not be given at the new unit by the editor; the server answers
+ * `cannot_grant_scope` / `cannot_grant_permission` (the codes of assigning roles), whose messages
+ * speak of granting, so both get the edit's own message.
  */
 export function userEditMessageKey(code: string): string {
   if (code === 'cannot_grant_scope' || code === 'cannot_grant_permission') return 'errors.scope_too_wide'

@@ -345,7 +345,7 @@ pub async fn act(
         k => n.holder_unit.as_ref().map(|u| format!("{k}:{u}")),
     };
     let txn = conn.begin().await?;
-    repo::update_case(&txn, n.clone(), c.version).await?;
+    repo::update_case(&txn, &c, n.clone()).await?;
     if let Some(w) = whistle {
         repo::insert_whistle(&txn, w).await?;
     }

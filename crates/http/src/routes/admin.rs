@@ -159,7 +159,7 @@ pub struct UpdateUser {
 #[utoipa::path(put, path = "/api/v1/users/{id}", tag = "admin", params(("id" = i64, Path)), request_body = UpdateUser, responses(
     (status = 200, body = UserView),
     (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_name`, `invalid_region_code`, `region_not_found`), `invalid_json`"),
-    (status = 403, body = ErrorBody, description = "`forbidden`, `unit_out_of_scope`, `scope_too_wide`: its roles could not be given at the new unit"),
+    (status = 403, body = ErrorBody, description = "`forbidden`, `unit_out_of_scope`, `cannot_grant_scope` / `cannot_grant_permission`: its roles could not be given at the new unit"),
     (status = 404, body = ErrorBody, description = "`user_not_found`"),
     (status = 409, body = ErrorBody, description = "`stale_version`"),
 ))]

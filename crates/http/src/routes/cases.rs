@@ -25,7 +25,10 @@ pub struct CategoryList {
     (status = 200, body = CategoryList),
     (status = 403, body = ErrorBody, description = "`forbidden`: needs case:category:read"),
 ))]
-pub async fn categories(State(app): State<App>, Auth(who): Auth) -> Result<Json<CategoryList>, ApiError> {
+pub async fn case_categories(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<Json<CategoryList>, ApiError> {
     Ok(Json(CategoryList {
         items: cases::categories(&app, &who).await?,
     }))
@@ -57,7 +60,7 @@ pub struct ReportBody {
     (status = 403, body = ErrorBody, description = "`forbidden`, `location_out_of_scope`"),
     (status = 422, body = ErrorBody, description = "`unknown_category`, `outside_district`"),
 ))]
-pub async fn report(
+pub async fn report_case(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
     Auth(who): Auth,
@@ -120,7 +123,7 @@ pub struct ListParams {
     (status = 400, body = ErrorBody, description = "`validation_failed` (`unknown_state`, `unknown_inbox`, bad region), `invalid_query`"),
     (status = 403, body = ErrorBody, description = "`forbidden`, `not_department_staff`"),
 ))]
-pub async fn list(
+pub async fn list_cases(
     State(app): State<App>,
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<ListParams>,
@@ -168,7 +171,7 @@ pub async fn list(
     (status = 200, body = CaseDetail),
     (status = 404, body = ErrorBody, description = "`case_not_found`, also outside the caller's scope"),
 ))]
-pub async fn detail(
+pub async fn case_detail(
     State(app): State<App>,
     Auth(who): Auth,
     ApiPath(id): ApiPath<i64>,
@@ -206,7 +209,7 @@ pub struct ActionBody {
     (status = 409, body = ErrorBody, description = "`illegal_transition`, `stale_version`, `already_rated`, `reopen_window_passed`"),
     (status = 422, body = ErrorBody, description = "`cannot_escalate`, `no_deadline`"),
 ))]
-pub async fn act(
+pub async fn act_on_case(
     State(app): State<App>,
     ClientIp(ip): ClientIp,
     Auth(who): Auth,
