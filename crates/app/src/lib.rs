@@ -13,6 +13,7 @@ pub mod demo;
 pub mod error;
 pub mod export;
 pub mod import;
+pub mod kpi;
 pub mod otp;
 pub mod regions;
 pub mod secret;

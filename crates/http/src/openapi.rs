@@ -36,6 +36,7 @@ use utoipa::OpenApi;
         cases::list_cases,
         cases::case_detail,
         cases::act_on_case,
+        cases::kpis,
         regions::list,
         regions::region,
         regions::grid,

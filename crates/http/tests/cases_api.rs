@@ -5,6 +5,7 @@
 mod common;
 use axum::http::StatusCode;
 use common::{TestApp, code, field_codes};
+use gridgov_app::clock::Clock;
 use serde_json::{Value, json};
 
 async fn category_id(t: &TestApp, code: &str) -> i64 {
@@ -505,4 +506,162 @@ async fn sla_clocks_warn_and_go_overdue() {
         (s, field_codes(&v)),
         (StatusCode::BAD_REQUEST, vec!["invalid_extension".to_owned()])
     );
+}
+
+/// Logs in as `who` and takes an action with the case's current version; asserts it worked.
+async fn step(t: &TestApp, who: &str, id: i64, body: Value) {
+    t.login(who).await;
+    let (s, v) = act_now(t, id, body.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{who} {body}: {v}");
+}
+
+#[tokio::test]
+async fn kpis_match_a_hand_worked_day() {
+    let t = TestApp::demo().await;
+    let fire = category_id(&t, "safety.fire").await;
+    let (_, v) = t.get("/api/v1/districts/370105/departments").await;
+    let dept = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "chengguan")
+        .unwrap()["id"]
+        .clone();
+    let from = (t.clock.now() - chrono::Duration::minutes(1)).to_rfc3339();
+    let at = t.centre_of(GRID).await;
+    t.login("gridworker").await;
+    let mut ids = Vec::new();
+    for i in 1..=6 {
+        let (s, v) = report(&t, fire, at, &format!("kpi-day-case-{i}")).await;
+        assert_eq!(s, StatusCode::CREATED);
+        ids.push(v["case"]["id"].as_i64().unwrap());
+    }
+    let [c1, c2, c3, c4, c5, c6] = ids[..] else {
+        unreachable!()
+    };
+    t.clock.advance(chrono::Duration::minutes(10));
+    // C1: dispatched to the grid, handled there, verified, rated satisfied.
+    step(&t, "community", c1, json!({"action": "accept"})).await;
+    step(&t, "community", c1, json!({"action": "dispatch", "target": GRID})).await;
+    step(&t, "gridworker", c1, json!({"action": "report_result"})).await;
+    step(&t, "community", c1, json!({"action": "verify"})).await;
+    step(
+        &t,
+        "gridworker",
+        c1,
+        json!({"action": "rate", "rating": "satisfied"}),
+    )
+    .await;
+    // C2: rejected. C6: merged into C4.
+    step(
+        &t,
+        "community",
+        c2,
+        json!({"action": "reject", "comment": "重复上报"}),
+    )
+    .await;
+    step(&t, "community", c4, json!({"action": "accept"})).await;
+    step(&t, "community", c6, json!({"action": "merge", "merge_into": c4})).await;
+    step(
+        &t,
+        "community",
+        c4,
+        json!({"action": "extend", "extend_minutes": 60}),
+    )
+    .await;
+    // C5: on the spot, sent back once, handled again, closed.
+    step(&t, "gridworker", c5, json!({"action": "handle_on_spot"})).await;
+    step(
+        &t,
+        "community",
+        c5,
+        json!({"action": "rework", "comment": "未处理完"}),
+    )
+    .await;
+    step(&t, "gridworker", c5, json!({"action": "report_result"})).await;
+    step(&t, "community", c5, json!({"action": "verify"})).await;
+    // C3: whistled; the department reports for duty 45 minutes later.
+    step(&t, "community", c3, json!({"action": "accept"})).await;
+    step(
+        &t,
+        "community",
+        c3,
+        json!({"action": "whistle", "department_id": dept}),
+    )
+    .await;
+    t.clock.advance(chrono::Duration::minutes(45));
+    step(&t, "dept", c3, json!({"action": "acknowledge"})).await;
+    step(&t, "dept", c3, json!({"action": "report_result"})).await;
+    step(&t, "community", c3, json!({"action": "verify"})).await;
+    step(
+        &t,
+        "gridworker",
+        c3,
+        json!({"action": "rate", "rating": "not_satisfied"}),
+    )
+    .await;
+
+    t.clock.advance(chrono::Duration::hours(23));
+    let until = t.clock.now().to_rfc3339();
+    t.login("community").await;
+    let q = |region: &str| {
+        format!(
+            "/api/v1/kpis?region={region}&from={}&until={}",
+            from.replace('+', "%2B"),
+            until.replace('+', "%2B")
+        )
+    };
+    let (s, v) = t.get(&q("370105001001")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let c = &v["counts"];
+    let got: Vec<u64> = [
+        "reported",
+        "registered_of_reported",
+        "registered",
+        "dispatched_of_registered",
+        "due",
+        "handled_on_time_of_due",
+        "closed_of_due",
+        "closed_on_time_of_due",
+        "reworked_of_due",
+        "extended_of_due",
+        "ratings",
+        "satisfied_ratings",
+        "closed",
+        "closed_in_grid",
+        "closed_in_community",
+    ]
+    .iter()
+    .map(|k| c[*k].as_u64().unwrap())
+    .collect();
+    assert_eq!(got, [5, 4, 4, 2, 4, 3, 3, 3, 1, 1, 2, 1, 3, 2, 2]);
+    assert_eq!(c["whistle_ack_minutes"], json!([45]));
+    assert_eq!(v["kpis"]["registration_rate"], 0.8);
+    assert_eq!(v["kpis"]["dispatch_rate"], 0.5);
+    assert_eq!(v["kpis"]["on_time_handling_rate"], 0.75);
+    assert_eq!(v["kpis"]["satisfaction_rate"], 0.5);
+    assert_eq!(v["kpis"]["whistle_ack_p90_minutes"], 45);
+    // The street's panel holds the same cases; another street's none.
+    t.login("street").await;
+    let (_, s1) = t.get(&q("370105001000")).await;
+    assert_eq!(s1["counts"], v["counts"]);
+    t.login("admin").await;
+    let (_, other) = t.get(&q("370105003000")).await;
+    assert_eq!(other["counts"]["reported"], 0);
+    assert_eq!(other["kpis"]["registration_rate"], Value::Null);
+    // Out of the community operator's scope, and bad windows.
+    t.login("community").await;
+    assert_eq!(t.get(&q("370105003000")).await.0, StatusCode::NOT_FOUND);
+    let (s, v) = t.get("/api/v1/kpis?month=2026-13").await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["invalid_month".to_owned()])
+    );
+    let (s, v) = t.get("/api/v1/kpis").await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["invalid_window".to_owned()])
+    );
+    t.login("gridworker").await;
+    assert_eq!(t.get("/api/v1/kpis?month=2026-10").await.0, StatusCode::FORBIDDEN);
 }

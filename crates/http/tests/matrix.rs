@@ -130,6 +130,14 @@ async fn every_endpoint_for_every_role() {
             format!("POST /api/v1/cases/{out_case}/actions {{\"action\":\"rate\",\"version\":1}}"),
             [401, 409, 409, 404, 404, 404, 404, 409, 404],
         ),
+        (
+            "/api/v1/kpis?month=2026-10".into(),
+            [401, 200, 200, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("/api/v1/kpis?month=2026-10&region={OUT_STREET}"),
+            [401, 200, 200, 404, 404, 403, 403, 403, 403],
+        ),
         ("/api/v1/meta".into(), [200; 9]),
         (
             "/api/v1/auth/me".into(),

@@ -411,3 +411,227 @@ pub async fn set_sla_mark(
         .await?;
     StoreError::one_row(res)
 }
+
+/// Where an indicator panel looks: a district, or a region's subtree within it.
+#[derive(Clone, Debug)]
+pub struct KpiArea {
+    pub district: String,
+    /// The street containing the region, when the region is a street or below (uses the
+    /// per-street indexes).
+    pub street: Option<String>,
+    /// The region's subtree prefix, when it is below a street.
+    pub prefix: Option<String>,
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct Counts {
+    a: i64,
+    b: i64,
+    c: i64,
+    d: i64,
+    e: i64,
+    f: i64,
+}
+
+fn area_filter(
+    area: &KpiArea,
+    street_col: impl sea_orm::sea_query::IntoColumnRef,
+    region_col: impl sea_orm::sea_query::IntoColumnRef + Clone,
+    district_col: impl sea_orm::sea_query::IntoColumnRef,
+) -> Condition {
+    let mut c = Condition::all().add(Expr::col(district_col).eq(area.district.as_str()));
+    if let Some(s) = &area.street {
+        c = c.add(Expr::col(street_col).eq(s.as_str()));
+    }
+    if let Some(p) = &area.prefix {
+        c = c
+            .add(Expr::col(region_col.clone()).gte(p.as_str()))
+            .add(Expr::col(region_col).lt(format!("{p}~")));
+    }
+    c
+}
+
+/// One summed term: a CASE expression, or 1 where a column is before an instant.
+enum Term {
+    Sql(&'static str),
+    /// 1 where the column is before the instant.
+    Before(case::Column, DateTime<Utc>),
+}
+
+/// Up to six counts over the cases of an area whose `time_col` falls in [from, until).
+async fn counts(
+    conn: &impl ConnectionTrait,
+    area: &KpiArea,
+    time_col: case::Column,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    exprs: [Term; 6],
+) -> Result<Counts, StoreError> {
+    use sea_orm::FromQueryResult;
+    let mut q = Query::select();
+    for (e, alias) in exprs.into_iter().zip(["a", "b", "c", "d", "e", "f"]) {
+        let sum = match e {
+            Term::Sql(sql) => Expr::cust(format!("COALESCE(SUM({sql}), 0)")),
+            Term::Before(col, t) => {
+                let one_if = sea_orm::sea_query::CaseStatement::new()
+                    .case(Expr::col(col).lt(t), 1)
+                    .finally(0);
+                let sum: Expr = sea_orm::sea_query::Func::sum(one_if).into();
+                let zero: Expr = Expr::val(0);
+                sea_orm::sea_query::Func::coalesce([sum, zero]).into()
+            }
+        };
+        q.expr_as(sum, sea_orm::sea_query::Alias::new(alias));
+    }
+    q.from(case::Entity)
+        .cond_where(area_filter(
+            area,
+            case::Column::StreetCode,
+            case::Column::RegionCode,
+            case::Column::DistrictCode,
+        ))
+        .and_where(Expr::col(time_col).gte(from))
+        .and_where(Expr::col(time_col).lt(until));
+    let stmt = conn.get_database_backend().build(&q);
+    Ok(Counts::find_by_statement(stmt)
+        .one(conn)
+        .await?
+        .unwrap_or(Counts {
+            a: 0,
+            b: 0,
+            c: 0,
+            d: 0,
+            e: 0,
+            f: 0,
+        }))
+}
+
+/// The counts behind the case indicators of an area and window (see `gridgov_domain::kpi` for
+/// what each counts).
+pub async fn kpi_counts(
+    conn: &impl ConnectionTrait,
+    area: &KpiArea,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<gridgov_domain::kpi::KpiCounts, StoreError> {
+    use Term::Sql;
+    const ONE: Term = Sql("1");
+    const NONE: Term = Sql("0");
+    let n = |x: i64| u64::try_from(x).unwrap_or(0);
+    let reported = counts(
+        conn,
+        area,
+        case::Column::ReportedAt,
+        from,
+        until,
+        [
+            Sql("CASE WHEN state <> 'merged' THEN 1 ELSE 0 END"),
+            Sql("CASE WHEN state <> 'merged' AND accepted_at IS NOT NULL THEN 1 ELSE 0 END"),
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    )
+    .await?;
+    let registered = counts(
+        conn,
+        area,
+        case::Column::AcceptedAt,
+        from,
+        until,
+        [
+            ONE,
+            Sql("CASE WHEN dispatched_at IS NOT NULL THEN 1 ELSE 0 END"),
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    )
+    .await?;
+    let due = counts(
+        conn,
+        area,
+        case::Column::HandleDueAt,
+        from,
+        until,
+        [
+            ONE,
+            Sql("CASE WHEN handled_at IS NOT NULL AND handled_at <= handle_due_at THEN 1 ELSE 0 END"),
+            Term::Before(case::Column::ClosedAt, until),
+            Sql("CASE WHEN closed_at <= handle_due_at THEN 1 ELSE 0 END"),
+            Sql("CASE WHEN rework_count > 0 THEN 1 ELSE 0 END"),
+            Sql("CASE WHEN extended THEN 1 ELSE 0 END"),
+        ],
+    )
+    .await?;
+    let rated = counts(
+        conn,
+        area,
+        case::Column::RatedAt,
+        from,
+        until,
+        [
+            ONE,
+            Sql("CASE WHEN rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END"),
+            NONE,
+            NONE,
+            NONE,
+            NONE,
+        ],
+    )
+    .await?;
+    let closed = counts(
+        conn,
+        area,
+        case::Column::ClosedAt,
+        from,
+        until,
+        [
+            ONE,
+            Sql("CASE WHEN resolution_level = 'grid' THEN 1 ELSE 0 END"),
+            Sql("CASE WHEN resolution_level IN ('grid', 'community') THEN 1 ELSE 0 END"),
+            NONE,
+            NONE,
+            NONE,
+        ],
+    )
+    .await?;
+    let acks: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = case_whistle::Entity::find()
+        .select_only()
+        .column(case_whistle::Column::WhistledAt)
+        .column(case_whistle::Column::AcknowledgedAt)
+        .filter(area_filter(
+            area,
+            case_whistle::Column::StreetCode,
+            case_whistle::Column::RegionCode,
+            case_whistle::Column::DistrictCode,
+        ))
+        .filter(case_whistle::Column::AcknowledgedAt.gte(from))
+        .filter(case_whistle::Column::AcknowledgedAt.lt(until))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(gridgov_domain::kpi::KpiCounts {
+        reported: n(reported.a),
+        registered_of_reported: n(reported.b),
+        registered: n(registered.a),
+        dispatched_of_registered: n(registered.b),
+        due: n(due.a),
+        handled_on_time_of_due: n(due.b),
+        closed_of_due: n(due.c),
+        closed_on_time_of_due: n(due.d),
+        reworked_of_due: n(due.e),
+        extended_of_due: n(due.f),
+        ratings: n(rated.a),
+        satisfied_ratings: n(rated.b),
+        closed: n(closed.a),
+        closed_in_grid: n(closed.b),
+        closed_in_community: n(closed.c),
+        whistle_ack_minutes: acks
+            .into_iter()
+            .filter_map(|(w, a)| a.map(|a| (a - w).num_minutes()))
+            .collect(),
+    })
+}

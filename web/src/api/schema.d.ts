@@ -402,6 +402,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Case indicators (立案率, 派遣率, 按期处置率, 结案率, 按期结案率, 返工率, 延期率, 满意率,
+         *     网格内/社区内解决率, whistle response) of a region subtree over a window. `counts` holds
+         *     the numerators and denominators (see the README), `kpis` the rates (null for an empty
+         *     denominator) and the whistle response in minutes.
+         */
+        get: operations["kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -763,6 +785,16 @@ export interface components {
             field: string;
             code: string;
             reason: string;
+        };
+        /** @description An indicator panel: the counts and the rates computed from them. */
+        KpiPanel: {
+            region: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            until: string;
+            counts: Record<string, unknown>;
+            kpis: Record<string, unknown>;
         };
         LocateResult: {
             /** @description The point in WGS84. */
@@ -2119,6 +2151,61 @@ export interface operations {
             };
             /** @description `cannot_escalate`, `no_deadline` */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    kpis: {
+        parameters: {
+            query?: {
+                /** @description A region code (street, community, grid …); the caller's district when absent. */
+                region?: string;
+                /** @description A calendar month in Beijing time, e.g. `2026-10`; or give `from` and `until`. */
+                month?: string;
+                /** @description RFC 3339, inclusive. */
+                from?: string;
+                /** @description RFC 3339, exclusive. */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiPanel"];
+                };
+            };
+            /** @description `validation_failed` (`invalid_window`, `invalid_month`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs case:kpi:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`, also outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

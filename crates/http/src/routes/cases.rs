@@ -245,3 +245,47 @@ pub async fn act_on_case(
     };
     Ok(Json(cases::act(&app, &who, ip, id, cmd).await?))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct KpiParams {
+    /// A region code (street, community, grid …); the caller's district when absent.
+    pub region: Option<String>,
+    /// A calendar month in Beijing time, e.g. `2026-10`; or give `from` and `until`.
+    pub month: Option<String>,
+    /// RFC 3339, inclusive.
+    pub from: Option<chrono::DateTime<chrono::Utc>>,
+    /// RFC 3339, exclusive.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Case indicators (立案率, 派遣率, 按期处置率, 结案率, 按期结案率, 返工率, 延期率, 满意率,
+/// 网格内/社区内解决率, whistle response) of a region subtree over a window. `counts` holds
+/// the numerators and denominators (see the README), `kpis` the rates (null for an empty
+/// denominator) and the whistle response in minutes.
+#[utoipa::path(get, path = "/api/v1/kpis", tag = "cases", params(KpiParams), responses(
+    (status = 200, body = gridgov_app::kpi::KpiPanel),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_window`, `invalid_month`, bad region), `invalid_query`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs case:kpi:read"),
+    (status = 404, body = ErrorBody, description = "`region_not_found`, also outside the caller's scope"),
+))]
+pub async fn kpis(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiQuery(p): ApiQuery<KpiParams>,
+) -> Result<Json<gridgov_app::kpi::KpiPanel>, ApiError> {
+    gridgov_app::access::require(&who.principal, "case:kpi:read")?;
+    let bad = |code: &str, why: &str| -> ApiError {
+        gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field("month", code, why)]).into()
+    };
+    let (from, until) = match (p.month.as_deref(), p.from, p.until) {
+        (Some(m), None, None) => {
+            gridgov_app::kpi::month_window(m).ok_or_else(|| bad("invalid_month", "YYYY-MM"))?
+        }
+        (None, Some(f), Some(u)) => (f, u),
+        _ => return Err(bad("invalid_window", "give month, or from and until")),
+    };
+    Ok(Json(
+        gridgov_app::kpi::panel(&app, &who, p.region.as_deref(), from, until).await?,
+    ))
+}

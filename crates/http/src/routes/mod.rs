@@ -36,6 +36,7 @@ pub fn api() -> Router<App> {
         .route("/api/v1/cases", get(cases::list_cases).post(cases::report_case))
         .route("/api/v1/cases/{id}", get(cases::case_detail))
         .route("/api/v1/cases/{id}/actions", post(cases::act_on_case))
+        .route("/api/v1/kpis", get(cases::kpis))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))
