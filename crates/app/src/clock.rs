@@ -26,6 +26,12 @@ impl ManualClock {
         ManualClock(Mutex::new(start))
     }
 
+    pub fn set(&self, to: DateTime<Utc>) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = to;
+        }
+    }
+
     pub fn advance(&self, by: chrono::Duration) {
         if let Ok(mut t) = self.0.lock() {
             *t += by;

@@ -375,3 +375,122 @@ fn division_event<'a>(
         detail: Value::Null,
     }
 }
+
+/// The holiday calendar the demo loads: the 2026 arrangement as the State Council's notice
+/// lays it out. Operators import each year's notice with `gridgov import calendar`.
+pub const CALENDAR_2026: &str = include_str!("cases/calendar-cn-2026.csv");
+
+/// The audit chain of things that belong to no district (the national holiday calendar).
+const NATIONAL: &str = "000000000000";
+
+/// Imports working-day calendar exceptions: CSV with columns `date,kind,note`, kind `holiday`
+/// or `workday` (a swapped weekend working day). Rows replace earlier entries for their dates.
+pub async fn calendar(app: &App, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary, AppError> {
+    use gridgov_store::entity::calendar_day;
+    too_large(bytes.len())?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| AppError::bad_request("invalid_csv", format!("cannot read the header row: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+    };
+    let (Some(c_date), Some(c_kind)) = (col("date"), col("kind")) else {
+        return Err(AppError::bad_request(
+            "missing_columns",
+            "the header must have date,kind[,note]",
+        ));
+    };
+    let c_note = col("note");
+    let mut errs: Vec<FieldError> = Vec::new();
+    let mut days: Vec<calendar_day::Model> = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let row = i + 2;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errs.push(AppError::field(row_field(row, "*"), "invalid_csv", e.to_string()));
+                continue;
+            }
+        };
+        let date = rec.get(c_date).unwrap_or("").trim();
+        let kind = rec.get(c_kind).unwrap_or("").trim();
+        let note: String = c_note
+            .and_then(|c| rec.get(c))
+            .unwrap_or("")
+            .trim()
+            .chars()
+            .take(64)
+            .collect();
+        match chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d") {
+            Ok(d) if seen.insert(d) => {}
+            Ok(_) => errs.push(AppError::field(row_field(row, "date"), "duplicate_date", date)),
+            Err(_) => errs.push(AppError::field(
+                row_field(row, "date"),
+                "invalid_date",
+                "YYYY-MM-DD",
+            )),
+        }
+        if !["holiday", "workday"].contains(&kind) {
+            errs.push(AppError::field(
+                row_field(row, "kind"),
+                "invalid_kind",
+                "holiday or workday",
+            ));
+        }
+        days.push(calendar_day::Model {
+            day: date.to_owned(),
+            kind: kind.to_owned(),
+            note,
+        });
+    }
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    let existing: HashMap<String, calendar_day::Model> = gridgov_store::cases::calendar(app.db.conn())
+        .await?
+        .into_iter()
+        .map(|d| (d.day.clone(), d))
+        .collect();
+    let mut summary = ImportSummary::default();
+    let changed: Vec<calendar_day::Model> = days
+        .into_iter()
+        .filter(|d| match existing.get(&d.day) {
+            None => {
+                summary.created += 1;
+                true
+            }
+            Some(e) if e != d => {
+                summary.updated += 1;
+                true
+            }
+            Some(_) => {
+                summary.unchanged += 1;
+                false
+            }
+        })
+        .collect();
+    let txn = app.db.conn().begin().await?;
+    gridgov_store::cases::put_calendar_days(&txn, &changed).await?;
+    let after = json!(changed.iter().map(|d| [&d.day, &d.kind]).collect::<Vec<_>>());
+    record(
+        &txn,
+        actor,
+        Event {
+            district: NATIONAL.into(),
+            action: "calendar.import",
+            entity_type: "calendar",
+            entity_id: "cn",
+            after: Some(&after),
+            detail: json!({ "created": summary.created, "updated": summary.updated }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(summary)
+}

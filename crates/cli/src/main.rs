@@ -91,6 +91,9 @@ enum ImportWhat {
         #[arg(long, default_value = "wgs84")]
         crs: String,
     },
+    /// Holidays and swapped working days: CSV with columns date,kind,note (kind is holiday or
+    /// workday), from the State Council's yearly notice.
+    Calendar { file: PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -314,6 +317,11 @@ async fn main() -> Result<()> {
                     let bytes =
                         std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
                     gridgov_app::import::boundaries(&app, &Actor::cli("import boundaries"), &bytes, crs).await
+                }
+                ImportWhat::Calendar { file } => {
+                    let bytes =
+                        std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+                    gridgov_app::import::calendar(&app, &Actor::cli("import calendar"), &bytes).await
                 }
             }
             .map_err(app_err)?;

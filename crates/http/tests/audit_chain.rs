@@ -154,6 +154,6 @@ async fn writes_are_audited_in_their_transaction() {
     assert!(rows[0].after_digest.is_some());
     gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
     let r = audit::verify(t.app.db.conn()).await.unwrap();
-    // demo.rebuild and the creation of the 8 demo accounts.
-    assert_eq!((r.rows, r.first_break), (2 + 1 + 8, None));
+    // demo.rebuild, the creation of the 8 demo accounts, and the holiday calendar.
+    assert_eq!((r.rows, r.first_break), (2 + 1 + 8 + 1, None));
 }

@@ -665,3 +665,47 @@ async fn kpis_match_a_hand_worked_day() {
     t.login("gridworker").await;
     assert_eq!(t.get("/api/v1/kpis?month=2026-10").await.0, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn working_time_limits_follow_the_holiday_calendar() {
+    let beijing = gridgov_domain::sla::shanghai();
+    use chrono::TimeZone;
+    let at = |d: u32, m: u32, h: u32| {
+        beijing
+            .with_ymd_and_hms(2026, m, d, h, 0, 0)
+            .unwrap()
+            .with_timezone(&chrono::Utc)
+    };
+    let t = TestApp::new().await;
+    t.clock.set(at(30, 9, 16));
+    gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
+    t.login("admin").await;
+    // A bad file: every bad row is named, nothing is written.
+    let bad = "date,kind,note\n2026-13-01,holiday,x\n2026-10-01,feast,x\n2026-10-02,holiday,a\n2026-10-02,holiday,b\n";
+    let e = gridgov_app::import::calendar(&t.app, &common::cli(), bad.as_bytes())
+        .await
+        .unwrap_err();
+    let codes: Vec<&str> = e.fields.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["invalid_date", "invalid_kind", "duplicate_date"]);
+    // The demo loaded 2026; loading it again changes nothing.
+    let again = gridgov_app::import::calendar(
+        &t.app,
+        &common::cli(),
+        gridgov_app::import::CALENDAR_2026.as_bytes(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 39));
+
+    // 垃圾堆放 has two working hours to accept. Reported at 16:00 on Wednesday 30 September,
+    // one hour is left that day; the National Day week is off; the second hour ends at 10:00
+    // on Thursday 8 October.
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    t.login("gridworker").await;
+    let (s, v) = report(&t, garbage, t.centre_of(GRID).await, "before-national-day").await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        v["case"]["stage_due_at"].as_str().unwrap(),
+        at(8, 10, 10).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
+    );
+}

@@ -471,6 +471,7 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
             s.logins = create_demo_accounts(app, actor, &dcode).await?;
         }
     }
+    crate::import::calendar(app, actor, crate::import::CALENDAR_2026.as_bytes()).await?;
     app.reload_locator().await?;
     Ok(s)
 }
