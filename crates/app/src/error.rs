@@ -16,6 +16,7 @@ pub enum ErrorKind {
     Conflict,
     Unprocessable,
     PayloadTooLarge,
+    UnsupportedMediaType,
     Internal,
 }
 

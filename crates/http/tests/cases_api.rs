@@ -709,3 +709,151 @@ async fn working_time_limits_follow_the_holiday_calendar() {
         at(8, 10, 10).to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
     );
 }
+
+fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([30, 120, 200]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Posts raw bytes with a content type (the JSON helper cannot).
+async fn upload(t: &TestApp, id: i64, content_type: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder()
+        .method("POST")
+        .uri(format!("/api/v1/cases/{id}/photos"))
+        .header("content-type", content_type);
+    if let Some(c) = t.cookie() {
+        req = req.header("cookie", c);
+    }
+    let res = t
+        .router
+        .clone()
+        .oneshot(req.body(axum::body::Body::from(bytes)).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let body = http_body_util::BodyExt::collect(res.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn photos_are_checked_stored_thumbnailed_and_cited() {
+    let t = TestApp::demo().await;
+    let lamp = category_id(&t, "municipal.lamp").await;
+    t.login("gridworker").await;
+    let (_, v) = report(&t, lamp, t.centre_of(GRID).await, "photo-case-0001").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    let photo = png(1200, 900);
+    let (s, v) = upload(&t, id, "image/png", photo.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let pid = v["id"].as_i64().unwrap();
+    let (s, _, h) = t
+        .send("GET", &format!("/api/v1/photos/{pid}/thumb"), None, &[])
+        .await;
+    assert_eq!(
+        (s, h["content-type"].to_str().unwrap()),
+        (StatusCode::OK, "image/jpeg")
+    );
+
+    let before = (t.count("case_photo").await, t.count("audit_log").await);
+    let mut truncated = png(40, 40);
+    truncated.truncate(70);
+    for (ct, bytes, status, c) in [
+        (
+            "image/gif",
+            b"GIF89a\x01\x00\x01\x00".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "image/jpeg",
+            png(4, 4),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "image/svg+xml",
+            b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        ),
+        (
+            "image/png",
+            truncated,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_image",
+        ),
+        (
+            "image/png",
+            vec![0x89; 11 * 1024 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+        ),
+        (
+            "image/png",
+            vec![0x89; 17 * 1024 * 1024],
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "photo_too_large",
+        ),
+    ] {
+        let (s, v) = upload(&t, id, ct, bytes).await;
+        assert_eq!((s, code(&v)), (status, c), "{ct}");
+    }
+    assert_eq!((t.count("case_photo").await, t.count("audit_log").await), before);
+
+    // The result cites the photo; a photo of another case or one already cited is refused and
+    // the action leaves nothing behind.
+    let (s, v) = act_now(
+        &t,
+        id,
+        json!({"action": "handle_on_spot", "photo_ids": [pid, 999999]}),
+    )
+    .await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["photo_not_found".to_owned()])
+    );
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(
+        (
+            d["case"]["state"].as_str(),
+            d["timeline"].as_array().unwrap().len()
+        ),
+        (Some("reported"), 1)
+    );
+    let (s, v) = act_now(&t, id, json!({"action": "handle_on_spot", "photo_ids": [pid]})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+    assert_eq!(d["photos"][0]["event_id"], d["timeline"][1]["id"]);
+
+    // Nine at most.
+    for _ in 1..9 {
+        assert_eq!(
+            upload(&t, id, "image/png", png(8, 8)).await.0,
+            StatusCode::CREATED
+        );
+    }
+    let (s, v) = upload(&t, id, "image/png", png(8, 8)).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "too_many_photos"));
+    // Out of scope: neither the photo nor an upload.
+    t.login("resident").await;
+    assert_eq!(
+        t.get(&format!("/api/v1/photos/{pid}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        upload(&t, id, "image/png", png(8, 8)).await.0,
+        StatusCode::NOT_FOUND
+    );
+    t.login("community").await;
+    let (s, _, h) = t.send("GET", &format!("/api/v1/photos/{pid}"), None, &[]).await;
+    assert_eq!(
+        (s, h["content-type"].to_str().unwrap()),
+        (StatusCode::OK, "image/png")
+    );
+}

@@ -130,6 +130,19 @@ async fn every_endpoint_for_every_role() {
             format!("POST /api/v1/cases/{out_case}/actions {{\"action\":\"rate\",\"version\":1}}"),
             [401, 409, 409, 404, 404, 404, 404, 409, 404],
         ),
+        // A JSON body is no photo: 415 once past scope and party checks.
+        (
+            format!("POST /api/v1/cases/{in_case}/photos"),
+            [401, 415, 403, 415, 415, 415, 415, 415, 404],
+        ),
+        (
+            format!("POST /api/v1/cases/{out_case}/photos"),
+            [401, 415, 403, 404, 404, 404, 404, 415, 404],
+        ),
+        (
+            "/api/v1/photos/999999".into(),
+            [401, 404, 404, 404, 404, 404, 404, 404, 404],
+        ),
         (
             "/api/v1/kpis?month=2026-10".into(),
             [401, 200, 200, 200, 200, 403, 403, 403, 403],

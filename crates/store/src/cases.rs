@@ -635,3 +635,51 @@ pub async fn kpi_counts(
             .collect(),
     })
 }
+
+pub async fn insert_photo(
+    conn: &impl ConnectionTrait,
+    p: crate::entity::case_photo::Model,
+) -> Result<i64, StoreError> {
+    let mut am = p.into_active_model();
+    am.id = sea_orm::ActiveValue::NotSet;
+    Ok(am.insert(conn).await?.id)
+}
+
+pub async fn photos(
+    conn: &impl ConnectionTrait,
+    case_id: i64,
+) -> Result<Vec<crate::entity::case_photo::Model>, StoreError> {
+    use crate::entity::case_photo;
+    Ok(case_photo::Entity::find()
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .order_by_asc(case_photo::Column::Id)
+        .all(conn)
+        .await?)
+}
+
+pub async fn photo(
+    conn: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<crate::entity::case_photo::Model>, StoreError> {
+    Ok(crate::entity::case_photo::Entity::find_by_id(id)
+        .one(conn)
+        .await?)
+}
+
+/// Ties unattached photos of a case to a timeline entry; answers how many were tied.
+pub async fn attach_photos(
+    conn: &impl ConnectionTrait,
+    case_id: i64,
+    ids: &[i64],
+    event_id: i64,
+) -> Result<u64, StoreError> {
+    use crate::entity::case_photo;
+    let res = case_photo::Entity::update_many()
+        .col_expr(case_photo::Column::EventId, Expr::value(event_id))
+        .filter(case_photo::Column::CaseId.eq(case_id))
+        .filter(case_photo::Column::Id.is_in(ids.to_vec()))
+        .filter(case_photo::Column::EventId.is_null())
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected)
+}

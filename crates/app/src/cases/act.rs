@@ -32,6 +32,8 @@ pub struct Command {
     pub merge_into: Option<i64>,
     /// Extend: minutes added to the handling deadline (in the category's time mode).
     pub extend_minutes: Option<i32>,
+    /// Photos uploaded to the case that this step shows (a result, a verification).
+    pub photo_ids: Vec<i64>,
 }
 
 fn field(name: &str, code: &str, reason: &str) -> AppError {
@@ -352,7 +354,8 @@ pub async fn act(
     if let Some(ack) = answer_whistle {
         repo::answer_whistle(&txn, c.id, ack, now).await?;
     }
-    repo::append_event(
+    let photo_ids = serde_json::to_string(&cmd.photo_ids).unwrap_or_else(|_| "[]".into());
+    let event_id = repo::append_event(
         &txn,
         case_event::Model {
             id: 0,
@@ -367,11 +370,22 @@ pub async fn act(
             to_state: n.state.clone(),
             holder_after,
             comment: comment.map(str::to_owned),
-            photo_ids: "[]".into(),
+            photo_ids,
             detail: serde_json::Value::Object(detail.clone()).to_string(),
         },
     )
     .await?;
+    if !cmd.photo_ids.is_empty() {
+        let tied = repo::attach_photos(&txn, c.id, &cmd.photo_ids, event_id).await?;
+        if tied != cmd.photo_ids.len() as u64 {
+            // Dropping the transaction rolls the whole action back.
+            return Err(field(
+                "photo_ids",
+                "photo_not_found",
+                "photos of this case not yet cited by another step",
+            ));
+        }
+    }
     let id_text = c.id.to_string();
     let before = serde_json::json!({ "state": c.state, "version": c.version });
     let after = serde_json::json!({ "state": n.state, "version": n.version });

@@ -6,6 +6,7 @@
 
 mod act;
 pub mod catalogue;
+pub mod photos;
 mod report;
 
 pub use act::{Command, act};
@@ -70,6 +71,7 @@ pub struct CaseView {
 /// One entry of a case's timeline.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct EventView {
+    pub id: i64,
     pub at: DateTime<Utc>,
     pub action: String,
     pub actor_name: String,
@@ -87,6 +89,7 @@ pub struct EventView {
 pub struct CaseDetail {
     pub case: CaseView,
     pub timeline: Vec<EventView>,
+    pub photos: Vec<photos::PhotoView>,
     /// Actions the caller could take now.
     pub actions: Vec<String>,
 }
@@ -324,6 +327,7 @@ async fn category_names(
 
 fn event_view(e: case_event::Model) -> EventView {
     EventView {
+        id: e.id,
         at: e.at,
         action: e.action,
         actor_name: e.actor_name,
@@ -360,6 +364,11 @@ pub async fn detail(app: &App, who: &Signed, id: i64) -> Result<CaseDetail, AppE
         .into_iter()
         .map(event_view)
         .collect();
+    let photos = repo::photos(conn, id)
+        .await?
+        .into_iter()
+        .map(photos::PhotoView::from)
+        .collect();
     let name = repo::category(conn, c.category_id)
         .await?
         .map(|c| c.name)
@@ -367,6 +376,7 @@ pub async fn detail(app: &App, who: &Signed, id: i64) -> Result<CaseDetail, AppE
     Ok(CaseDetail {
         case: view(c, name, now),
         timeline,
+        photos,
         actions,
     })
 }

@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gridgov_app::App;
+use gridgov_app::cases::photos::{self, PhotoView};
 use gridgov_app::cases::{
     self, CaseDetail, CasePage, CaseView, CategoryView, Command, Inbox, ListQuery, NewReport, Reported,
 };
@@ -198,6 +199,9 @@ pub struct ActionBody {
     pub merge_into: Option<i64>,
     /// extend: minutes added to the handling deadline.
     pub extend_minutes: Option<i32>,
+    /// Photos already uploaded to this case that this step shows (e.g. the result).
+    #[serde(default)]
+    pub photo_ids: Vec<i64>,
 }
 
 /// Takes an action on a case.
@@ -242,6 +246,7 @@ pub async fn act_on_case(
         rating,
         merge_into: b.merge_into,
         extend_minutes: b.extend_minutes,
+        photo_ids: b.photo_ids,
     };
     Ok(Json(cases::act(&app, &who, ip, id, cmd).await?))
 }
@@ -288,4 +293,88 @@ pub async fn kpis(
     Ok(Json(
         gridgov_app::kpi::panel(&app, &who, p.region.as_deref(), from, until).await?,
     ))
+}
+
+/// Adds a photo to a case: the request body is the image itself (JPEG, PNG or WebP, at most
+/// 10 MB, at most 9 per case), its type in `Content-Type`. Cite it in an action's `photo_ids`.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/photos", tag = "cases", params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses(
+        (status = 201, body = PhotoView),
+        (status = 403, body = ErrorBody, description = "`not_your_turn`: only the case's parties add photos"),
+        (status = 404, body = ErrorBody, description = "`case_not_found`"),
+        (status = 409, body = ErrorBody, description = "`too_many_photos`"),
+        (status = 413, body = ErrorBody, description = "`photo_too_large`"),
+        (status = 415, body = ErrorBody, description = "`unsupported_media_type`: not a JPEG, PNG or WebP, or not what Content-Type says"),
+        (status = 422, body = ErrorBody, description = "`invalid_image`: cannot be decoded"),
+    ))]
+pub async fn upload_photo(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<PhotoView>), ApiError> {
+    gridgov_app::access::require(&who.principal, "case:case:read")?;
+    let body = body.map_err(|_| {
+        gridgov_app::AppError::new(
+            gridgov_app::ErrorKind::PayloadTooLarge,
+            "photo_too_large",
+            "the photo is too large",
+        )
+    })?;
+    let claimed = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    let p = photos::upload(&app, &who, ip, id, claimed, &body).await?;
+    Ok((StatusCode::CREATED, Json(p)))
+}
+
+async fn photo_response(
+    app: &App,
+    who: &gridgov_app::auth::Signed,
+    id: i64,
+    thumb: bool,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let (bytes, mime) = photos::read(app, who, id, thumb).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, mime),
+            // Photos never change (stored by content); only the signed-in browser keeps them.
+            (
+                axum::http::header::CACHE_CONTROL,
+                "private, max-age=86400, immutable".to_owned(),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// A case photo.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", tag = "cases", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "image/*", description = "the photo"),
+    (status = 404, body = ErrorBody, description = "`photo_not_found`, also when its case is out of scope"),
+))]
+pub async fn photo(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    photo_response(&app, &who, id, false).await
+}
+
+/// A case photo's thumbnail (JPEG, at most 320 px).
+#[utoipa::path(get, path = "/api/v1/photos/{id}/thumb", tag = "cases", params(("id" = i64, Path)), responses(
+    (status = 200, content_type = "image/jpeg", description = "the thumbnail"),
+    (status = 404, body = ErrorBody, description = "`photo_not_found`"),
+))]
+pub async fn photo_thumb(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::response::Response, ApiError> {
+    photo_response(&app, &who, id, true).await
 }
