@@ -14,6 +14,7 @@ pub mod error;
 pub mod export;
 pub mod import;
 pub mod kpi;
+pub mod live;
 pub mod otp;
 pub mod regions;
 pub mod secret;
@@ -35,6 +36,8 @@ pub struct App {
     pub clock: Arc<dyn clock::Clock>,
     pub secret: secret::Secret,
     pub otp: Arc<dyn otp::OtpSender>,
+    /// Case changes for this process's open event streams.
+    pub live: live::Live,
 }
 
 impl App {
@@ -65,6 +68,7 @@ impl App {
             clock,
             secret,
             otp,
+            live: live::Live::default(),
         };
         app.reload_locator().await?;
         Ok(app)

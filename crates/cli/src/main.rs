@@ -212,6 +212,10 @@ async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
     // Every server process ticks; the ticker's conditional updates keep them from doubling up.
     let every = std::time::Duration::from_secs(app.config.sla_tick_seconds.max(1));
     tokio::spawn(gridgov_app::sla::run(app.clone(), every));
+    tokio::spawn(gridgov_app::live::run(
+        app.clone(),
+        std::time::Duration::from_secs(1),
+    ));
     let server = gridgov_http::Server::bind(app, listen)
         .await
         .with_context(|| format!("binding {listen}"))?;

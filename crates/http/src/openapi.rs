@@ -40,6 +40,7 @@ use utoipa::OpenApi;
         cases::upload_photo,
         cases::photo,
         cases::photo_thumb,
+        cases::case_events,
         regions::list,
         regions::region,
         regions::grid,

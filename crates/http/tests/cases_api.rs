@@ -857,3 +857,87 @@ async fn photos_are_checked_stored_thumbnailed_and_cited() {
         (StatusCode::OK, "image/png")
     );
 }
+
+/// Opens the event stream as the current user.
+async fn open_events(t: &TestApp) -> axum::body::Body {
+    use tower::ServiceExt;
+    let mut req = axum::http::Request::builder().uri("/api/v1/cases/events");
+    if let Some(c) = t.cookie() {
+        req = req.header("cookie", c);
+    }
+    let res = t
+        .router
+        .clone()
+        .oneshot(req.body(axum::body::Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "text/event-stream");
+    res.into_body()
+}
+
+/// The next `event: case` payload within a second, if any.
+async fn next_case_event(body: &mut axum::body::Body) -> Option<Value> {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        let Ok(data) = frame.into_data() else { continue };
+        let text = String::from_utf8_lossy(&data).to_string();
+        if let Some(rest) = text.strip_prefix("event: case\ndata: ") {
+            return serde_json::from_str(rest.trim()).ok();
+        }
+    }
+}
+
+#[tokio::test]
+async fn open_pages_hear_of_changes_they_may_see() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let at = t.centre_of(GRID).await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    t.logout_locally();
+    assert_eq!(t.get("/api/v1/cases/events").await.0, StatusCode::UNAUTHORIZED);
+    t.login("resident").await;
+    let mut resident = open_events(&t).await;
+    t.login("community").await;
+    let mut community = open_events(&t).await;
+
+    t.login("gridworker").await;
+    let (_, v) = report(&t, garbage, at, "live-update-001").await;
+    let id = v["case"]["id"].as_i64().unwrap();
+    assert_eq!(gridgov_app::live::poll_once(&t.app).await.unwrap(), 1);
+    let e = next_case_event(&mut community)
+        .await
+        .expect("the community hears of it");
+    assert_eq!(
+        (e["id"].as_i64(), e["state"].as_str()),
+        (Some(id), Some("reported"))
+    );
+    assert!(
+        next_case_event(&mut resident).await.is_none(),
+        "not the resident's"
+    );
+
+    t.login("community").await;
+    act_now(&t, id, json!({"action": "accept"})).await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    let e = next_case_event(&mut community).await.unwrap();
+    assert_eq!(
+        (e["state"].as_str(), e["version"].as_i64()),
+        (Some("accepted"), Some(2))
+    );
+    // Polling again sends nothing twice.
+    assert_eq!(gridgov_app::live::poll_once(&t.app).await.unwrap(), 0);
+
+    t.login("resident").await;
+    let (_, v) = report(&t, garbage, at, "live-update-002").await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    let e = next_case_event(&mut resident)
+        .await
+        .expect("the resident hears of their own");
+    assert_eq!(e["id"], v["case"]["id"]);
+}

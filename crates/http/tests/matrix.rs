@@ -130,6 +130,8 @@ async fn every_endpoint_for_every_role() {
             format!("POST /api/v1/cases/{out_case}/actions {{\"action\":\"rate\",\"version\":1}}"),
             [401, 409, 409, 404, 404, 404, 404, 409, 404],
         ),
+        // GET /api/v1/cases/events streams forever when allowed; its 401 and its filtering
+        // per role are tested in cases_api (open_pages_hear_of_changes_they_may_see).
         // A JSON body is no photo: 415 once past scope and party checks.
         (
             format!("POST /api/v1/cases/{in_case}/photos"),

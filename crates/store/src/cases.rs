@@ -404,6 +404,7 @@ pub async fn set_sla_mark(
     };
     let res = case::Entity::update_many()
         .col_expr(col, Expr::value(now))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(id))
         .filter(case::Column::Version.eq(version))
         .filter(col.is_null())
@@ -682,4 +683,19 @@ pub async fn attach_photos(
         .exec(conn)
         .await?;
     Ok(res.rows_affected)
+}
+
+/// Cases changed at or after `since`, oldest change first (for live updates).
+pub async fn changed_since(
+    conn: &impl ConnectionTrait,
+    since: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<case::Model>, StoreError> {
+    Ok(case::Entity::find()
+        .filter(case::Column::UpdatedAt.gte(since))
+        .order_by_asc(case::Column::UpdatedAt)
+        .order_by_asc(case::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?)
 }

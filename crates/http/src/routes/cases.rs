@@ -378,3 +378,42 @@ pub async fn photo_thumb(
 ) -> Result<axum::response::Response, ApiError> {
     photo_response(&app, &who, id, true).await
 }
+
+/// Server-sent events: `event: case` with a [`CaseChange`](gridgov_app::live::CaseChange) as
+/// JSON whenever a case the caller may see is reported or changes (within about a second, from
+/// any server process). Pages reload what they show; a comment every 15 s keeps proxies open.
+#[utoipa::path(get, path = "/api/v1/cases/events", tag = "cases", responses(
+    (status = 200, content_type = "text/event-stream", description = "the stream"),
+    (status = 401, body = ErrorBody),
+))]
+pub async fn case_events(
+    State(app): State<App>,
+    Auth(who): Auth,
+) -> Result<
+    axum::response::sse::Sse<
+        impl futures_util::Stream<Item = Result<axum::response::sse::Event, std::convert::Infallible>>,
+    >,
+    ApiError,
+> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    gridgov_app::access::require(&who.principal, "case:case:read")?;
+    let rx = app.live.subscribe();
+    let stream = futures_util::stream::unfold((rx, who), |(mut rx, who)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(c) if gridgov_app::live::visible(&who, &c) => {
+                    let data = serde_json::to_string(&*c).unwrap_or_default();
+                    return Some((Ok(Event::default().event("case").data(data)), (rx, who)));
+                }
+                Ok(_) => {}
+                // A slow page missed some: tell it to reload everything.
+                Err(RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("reload").data("{}")), (rx, who)));
+                }
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(std::time::Duration::from_secs(15))))
+}

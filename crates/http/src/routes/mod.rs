@@ -34,6 +34,7 @@ pub fn api() -> Router<App> {
         .route("/api/v1/audit", get(admin::audit))
         .route("/api/v1/case-categories", get(cases::case_categories))
         .route("/api/v1/cases", get(cases::list_cases).post(cases::report_case))
+        .route("/api/v1/cases/events", get(cases::case_events))
         .route("/api/v1/cases/{id}", get(cases::case_detail))
         .route("/api/v1/cases/{id}/actions", post(cases::act_on_case))
         .route("/api/v1/cases/{id}/photos", post(cases::upload_photo))
