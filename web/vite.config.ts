@@ -25,10 +25,19 @@ export default defineConfig({
       output: {
         // Named vendor chunks: they change less often than the app, so browsers keep them cached.
         advancedChunks: {
+          // A group also takes its modules' dependencies, so Vue is claimed first: otherwise it would
+          // ride in the Element Plus chunk, and every page, the phone pages too, would load all of
+          // Element Plus.
           groups: [
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@vueuse|@floating-ui|lodash)/ },
-            { name: 'leaflet', test: /node_modules[\\/]leaflet/ },
-            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/ },
+            {
+              name: 'vue',
+              test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify|pinia)[\\/]/,
+              priority: 30,
+            },
+            // Only the phone pages use Vant; only the console uses Element Plus and Leaflet.
+            { name: 'vant', test: /node_modules[\\/](vant|@vant)[\\/]/, priority: 20 },
+            { name: 'leaflet', test: /node_modules[\\/]leaflet/, priority: 20 },
+            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@vueuse|@floating-ui|lodash)/, priority: 10 },
           ],
         },
       },

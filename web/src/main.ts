@@ -1,7 +1,5 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
-import 'element-plus/dist/index.css'
-import 'leaflet/dist/leaflet.css'
 import './styles/global.css'
 import App from './App.vue'
 import { createAppRouter } from './router'

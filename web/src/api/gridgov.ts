@@ -3,6 +3,15 @@ import { getJson, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
   AuditPage,
+  CaseActionBody,
+  CaseDetail,
+  CasePage,
+  CaseQuery,
+  CaseView,
+  Category,
+  OtpLogin,
+  Reported,
+  ReportCase,
   AuditQuery,
   BBox,
   ChangePassword,
@@ -114,6 +123,19 @@ export function fetchMe(options: { quiet?: boolean; signal?: AbortSignal } = {})
   return getJson<Me>(apiPath('/api/v1/auth/me'), {}, options.signal, options.quiet)
 }
 
+/** Sends a one-time sign-in code to a resident's phone (204). */
+export async function requestOtp(phone: string): Promise<void> {
+  await postJson<unknown>(apiPath('/api/v1/auth/otp'), { phone }, { ignoreUnauthorized: true })
+}
+
+/**
+ * Signs a resident in with the code sent to their phone; `display_name` is needed the first time a
+ * number signs in. A 401 here is `otp_invalid`, not an expired session.
+ */
+export function otpLogin(body: OtpLogin): Promise<Me> {
+  return postJson<Me>(apiPath('/api/v1/auth/otp-login'), body, { ignoreUnauthorized: true })
+}
+
 /** Ends this session (the server clears the cookie). */
 export function logout(): Promise<void> {
   return postJson<void>(apiPath('/api/v1/auth/logout'), undefined, { ignoreUnauthorized: true })
@@ -193,4 +215,35 @@ export function fetchAudit(query: AuditQuery, signal?: AbortSignal): Promise<Aud
 export async function fetchDepartments(district: string, signal?: AbortSignal): Promise<Department[]> {
   const list = await getJson<{ items: Department[] }>(apiPath('/api/v1/districts/{code}/departments', { code: district }), {}, signal)
   return list.items
+}
+
+// --- Cases ----------------------------------------------------------------------------------------
+
+/** The category tree, flat: groups (`parent_code` null) and their categories. */
+export async function fetchCategories(signal?: AbortSignal): Promise<Category[]> {
+  const list = await getJson<{ items: Category[] }>(apiPath('/api/v1/case-categories'), {}, signal)
+  return list.items
+}
+
+/**
+ * Reports a case. 201 with `created: true` and the duplicates nearby; a retry with the same
+ * `idempotency_key` answers 200 with the first case and `created: false`.
+ */
+export function reportCase(body: ReportCase, signal?: AbortSignal): Promise<Reported> {
+  return postJson<Reported>(apiPath('/api/v1/cases'), body, { signal })
+}
+
+/** One page of the cases in the caller's scope that match the query, and how many match in all. */
+export function fetchCases(query: CaseQuery, signal?: AbortSignal): Promise<CasePage> {
+  return getJson<CasePage>(apiPath('/api/v1/cases'), query, signal)
+}
+
+/** A case, its timeline and the actions the caller may take now; 404 also outside the caller's scope. */
+export function fetchCase(id: number, signal?: AbortSignal): Promise<CaseDetail> {
+  return getJson<CaseDetail>(apiPath('/api/v1/cases/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Takes an action on a case with the version the caller saw; resolves with the case afterwards. */
+export function actOnCase(id: number, body: CaseActionBody): Promise<CaseView> {
+  return postJson<CaseView>(apiPath('/api/v1/cases/{id}/actions', { id: String(id) }), body)
 }

@@ -238,3 +238,84 @@ export type AuditQuery = NonNullable<operations['audit']['parameters']['query']>
 
 /** A district department that answers whistles. */
 export type Department = Schemas['DepartmentView']
+
+// --- Cases (采集上报 → 受理处置 → 反馈考核) ---------------------------------------------------------
+
+/** Where a case stands (the server's `CaseState`). */
+export type CaseState = 'reported' | 'accepted' | 'handling' | 'whistled' | 'handled' | 'closed' | 'rejected' | 'merged'
+
+/** What someone does to a case (the server's `CaseAction`). */
+export type CaseAction =
+  | 'accept'
+  | 'reject'
+  | 'merge'
+  | 'handle_on_spot'
+  | 'dispatch'
+  | 'escalate'
+  | 'whistle'
+  | 'acknowledge'
+  | 'return'
+  | 'report_result'
+  | 'verify'
+  | 'rework'
+  | 'extend'
+  | 'rate'
+  | 'reopen'
+
+export type CaseHolderKind = 'centre' | 'grid' | 'department'
+export type CaseStage = 'accept' | 'ack' | 'handle'
+export type SlaState = 'normal' | 'warning' | 'overdue'
+export type CaseRating = 'satisfied' | 'basically' | 'not_satisfied'
+export type TimeMode = 'natural' | 'working'
+export type OwnerLevel = 'community' | 'street' | 'district'
+
+/** A case category or (with `parent_code` null) a group of categories (GET /api/v1/case-categories). */
+export type Category = Narrow<Schemas['CategoryView'], { owner_level: OwnerLevel; time_mode: TimeMode }>
+
+/**
+ * A case as lists and the detail show it. `state`, `holder_kind`, `stage`, `sla` and `rating` are
+ * enums on the server and plain strings in the document. An action a newer server adds shows its code.
+ */
+export type CaseView = Narrow<
+  Schemas['CaseView'],
+  {
+    state: CaseState
+    holder_kind: CaseHolderKind
+    stage?: CaseStage | null
+    sla?: SlaState | null
+    rating?: CaseRating | null
+  }
+>
+
+/** One entry of a case's timeline; `action` also names the server's own entries (`report`, `sla_warning`, …). */
+export type CaseEvent = Schemas['EventView']
+
+/** GET /api/v1/cases/{id}: the case, its timeline and what the caller may do now. */
+export type CaseDetail = Narrow<Schemas['CaseDetail'], { case: CaseView; timeline: CaseEvent[] }>
+
+/** GET /api/v1/cases */
+export type CasePage = Narrow<Schemas['CasePage'], { items: CaseView[] }>
+
+/** An open case that may be the same matter as a new report. */
+export type CaseDuplicate = Schemas['DuplicateView']
+
+/** The answer to POST /api/v1/cases: 201 `created`, or 200 for a retry with the same idempotency key. */
+export type Reported = Narrow<Schemas['Reported'], { case: CaseView }>
+
+/** POST /api/v1/cases */
+export type ReportCase = Narrow<Schemas['ReportBody'], { crs?: 'wgs84' | 'gcj02' | null }>
+
+/** POST /api/v1/cases/{id}/actions */
+export type CaseActionBody = Narrow<Schemas['ActionBody'], { action: CaseAction; rating?: CaseRating | null }>
+
+/** Which cases GET /api/v1/cases lists: in scope, held by me, whistled to my department, reported by me. */
+export type CaseInbox = 'all' | 'mine' | 'department' | 'reported'
+
+/** The query of GET /api/v1/cases (documented as real query parameters). */
+export type CaseQuery = Narrow<NonNullable<operations['list_cases']['parameters']['query']>, { inbox?: CaseInbox }>
+
+/** POST /api/v1/auth/otp */
+export type OtpRequest = Schemas['OtpRequest']
+
+/** POST /api/v1/auth/otp-login */
+export type OtpLogin = Schemas['OtpLogin']

@@ -6,7 +6,11 @@ import {
   decideNavigation,
   DEFAULT_HOME,
   hasWorkPages,
+  homeFor,
+  isMobilePath,
   loginQuery,
+  MOBILE_HOME,
+  mobileLoginQuery,
   safeRedirect,
   visibleMenuRoutes,
   type NavigationTarget,
@@ -119,9 +123,41 @@ describe('decideNavigation', () => {
   })
 
   it('shows the no-access page instead of a page the user may not open', () => {
-    expect(decideNavigation(target('/map', mapMeta), resident)).toEqual({ name: 'no-access' })
+    expect(decideNavigation(target('/map', mapMeta), dept)).toBe(true)
+    expect(decideNavigation(target('/system/users', { permission: 'system:user:read' }), dept)).toEqual({ name: 'no-access' })
     expect(decideNavigation(target('/about'), resident)).toBe(true)
     expect(decideNavigation(target('/no-access'), resident)).toBe(true)
+  })
+
+  it('sends residents from console pages to the phone pages', () => {
+    expect(decideNavigation(target('/map', mapMeta), resident)).toEqual({ path: MOBILE_HOME, replace: true })
+    expect(decideNavigation(target('/cases', { permission: 'case:case:read' }), { ...resident, permissions: ['case:case:read'] })).toEqual({
+      path: MOBILE_HOME,
+      replace: true,
+    })
+    expect(homeFor(resident)).toBe('/m')
+    expect(homeFor(admin)).toBe(DEFAULT_HOME)
+  })
+
+  it('puts the phone pages behind the phone login page', () => {
+    const report = { mobile: true, permission: 'case:case:report' }
+    expect(decideNavigation(target('/m/report', report), null)).toEqual({ name: 'm-login', query: { redirect: '/m/report' } })
+    expect(decideNavigation(target('/m', { mobile: true }), null)).toEqual({ name: 'm-login', query: {} })
+    expect(mobileLoginQuery('/m/')).toEqual({})
+    const staff = { ...admin, permissions: ['case:case:report'] }
+    expect(decideNavigation(target('/m/report', report), staff)).toBe(true)
+    // A tab the account may not open leads to the phone's home, not to the console's no-access page.
+    expect(decideNavigation(target('/m/tasks', { mobile: true, permission: 'case:case:handle' }), staff)).toEqual({ path: '/m', replace: true })
+  })
+
+  it('sends a signed-in user on from either login page', () => {
+    const mobileLogin = target('/m/login', { public: true, mobile: true }, { name: 'm-login', query: { redirect: '/m/mine' } })
+    expect(decideNavigation(mobileLogin, resident)).toEqual({ path: '/m/mine', replace: true })
+    expect(decideNavigation({ ...mobileLogin, query: {} }, admin)).toEqual({ path: '/m', replace: true })
+    expect(decideNavigation(target('/login', { public: true }, { name: 'login' }), resident)).toEqual({ path: '/m', replace: true })
+    expect(safeRedirect('/m/login?redirect=/m', '/m')).toBe('/m')
+    expect(isMobilePath('/m/cases/3')).toBe(true)
+    expect(isMobilePath('/map')).toBe(false)
   })
 })
 

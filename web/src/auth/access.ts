@@ -8,6 +8,15 @@ export const DEFAULT_HOME = '/map'
 /** The route name of the login page. */
 export const LOGIN_ROUTE = 'login'
 
+/** The phone pages (grid workers on patrol, residents): their home and their own login page. */
+export const MOBILE_HOME = '/m'
+export const MOBILE_LOGIN_ROUTE = 'm-login'
+
+/** Where an account goes after login when no page was asked for: residents to the phone pages. */
+export function homeFor(me: Pick<Me, 'kind'> | null): string {
+  return me?.kind === 'resident' ? MOBILE_HOME : DEFAULT_HOME
+}
+
 /** The route name of the page for users the console has nothing for (or not this page). */
 export const NO_ACCESS_ROUTE = 'no-access'
 
@@ -17,6 +26,8 @@ export interface AccessMeta {
   public?: boolean
   /** The permission (`module:entity:action`) a user needs to open the page; none means any signed-in user. */
   permission?: string
+  /** A phone page (/m): its own login page and layout. */
+  mobile?: boolean
 }
 
 /** True when `me` holds `permission`; every signed-in user passes when no permission is needed. */
@@ -49,11 +60,11 @@ export function hasWorkPages(
  * default home. Anything that could leave the site (`//host`, `/\host`, a URL with a scheme) or
  * loop back to the login page is refused.
  */
-export function safeRedirect(raw: unknown): string {
+export function safeRedirect(raw: unknown, fallback: string = DEFAULT_HOME): string {
   const value = Array.isArray(raw) ? raw[0] : raw
-  if (typeof value !== 'string') return DEFAULT_HOME
-  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return DEFAULT_HOME
-  if (/^\/login(?:[/?#]|$)/.test(value)) return DEFAULT_HOME
+  if (typeof value !== 'string') return fallback
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback
+  if (/^\/(?:m\/)?login(?:[/?#]|$)/.test(value)) return fallback
   return value
 }
 
@@ -69,28 +80,52 @@ export interface NavigationTarget {
 export type GuardDecision =
   | true
   | { name: typeof LOGIN_ROUTE; query: { redirect?: string } }
+  | { name: typeof MOBILE_LOGIN_ROUTE; query: { redirect?: string } }
   | { name: typeof NO_ACCESS_ROUTE }
   | { path: string; replace: true }
 
 /**
  * The navigation guard's rule:
- * - the login page is open to everyone, but a signed-in user is sent on to where they were going;
- * - any other page needs a session: without one, go to login, remembering the page;
- * - a page that needs a permission the user lacks shows the no-access page instead.
+ * - the login pages are open to everyone, but a signed-in user is sent on to where they were going;
+ * - any other page needs a session: without one, go to login (the phone's for a phone page),
+ *   remembering the page;
+ * - a resident has nothing in the console: its pages send them to the phone pages;
+ * - a page that needs a permission the user lacks shows the no-access page instead (on the phone,
+ *   the phone's home, whose tabs are filtered by permission).
  */
 export function decideNavigation(to: NavigationTarget, me: Me | null): GuardDecision {
   if (to.meta.public) {
-    if (me && to.name === LOGIN_ROUTE) return { path: safeRedirect(to.query.redirect), replace: true }
+    if (me && (to.name === LOGIN_ROUTE || to.name === MOBILE_LOGIN_ROUTE)) {
+      const fallback = to.name === MOBILE_LOGIN_ROUTE ? MOBILE_HOME : homeFor(me)
+      return { path: safeRedirect(to.query.redirect, fallback), replace: true }
+    }
     return true
   }
-  if (!me) return { name: LOGIN_ROUTE, query: loginQuery(to.fullPath) }
-  if (!can(me, to.meta.permission)) return { name: NO_ACCESS_ROUTE }
+  if (!me) {
+    return to.meta.mobile
+      ? { name: MOBILE_LOGIN_ROUTE, query: mobileLoginQuery(to.fullPath) }
+      : { name: LOGIN_ROUTE, query: loginQuery(to.fullPath) }
+  }
+  if (me.kind === 'resident' && !to.meta.mobile && to.meta.permission) return { path: MOBILE_HOME, replace: true }
+  if (!can(me, to.meta.permission)) {
+    return to.meta.mobile ? { path: MOBILE_HOME, replace: true } : { name: NO_ACCESS_ROUTE }
+  }
   return true
 }
 
 /** The login page's query for coming back to `fullPath` afterwards (nothing for the start page). */
 export function loginQuery(fullPath: string): { redirect?: string } {
   return fullPath === '/' || fullPath === DEFAULT_HOME ? {} : { redirect: fullPath }
+}
+
+/** The phone login page's query for coming back to `fullPath` (nothing for the phone's home). */
+export function mobileLoginQuery(fullPath: string): { redirect?: string } {
+  return fullPath === MOBILE_HOME || fullPath === `${MOBILE_HOME}/` ? {} : { redirect: fullPath }
+}
+
+/** True for a path of the phone pages (/m and below). */
+export function isMobilePath(fullPath: string): boolean {
+  return fullPath === MOBILE_HOME || fullPath.startsWith(`${MOBILE_HOME}/`) || fullPath.startsWith(`${MOBILE_HOME}?`)
 }
 
 /** A side menu entry: a page, or a group (sub-menu) of pages. */

@@ -1,6 +1,6 @@
 import type { Router } from 'vue-router'
 import { onUnauthorized } from '../api/http'
-import { decideNavigation, LOGIN_ROUTE, loginQuery } from '../auth/access'
+import { decideNavigation, isMobilePath, LOGIN_ROUTE, loginQuery, MOBILE_LOGIN_ROUTE, mobileLoginQuery } from '../auth/access'
 import type { useAuthStore } from '../stores/auth'
 
 type AuthStore = Pick<ReturnType<typeof useAuthStore>, 'ensureLoaded' | 'clear'>
@@ -18,7 +18,9 @@ export function installAuthGuard(router: Router, auth: AuthStore): void {
   onUnauthorized((error) => {
     auth.clear(error.code)
     const current = router.currentRoute.value
-    if (current.name === LOGIN_ROUTE) return
-    void router.replace({ name: LOGIN_ROUTE, query: loginQuery(current.fullPath) })
+    if (current.name === LOGIN_ROUTE || current.name === MOBILE_LOGIN_ROUTE) return
+    // The phone pages have their own login page (and a phone user should not land in the console).
+    if (isMobilePath(current.fullPath)) void router.replace({ name: MOBILE_LOGIN_ROUTE, query: mobileLoginQuery(current.fullPath) })
+    else void router.replace({ name: LOGIN_ROUTE, query: loginQuery(current.fullPath) })
   })
 }

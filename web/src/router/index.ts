@@ -1,15 +1,14 @@
-import type { Component } from 'vue'
+import type { MenuIconName } from '../layout/menuIcons'
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
-import { Location, InfoFilled, Setting, User, UserFilled, Document } from '@element-plus/icons-vue'
-import AppLayout from '../layout/AppLayout.vue'
-import { DEFAULT_HOME, LOGIN_ROUTE, NO_ACCESS_ROUTE } from '../auth/access'
+import { DEFAULT_HOME, LOGIN_ROUTE, MOBILE_HOME, MOBILE_LOGIN_ROUTE, NO_ACCESS_ROUTE } from '../auth/access'
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** i18n key of the menu entry and page title. */
     title?: string
-    /** Element Plus icon shown in the side menu. */
-    icon?: Component
+    /** The side menu's icon: an Element Plus icon named in layout/menuIcons.ts (a name, so that the
+     * routes, which every page loads, do not pull in the console's icon set). */
+    icon?: MenuIconName
     /** Shown in the side menu when true; menus are built from these routes, in this order. */
     menu?: boolean
     /**
@@ -23,9 +22,11 @@ declare module 'vue-router' {
      */
     group?: string
     /** The icon of the group's sub-menu (taken from its first entry). */
-    groupIcon?: Component
-    /** Open without logging in (only the login page). */
+    groupIcon?: MenuIconName
+    /** Open without logging in (only the login pages). */
     public?: boolean
+    /** A phone page (/m): its own layout and login page. */
+    mobile?: boolean
   }
 }
 
@@ -38,31 +39,45 @@ export const consoleRoutes: RouteRecordRaw[] = [
     path: 'map',
     name: 'grid-map',
     component: () => import('../views/map/GridMapView.vue'),
-    meta: { title: 'menu.map', icon: Location, menu: true, permission: 'region:region:read' },
+    meta: { title: 'menu.map', icon: 'Location', menu: true, permission: 'region:region:read' },
+  },
+  {
+    path: 'cases/todo',
+    name: 'case-todo',
+    component: () => import('../views/cases/CasesView.vue'),
+    props: { todo: true },
+    meta: { title: 'menu.caseTodo', icon: 'Bell', menu: true, permission: 'case:case:read', group: 'menu.cases', groupIcon: 'Tickets' },
+  },
+  {
+    path: 'cases',
+    name: 'case-search',
+    component: () => import('../views/cases/CasesView.vue'),
+    props: { todo: false },
+    meta: { title: 'menu.caseSearch', icon: 'Search', menu: true, permission: 'case:case:read', group: 'menu.cases', groupIcon: 'Tickets' },
   },
   {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
-    meta: { title: 'menu.users', icon: User, menu: true, permission: 'system:user:read', group: 'menu.system', groupIcon: Setting },
+    meta: { title: 'menu.users', icon: 'User', menu: true, permission: 'system:user:read', group: 'menu.system', groupIcon: 'Setting' },
   },
   {
     path: 'system/roles',
     name: 'system-roles',
     component: () => import('../views/system/RolesView.vue'),
-    meta: { title: 'menu.roles', icon: UserFilled, menu: true, permission: 'system:role:read', group: 'menu.system', groupIcon: Setting },
+    meta: { title: 'menu.roles', icon: 'UserFilled', menu: true, permission: 'system:role:read', group: 'menu.system', groupIcon: 'Setting' },
   },
   {
     path: 'system/audit',
     name: 'system-audit',
     component: () => import('../views/system/AuditView.vue'),
-    meta: { title: 'menu.audit', icon: Document, menu: true, permission: 'audit:log:read', group: 'menu.system', groupIcon: Setting },
+    meta: { title: 'menu.audit', icon: 'Document', menu: true, permission: 'audit:log:read', group: 'menu.system', groupIcon: 'Setting' },
   },
   {
     path: 'about',
     name: 'about',
     component: () => import('../views/about/AboutView.vue'),
-    meta: { title: 'menu.about', icon: InfoFilled, menu: true },
+    meta: { title: 'menu.about', icon: 'InfoFilled', menu: true },
   },
   {
     // Where a user lands on a page they may not open; for a resident, everything in the console.
@@ -70,6 +85,40 @@ export const consoleRoutes: RouteRecordRaw[] = [
     name: NO_ACCESS_ROUTE,
     component: () => import('../views/access/NoAccessView.vue'),
     meta: { title: 'noAccess.title' },
+  },
+]
+
+/**
+ * The phone pages (grid workers on patrol, residents): their own layout and login, Vant instead of
+ * Element Plus, and loaded only when opened, so that neither part makes the other heavier.
+ */
+export const mobileRoutes: RouteRecordRaw[] = [
+  {
+    path: 'report',
+    name: 'm-report',
+    component: () => import('../mobile/MobileReport.vue'),
+    meta: { title: 'mobile.report.title', mobile: true, permission: 'case:case:report' },
+  },
+  {
+    path: 'tasks',
+    name: 'm-tasks',
+    component: () => import('../mobile/MobileCaseList.vue'),
+    props: { inbox: 'mine' },
+    meta: { title: 'mobile.list.tasksTitle', mobile: true, permission: 'case:case:handle' },
+  },
+  {
+    path: 'mine',
+    name: 'm-mine',
+    component: () => import('../mobile/MobileCaseList.vue'),
+    props: { inbox: 'reported' },
+    meta: { title: 'mobile.list.mineTitle', mobile: true, permission: 'case:case:read' },
+  },
+  {
+    path: 'cases/:id(\\d+)',
+    name: 'm-case',
+    component: () => import('../mobile/MobileCase.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { title: 'mobile.case.title', mobile: true, permission: 'case:case:read' },
   },
 ]
 
@@ -81,8 +130,22 @@ export const routes: RouteRecordRaw[] = [
     meta: { title: 'login.title', public: true },
   },
   {
+    path: '/m/login',
+    name: MOBILE_LOGIN_ROUTE,
+    component: () => import('../mobile/MobileLogin.vue'),
+    meta: { title: 'mobile.login.title', public: true, mobile: true },
+  },
+  {
+    path: MOBILE_HOME,
+    component: () => import('../mobile/MobileLayout.vue'),
+    redirect: `${MOBILE_HOME}/report`,
+    meta: { mobile: true },
+    children: mobileRoutes,
+  },
+  {
     path: '/',
-    component: AppLayout,
+    // Loaded on demand like every page, so that the phone pages never load the console's frame.
+    component: () => import('../layout/AppLayout.vue'),
     redirect: DEFAULT_HOME,
     children: consoleRoutes,
   },

@@ -52,6 +52,14 @@ export const useAuthStore = defineStore('auth', () => {
     return m
   }
 
+  /** Takes the account a sign-in answered with (the phone's one-time-code login). */
+  function signedIn(m: Me): void {
+    me.value = m
+    checked.value = true
+    endedBecause.value = null
+    probeError.value = null
+  }
+
   /** Forgets the account locally (after a logout, or when the server says the session is gone). */
   function clear(reason: string | null = null): void {
     me.value = null
@@ -76,5 +84,5 @@ export const useAuthStore = defineStore('auth', () => {
     return holds(me.value, permission)
   }
 
-  return { me, checked, loggedIn, endedBecause, probeError, ensureLoaded, login, logout, clear, can }
+  return { me, checked, loggedIn, endedBecause, probeError, ensureLoaded, login, signedIn, logout, clear, can }
 })

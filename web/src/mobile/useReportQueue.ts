@@ -1,0 +1,97 @@
+// The phone's outbox as shared reactive state: the layout shows how many reports wait, the report
+// page lists them. Reports are retried with their own idempotency key when the phone comes back
+// online, every 20 s while any wait, and when asked.
+import { computed, ref, type ComputedRef, type Ref } from 'vue'
+import { reportCase } from '../api/gridgov'
+import type { Reported } from '../api/types'
+import { ReportQueue, type FlushResult, type QueuedReport } from '../cases/offlineQueue'
+import { useAuthStore } from '../stores/auth'
+
+const RETRY_EVERY_MS = 20_000
+
+export interface MobileQueue {
+  items: Ref<QueuedReport[]>
+  pendingCount: ComputedRef<number>
+  flushing: Ref<boolean>
+  /** The reports the last background round sent (the page says so). */
+  lastSent: Ref<{ item: QueuedReport; reported: Reported }[]>
+  queue(): ReportQueue | null
+  refresh(): void
+  flush(): Promise<FlushResult | null>
+  start(): void
+  stop(): void
+}
+
+const items = ref<QueuedReport[]>([])
+const flushing = ref(false)
+const lastSent = ref<{ item: QueuedReport; reported: Reported }[]>([])
+const pendingCount = computed(() => items.value.filter((i) => i.status === 'pending').length)
+let current: ReportQueue | null = null
+let timer: ReturnType<typeof setInterval> | null = null
+let users = 0
+
+function storage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null
+  } catch {
+    return null
+  }
+}
+
+export function useMobileQueue(): MobileQueue {
+  const auth = useAuthStore()
+
+  /** The signed-in account's queue: each account keeps its own, so a shared phone never sends one person's report as another's. */
+  function queue(): ReportQueue | null {
+    const id = auth.me?.id
+    const store = storage()
+    if (id === undefined || !store) return null
+    const key = `gridgov.m.outbox.${id}`
+    if (current?.storageKey !== key) current = new ReportQueue(store, key)
+    return current
+  }
+
+  function refresh(): void {
+    items.value = queue()?.list() ?? []
+  }
+
+  async function flush(): Promise<FlushResult | null> {
+    const q = queue()
+    if (!q || q.pendingCount === 0) {
+      refresh()
+      return null
+    }
+    flushing.value = true
+    try {
+      const result = await q.flush((body) => reportCase(body))
+      if (result.sent.length) lastSent.value = result.sent
+      return result
+    } finally {
+      flushing.value = false
+      refresh()
+    }
+  }
+
+  const onOnline = () => void flush()
+
+  function start(): void {
+    users += 1
+    refresh()
+    if (users > 1) return
+    window.addEventListener('online', onOnline)
+    timer = setInterval(() => {
+      if (pendingCount.value > 0 && navigator.onLine !== false) void flush()
+    }, RETRY_EVERY_MS)
+    void flush()
+  }
+
+  function stop(): void {
+    users = Math.max(0, users - 1)
+    if (users > 0) return
+    window.removeEventListener('online', onOnline)
+    if (timer) clearInterval(timer)
+    timer = null
+  }
+
+  return { items, pendingCount, flushing, lastSent, queue, refresh, flush, start, stop }
+}
