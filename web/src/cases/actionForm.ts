@@ -114,9 +114,15 @@ export function actionFieldErrors(error: unknown): Partial<Record<ActionField, s
   return out
 }
 
-/** True for the conflict that means "someone acted first": reload the case and say so. */
-export function isStale(error: unknown): boolean {
-  return error instanceof ApiError && error.status === 409 && error.code === 'stale_version'
+/**
+ * True when the case moved on since the page loaded it, so the page should reload it and say so:
+ * a stale version, an action the new state no longer allows (the server checks the transition
+ * before the version), or an action that is no longer the caller's (someone passed the case on).
+ */
+export function needsReload(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return false
+  if (error.status === 409) return error.code === 'stale_version' || error.code === 'illegal_transition'
+  return error.status === 403 && error.code === 'not_your_turn'
 }
 
 /** Actions the phone pages offer; the rest (dispatch on the region tree, merge, extend) are the console's. */

@@ -20,7 +20,7 @@ import {
 } from './labels'
 import { formatDue, formatDuration, slaTag, slaTagType, slaText } from './sla'
 import { caseQuery, categoryFullName, categoryGroups, categoryOptions, categoryPath, emptyCaseSearch, inboxesFor } from './query'
-import { actionBody, actionFieldErrors, actionFormErrors, actionSpec, emptyActionForm, isStale, mobileActions, parseCaseId } from './actionForm'
+import { actionBody, actionFieldErrors, actionFormErrors, actionSpec, emptyActionForm, mobileActions, needsReload, parseCaseId } from './actionForm'
 
 function translator(locale: 'zh-CN' | 'en') {
   const { global } = createAppI18n(locale)
@@ -223,7 +223,7 @@ describe('action dialogs', () => {
     expect(parseCaseId('0')).toBeNull()
   })
 
-  it("places the server's field errors and recognises a stale version", () => {
+  it("places the server's field errors and knows when the case moved on", () => {
     const error = new ApiError(400, 'validation_failed', 'invalid', [
       { field: 'target', code: 'target_out_of_reach', reason: '' },
       { field: 'extend_minutes', code: 'invalid_extension', reason: '' },
@@ -231,8 +231,12 @@ describe('action dialogs', () => {
     ])
     expect(actionFieldErrors(error)).toEqual({ target: 'target_out_of_reach', extend: 'invalid_extension' })
     expect(actionFieldErrors(new ApiError(409, 'stale_version', ''))).toEqual({})
-    expect(isStale(new ApiError(409, 'stale_version', ''))).toBe(true)
-    expect(isStale(new ApiError(409, 'illegal_transition', ''))).toBe(false)
+    expect(needsReload(new ApiError(409, 'stale_version', ''))).toBe(true)
+    expect(needsReload(new ApiError(409, 'illegal_transition', ''))).toBe(true)
+    expect(needsReload(new ApiError(403, 'not_your_turn', ''))).toBe(true)
+    expect(needsReload(new ApiError(409, 'already_rated', ''))).toBe(false)
+    expect(needsReload(new ApiError(403, 'no_direct_channel', ''))).toBe(false)
+    expect(needsReload(new Error('x'))).toBe(false)
   })
 
   it('leaves the region-tree and deadline actions to the console on the phone', () => {

@@ -754,6 +754,8 @@ const en: MessageSchema = {
       mineTitle: 'My reports',
       empty: 'No cases',
       emptyTasks: 'Nothing to do',
+      toVerify: 'To verify ({n})',
+      todo: 'To do',
       due: 'Due {time}',
     },
     case: {

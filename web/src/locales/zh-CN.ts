@@ -752,6 +752,8 @@ const zhCN = {
       mineTitle: '我的上报',
       empty: '暂无案件',
       emptyTasks: '暂无待办任务',
+      toVerify: '待核查（{n}）',
+      todo: '待办理',
       due: '时限 {time}',
     },
     case: {

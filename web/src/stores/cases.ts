@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import { fetchCategories, fetchDepartments, fetchRegions } from '../api/gridgov'
+import { fetchCategories, fetchDepartments, fetchRegions, locate } from '../api/gridgov'
 import type { Category, Department } from '../api/types'
 import { parentRegionCode, type NameLookup } from '../cases/labels'
 
@@ -63,6 +63,19 @@ export const useCaseRefsStore = defineStore('caseRefs', () => {
     }
   }
 
+  /**
+   * Names the regions of a point by locating it, for accounts that may not list regions (a
+   * resident): the answer names the street, community and grid the point is in.
+   */
+  function learnPlace(lon: number, lat: number, codes: (string | null | undefined)[]): void {
+    if (codes.every((c) => !c || regionNames.value[c])) return
+    locate(lon, lat)
+      .then((place) => {
+        for (const r of [place.street, place.community, place.grid]) if (r) rememberRegion(r.code, r.name)
+      })
+      .catch(() => {})
+  }
+
   /** Remembers a name the page learned otherwise (e.g. from a region's detail). */
   function rememberRegion(code: string, name: string): void {
     if (regionNames.value[code] !== name) regionNames.value = { ...regionNames.value, [code]: name }
@@ -73,5 +86,5 @@ export const useCaseRefsStore = defineStore('caseRefs', () => {
     department: (id) => departments.value.find((d) => d.id === id)?.name,
   }
 
-  return { categories, departments, regionNames, names, loadCategories, loadDepartments, learnRegions, rememberRegion }
+  return { categories, departments, regionNames, names, loadCategories, loadDepartments, learnRegions, learnPlace, rememberRegion }
 })

@@ -1,0 +1,524 @@
+#!/usr/bin/env node
+// A case's journey through gridgov in Chromium, against a real `gridgov demo` server:
+//
+//   GRIDGOV_BIN=../target/debug/gridgov node journey.mjs
+//
+// 1. The grid worker, on the phone page (390×844, GPS at a point of grid 370105001001001), reports
+//    垃圾堆放. The first answer is lost on the way back (the server has the case, the phone sees a
+//    dropped connection): the report waits in the outbox and 立即重试 sends it again with the same
+//    idempotency key, so the server answers with the same case and there is still only one.
+// 2. The community operator (console) accepts it and escalates it to the street; the street whistles
+//    区城市管理局 (suggested by the category); the department reports for duty and reports the result.
+// 3. The grid worker verifies it on the phone (待核查 in 我的任务): closed.
+// 4. The resident reports 楼道照明损坏 on the phone. The community operator's accept meets a stale
+//    version (someone accepted it a moment earlier): the drawer reloads and says so; then it is
+//    dispatched to the grid, the grid worker reports the result on the phone, the community verifies,
+//    and the resident rates it 满意 on the phone.
+// Screenshots go to e2e/artifacts/ (20-… onwards); ends with "N passed, N failed".
+// The web front end must have been built (web/dist) before the binary was compiled.
+
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const ARTIFACTS = path.join(HERE, 'artifacts')
+const OVERALL_TIMEOUT_MS = 150_000
+const PASSWORD = 'Tianqiao#2026'
+// A point well inside grid 370105001001001 (幸福社区第1网格), the demo grid worker's and resident's grid.
+const POINT = { latitude: 36.6616, longitude: 116.9317, accuracy: 8 }
+const GRID = '370105001001001'
+const GRID_NAME = '幸福社区第1网格'
+const DEPARTMENT = '区城市管理局'
+const WORKER_REPORT = '幸福社区第1网格东侧路边垃圾堆放，影响行人通行'
+const RESIDENT_REPORT = '3号楼2单元楼道灯不亮，晚上上下楼不安全'
+const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+class StepError extends Error {}
+
+let server = null
+let browser = null
+let dataDir = null
+const serverLog = []
+let currentStep = 'start'
+const pageErrors = []
+const foreignRequests = []
+let baseUrl = ''
+
+const log = (message) => console.log(`[journey] ${message}`)
+const fail = (message) => {
+  throw new StepError(message)
+}
+
+async function step(name, fn) {
+  currentStep = name
+  const started = Date.now()
+  const result = await fn()
+  log(`ok   ${name} (${Date.now() - started} ms)`)
+  return result
+}
+
+function remember(line) {
+  serverLog.push(line)
+  if (serverLog.length > 60) serverLog.shift()
+}
+
+function startServer() {
+  if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
+  dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-journey-'))
+  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  createInterface({ input: server.stderr }).on('line', remember)
+  return new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).on('line', (line) => {
+      remember(line)
+      const match = READY_LINE.exec(line)
+      if (match) resolve(match[1])
+    })
+    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
+    server.on('exit', (code, signal) => reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before it was ready`)))
+  })
+}
+
+/** Watches a page for uncaught errors and requests to other hosts (everything must be bundled). */
+function watch(page, who) {
+  page.setDefaultTimeout(15_000)
+  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`))
+  page.on('request', (request) => {
+    const url = request.url()
+    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
+  })
+  return page
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
+
+/** A phone: 390×844, touch, Chinese, GPS at POINT. */
+async function phone(who) {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    geolocation: POINT,
+    permissions: ['geolocation'],
+  })
+  return watch(await context.newPage(), who)
+}
+
+async function desktop(who) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  return watch(await context.newPage(), who)
+}
+
+/** Opens /m, is sent to the phone login page, signs in with a password; resolves on 上报. */
+async function phoneLogIn(page, username) {
+  await page.goto(`${baseUrl}m`)
+  await page.waitForURL(/\/m\/login/)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('.m-login__submit--password').click()
+  try {
+    await page.waitForURL(/\/m\/report$/, { timeout: 10_000 })
+  } catch {
+    const error = await page.locator('.m-login__error').textContent().catch(() => null)
+    fail(`logging in as ${username} on the phone did not open 上报${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
+  }
+}
+
+async function consoleLogIn(page, username) {
+  await page.goto(`${baseUrl}login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('.login-form__submit').click()
+  try {
+    await page.waitForURL(/\/map$/, { timeout: 10_000 })
+  } catch {
+    const error = await page.locator('.login-form__error').textContent().catch(() => null)
+    fail(`logging in as ${username} did not open the console${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
+  }
+}
+
+/** 案件管理 › 待办案件, then the case's row opens the detail drawer. */
+async function openFromTodo(page, caseNo) {
+  await page.locator('.el-menu-item', { hasText: '待办案件' }).click()
+  await page.waitForURL(/\/cases\/todo/)
+  // Already on the page (the menu then does not navigate): the refresh button asks again.
+  await page.locator('.cases-view__refresh').click()
+  const link = page.locator('.cases-view__no', { hasText: caseNo })
+  try {
+    await link.waitFor({ timeout: 10_000 })
+  } catch {
+    const listed = await page.locator('.cases-view__no').allTextContents()
+    fail(`待办案件 does not list ${caseNo} (it lists: ${listed.join(', ') || 'nothing'})`)
+  }
+  await link.click()
+  await page.locator('.case-detail__state').waitFor()
+}
+
+/** The drawer's action buttons, by action code. */
+const drawerActions = (page) => page.locator('.case-detail__action').evaluateAll((els) => els.map((e) => e.dataset.action))
+
+/** Clicks an action in the drawer, fills its dialog with `fill`, submits, and waits for the state. */
+async function act(page, action, { fill, state } = {}) {
+  const button = page.locator(`.case-detail__action[data-action="${action}"]`)
+  if ((await button.count()) === 0) fail(`the drawer offers no ${action} (it offers: ${(await drawerActions(page)).join(', ')})`)
+  await button.click()
+  const dialog = page.locator(`.case-action[data-action="${action}"]`)
+  await dialog.waitFor()
+  if (fill) await fill(dialog)
+  await dialog.locator('.case-action__submit').click()
+  try {
+    await page.locator('.el-message--success').last().waitFor({ timeout: 10_000 })
+  } catch {
+    const errors = await dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+    fail(`${action} did not succeed${errors.length ? `: ${errors.join('; ')}` : ''}`)
+  }
+  await dialog.waitFor({ state: 'hidden' })
+  if (state) await page.locator(`.case-detail__state[data-state="${state}"]`).waitFor()
+}
+
+/** On the phone case page: an action's sheet, filled and confirmed; waits for the state. */
+async function phoneAct(page, action, { fill, state } = {}) {
+  const button = page.locator(`.m-case__action[data-action="${action}"]`)
+  if ((await button.count()) === 0) {
+    const offered = await page.locator('.m-case__action').evaluateAll((els) => els.map((e) => e.dataset.action))
+    fail(`the phone case page offers no ${action} (it offers: ${offered.join(', ') || 'nothing'})`)
+  }
+  await button.click()
+  const sheet = page.locator('.m-action__body')
+  await sheet.waitFor()
+  if (fill) await fill(sheet)
+  await sheet.locator('.m-action__submit').click()
+  try {
+    // The sheet closes once the server took the action (a refusal stays in it, under the note).
+    await sheet.waitFor({ state: 'detached', timeout: 10_000 })
+    await page.locator(`.m-case__state[data-state="${state}"]`).waitFor({ timeout: 10_000 })
+  } catch {
+    const error = await sheet.locator('.m-action__error').textContent({ timeout: 1_000 }).catch(() => '')
+    fail(`${action} on the phone did not lead to ${state}${error ? `: ${error}` : ''}`)
+  }
+}
+
+/** Picks a category in the phone's cascader: group, then category. */
+async function pickCategory(page, group, category) {
+  await page.locator('.m-report__category').click()
+  const cascader = page.locator('.m-report__cascader')
+  await cascader.locator('.van-cascader__option', { hasText: group }).click()
+  await cascader.locator('.van-cascader__option', { hasText: category }).click()
+  await cascader.waitFor({ state: 'hidden' })
+}
+
+/** Waits for the phone's location and the grid it falls in. */
+async function waitForLocation(page) {
+  try {
+    await page.locator('.m-report__location[data-located="true"] .m-report__place', { hasText: GRID_NAME }).waitFor({ timeout: 10_000 })
+  } catch {
+    const text = await page.locator('.m-report__location').textContent().catch(() => '(no location cell)')
+    fail(`the phone did not locate itself in ${GRID_NAME}: ${text.trim()}`)
+  }
+}
+
+const caseIdOf = (page) => Number(/\/m\/cases\/(\d+)/.exec(page.url())?.[1])
+
+async function run() {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  baseUrl = await step('start gridgov demo', startServer)
+  log(`server at ${baseUrl}`)
+  browser = await step('launch Chromium', () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
+
+  const worker = await phone('gridworker (phone)')
+  const community = await desktop('community')
+  const street = await desktop('street')
+  const dept = await desktop('dept')
+  const resident = await phone('resident (phone)')
+
+  await step('grid worker signs in on the phone page', async () => {
+    await worker.goto(`${baseUrl}m`)
+    await worker.waitForURL(/\/m\/login/)
+    await worker.locator('.m-login__submit--password').waitFor()
+    await worker.waitForTimeout(300)
+    await shot(worker, '20-m-login')
+    await phoneLogIn(worker, 'gridworker')
+  })
+
+  const first = await step('grid worker reports 垃圾堆放; the answer is lost and the outbox retries with the same key', async () => {
+    await waitForLocation(worker)
+    await pickCategory(worker, '环境卫生', '垃圾堆放')
+    await worker.locator('textarea[name=description]').fill(WORKER_REPORT)
+    await worker.locator('input[name=address]').fill('幸福社区1号楼东侧')
+    await worker.waitForTimeout(300)
+    await shot(worker, '21-m-report-form')
+    // The server receives the report, but the phone never hears back.
+    let keys = []
+    await worker.route('**/api/v1/cases', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue()
+      keys.push(JSON.parse(route.request().postData() ?? '{}').idempotency_key)
+      await route.fetch()
+      await route.abort('connectionreset')
+    })
+    await worker.locator('.m-report__submit').click()
+    const queued = worker.locator('.m-outbox__item[data-status="pending"]')
+    try {
+      await queued.waitFor({ timeout: 10_000 })
+    } catch {
+      fail('after a dropped answer the report is not waiting in the outbox')
+    }
+    await worker.waitForTimeout(400)
+    await shot(worker, '22-m-outbox')
+    await worker.unroute('**/api/v1/cases')
+    // Now with the network back: the same key again.
+    const retried = worker.waitForRequest((r) => r.url().endsWith('/api/v1/cases') && r.method() === 'POST')
+    await worker.locator('.m-outbox__retry').click()
+    keys.push(JSON.parse((await retried).postData() ?? '{}').idempotency_key)
+    const result = worker.locator('.m-report__result')
+    await result.waitFor()
+    if (keys[0] !== keys[1] || !keys[0]) fail(`the retry used another idempotency key (${keys.join(' then ')})`)
+    if ((await result.getAttribute('data-created')) !== 'false') fail('the retry was answered as a new case: the report was doubled')
+    const caseNo = /\d{8}-\d{6}/.exec(await worker.locator('.m-report__case-no').textContent())?.[0]
+    if (!caseNo) fail('the result shows no case number')
+    if ((await worker.locator('.m-outbox__item').count()) !== 0) fail('the outbox still holds the report after it was received')
+    const count = await worker.evaluate(async (q) => (await (await fetch(`/api/v1/cases?inbox=reported&q=${encodeURIComponent(q)}`)).json()).total, WORKER_REPORT)
+    if (count !== 1) fail(`the server holds ${count} cases for the report (want 1)`)
+    log(`case ${caseNo}, one case for two requests with key ${keys[0]}`)
+    await worker.waitForTimeout(300)
+    await shot(worker, '23-m-reported')
+    await worker.locator('.m-report__view').click()
+    await worker.waitForURL(/\/m\/cases\/\d+/)
+    await worker.locator('.m-case__state[data-state="reported"]').waitFor()
+    await shot(worker, '24-m-case-reported')
+    return { caseNo, id: caseIdOf(worker) }
+  })
+
+  await step(`community accepts ${first.caseNo} in the console and escalates it to the street`, async () => {
+    await consoleLogIn(community, 'community')
+    await openFromTodo(community, first.caseNo)
+    await community.waitForTimeout(600) // the map and the names
+    await shot(community, '25-console-detail')
+    await act(community, 'accept', { state: 'accepted' })
+    await act(community, 'escalate', { fill: (d) => d.locator('textarea[name=action-comment]').fill('占道面积较大，需街道协调城管处理'), state: 'accepted' })
+    const left = await drawerActions(community)
+    if (left.length) fail(`after escalating, the community still may ${left.join(', ')}`)
+    const holder = (await community.locator('.case-detail__holder').textContent()).trim()
+    if (!holder.includes('街道')) fail(`the case is held by "${holder}" after escalating (want the street's centre)`)
+    await community.locator('.case-detail__action').first().waitFor({ state: 'detached' }).catch(() => {})
+    await community.waitForTimeout(300)
+    await shot(community, '26-console-escalated')
+  })
+
+  await step(`street whistles ${DEPARTMENT}`, async () => {
+    await consoleLogIn(street, 'street')
+    await openFromTodo(street, first.caseNo)
+    await act(street, 'whistle', {
+      fill: async (dialog) => {
+        const select = dialog.locator('.case-action__department')
+        await street.waitForFunction(
+          (name) => document.querySelector('.case-action__department')?.textContent?.includes(name),
+          DEPARTMENT,
+          { timeout: 5_000 },
+        ).catch(() => {})
+        const shown = (await select.textContent()).trim()
+        if (!shown.includes(DEPARTMENT)) fail(`the whistle dialog suggests "${shown}" (want ${DEPARTMENT}, the category's department)`)
+        await street.waitForTimeout(300)
+        await shot(street, '27-console-whistle')
+      },
+      state: 'whistled',
+    })
+  })
+
+  await step('department reports for duty and reports the result', async () => {
+    await consoleLogIn(dept, 'dept')
+    await dept.locator('.el-menu-item', { hasText: '待办案件' }).click()
+    await dept.locator('.cases-view[data-inbox="department"]').waitFor()
+    await openFromTodo(dept, first.caseNo)
+    await act(dept, 'acknowledge', { state: 'handling' })
+    await act(dept, 'report_result', { fill: (d) => d.locator('textarea[name=action-comment]').fill('已清运完毕，现场已恢复整洁'), state: 'handled' })
+    await dept.waitForTimeout(400)
+    await shot(dept, '28-console-dept-result')
+  })
+
+  await step('grid worker verifies it on the phone (待核查 in 我的任务): closed', async () => {
+    await worker.locator('.m-tab[data-tab="tasks"]').click()
+    await worker.waitForURL(/\/m\/tasks/)
+    const card = worker.locator(`.m-case-card[data-case-id="${first.id}"]`)
+    try {
+      await card.waitFor({ timeout: 10_000 })
+    } catch {
+      fail(`我的任务 does not show case ${first.caseNo} to verify`)
+    }
+    await worker.waitForTimeout(300)
+    await shot(worker, '29-m-tasks-verify')
+    await card.click()
+    await worker.locator('.m-case__state[data-state="handled"]').waitFor()
+    await phoneAct(worker, 'verify', { state: 'closed' })
+    const events = await worker.locator('.m-event').evaluateAll((els) => els.map((e) => e.dataset.action))
+    for (const want of ['report', 'accept', 'escalate', 'whistle', 'acknowledge', 'report_result', 'verify']) {
+      if (!events.includes(want)) fail(`the timeline lacks ${want}: ${events.join(', ')}`)
+    }
+    await worker.waitForTimeout(300)
+    await shot(worker, '30-m-closed')
+  })
+
+  const second = await step('resident signs in on the phone and reports 楼道照明损坏', async () => {
+    await phoneLogIn(resident, 'resident')
+    const tabs = await resident.locator('.m-tab').evaluateAll((els) => els.map((e) => e.dataset.tab))
+    if (tabs.includes('tasks')) fail('a resident is offered 任务')
+    await waitForLocation(resident)
+    await pickCategory(resident, '市政设施', '楼道照明损坏')
+    await resident.locator('textarea[name=description]').fill(RESIDENT_REPORT)
+    await resident.waitForTimeout(300)
+    await shot(resident, '31-m-resident-report')
+    await resident.locator('.m-report__submit').click()
+    const result = resident.locator('.m-report__result[data-created="true"]')
+    await result.waitFor()
+    const caseNo = /\d{8}-\d{6}/.exec(await resident.locator('.m-report__case-no').textContent())?.[0]
+    await resident.locator('.m-report__view').click()
+    await resident.waitForURL(/\/m\/cases\/\d+/)
+    await resident.locator('.m-case__state[data-state="reported"]').waitFor()
+    return { caseNo, id: caseIdOf(resident) }
+  })
+
+  await step('community accepts the resident\'s case and dispatches it to the grid', async () => {
+    await community.locator('.el-drawer__close-btn').click()
+    await openFromTodo(community, second.caseNo)
+    await act(community, 'accept', { state: 'accepted' })
+    await act(community, 'dispatch', {
+      fill: async (d) => {
+        await d.locator('.case-action__target').click()
+        const node = community.locator('.el-tree-node__content:visible', { hasText: GRID_NAME }).first()
+        await node.waitFor()
+        await node.click()
+        await community.waitForTimeout(300)
+        await shot(community, '32-console-dispatch')
+        await d.locator('.el-dialog__title').click() // closes the drop-down
+      },
+      state: 'handling',
+    })
+    const holder = (await community.locator('.case-detail__holder').textContent()).trim()
+    if (holder !== GRID_NAME) fail(`the case is held by "${holder}" after dispatching (want ${GRID_NAME})`)
+  })
+
+  await step('community: an extension on a stale version is refused, reloaded and explained', async () => {
+    // Someone extends it first (here: the same account, behind the page's back).
+    const status = await community.evaluate(async (id) => {
+      const { case: c } = await (await fetch(`/api/v1/cases/${id}`)).json()
+      const body = { action: 'extend', version: c.version, extend_minutes: 60, comment: '居民要求更换整套灯具' }
+      return (await fetch(`/api/v1/cases/${id}/actions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status
+    }, second.id)
+    if (status !== 200) fail(`extending behind the page's back answered ${status}`)
+    await community.locator('.case-detail__action[data-action="extend"]').click()
+    const dialog = community.locator('.case-action[data-action="extend"]')
+    await dialog.locator('.case-action__submit').click()
+    try {
+      await community.locator('.el-message--warning', { hasText: '已被他人处理' }).waitFor({ timeout: 10_000 })
+    } catch {
+      const errors = await dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+      fail(`a stale version is not explained${errors.length ? ` (the dialog says: ${errors.join('; ')})` : ''}`)
+    }
+    await dialog.waitFor({ state: 'hidden' })
+    // The reloaded timeline shows the other extension.
+    await community.locator('.case-event[data-action="extend"]').waitFor()
+    await community.waitForTimeout(300)
+    await shot(community, '33-console-stale-reloaded')
+  })
+
+  await step('grid worker reports the result on the phone', async () => {
+    await worker.locator('.m-tab[data-tab="tasks"]').click()
+    const card = worker.locator(`.m-case-card[data-case-id="${second.id}"]`)
+    try {
+      await card.waitFor({ timeout: 10_000 })
+    } catch {
+      fail(`我的任务 does not list ${second.caseNo}`)
+    }
+    await card.click()
+    await phoneAct(worker, 'report_result', { fill: (s) => s.locator('textarea[name=action-comment]').fill('已更换灯泡，照明恢复'), state: 'handled' })
+    await shot(worker, '34-m-result-reported')
+  })
+
+  await step('community verifies it: closed', async () => {
+    await community.locator('.case-detail__head .el-button').click() // refresh
+    await act(community, 'verify', { state: 'closed' })
+    await community.waitForTimeout(400)
+    await shot(community, '35-console-closed')
+  })
+
+  await step('resident rates it 满意 on the phone', async () => {
+    await resident.locator('.m-tab[data-tab="mine"]').click()
+    const card = resident.locator(`.m-case-card[data-case-id="${second.id}"][data-state="closed"]`)
+    await card.waitFor()
+    await resident.waitForTimeout(300)
+    await shot(resident, '36-m-mine')
+    await card.click()
+    await phoneAct(resident, 'rate', {
+      fill: async (s) => {
+        await s.locator('.m-action__rate[data-rating="satisfied"]').click()
+        await resident.waitForTimeout(300)
+        await shot(resident, '37-m-rate')
+      },
+      state: 'closed',
+    })
+    const rating = (await resident.locator('.m-case__rating').textContent()).trim()
+    if (!rating.includes('满意')) fail(`the case shows "${rating}" after rating (want 满意)`)
+    if ((await resident.locator('.m-case__action[data-action="rate"]').count()) !== 0) fail('rate is still offered after rating')
+    await resident.waitForTimeout(300)
+    await shot(resident, '38-m-rated')
+  })
+
+  await step('no page errors and no request leaves the server', () => {
+    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
+    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
+  })
+}
+
+async function cleanup() {
+  await browser?.close().catch(() => {})
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server.once('exit', resolve))
+    server.kill('SIGTERM')
+    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
+    await exited
+    clearTimeout(timer)
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+}
+
+function timeout() {
+  return new Promise((_, reject) => {
+    const timer = setTimeout(() => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS)
+    timer.unref()
+  })
+}
+
+let passed = false
+try {
+  await Promise.race([run(), timeout()])
+  passed = true
+} catch (error) {
+  console.error(`[journey] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
+  if (serverLog.length) console.error(`[journey] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
+  if (browser) {
+    const pages = browser.contexts().flatMap((c) => c.pages())
+    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(ARTIFACTS, `journey-failure-${i}.png`) }).catch(() => {})))
+  }
+} finally {
+  await cleanup()
+}
+log(`screenshots in ${ARTIFACTS}`)
+console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
+process.exit(passed ? 0 : 1)
