@@ -178,7 +178,7 @@ const drawerActions = (page) => page.locator('.case-detail__action').evaluateAll
 /** Clicks an action in the drawer, fills its dialog with `fill`, submits, and waits for the state. */
 async function act(page, action, { fill, state } = {}) {
   const button = page.locator(`.case-detail__action[data-action="${action}"]`)
-  if ((await button.count()) === 0) fail(`the drawer offers no ${action} (it offers: ${(await drawerActions(page)).join(', ')})`)
+  if (!(await button.waitFor({ timeout: 10_000 }).then(() => true, () => false))) fail(`the drawer offers no ${action} (it offers: ${(await drawerActions(page)).join(', ')})`)
   await button.click()
   const dialog = page.locator(`.case-action[data-action="${action}"]`)
   await dialog.waitFor()
@@ -197,7 +197,7 @@ async function act(page, action, { fill, state } = {}) {
 /** On the phone case page: an action's sheet, filled and confirmed; waits for the state. */
 async function phoneAct(page, action, { fill, state } = {}) {
   const button = page.locator(`.m-case__action[data-action="${action}"]`)
-  if ((await button.count()) === 0) {
+  if (!(await button.waitFor({ timeout: 10_000 }).then(() => true, () => false))) {
     const offered = await page.locator('.m-case__action').evaluateAll((els) => els.map((e) => e.dataset.action))
     fail(`the phone case page offers no ${action} (it offers: ${offered.join(', ') || 'nothing'})`)
   }
@@ -447,6 +447,7 @@ async function run() {
       fail(`我的任务 does not list ${second.caseNo}`)
     }
     await card.click()
+    await worker.locator(`.m-case__state[data-state="handling"]`).waitFor()
     await phoneAct(worker, 'report_result', { fill: (s) => s.locator('textarea[name=action-comment]').fill('已更换灯泡，照明恢复'), state: 'handled' })
     await shot(worker, '34-m-result-reported')
   })

@@ -146,8 +146,11 @@ describe('decideNavigation', () => {
     expect(mobileLoginQuery('/m/')).toEqual({})
     const staff = { ...admin, permissions: ['case:case:report'] }
     expect(decideNavigation(target('/m/report', report), staff)).toBe(true)
-    // A tab the account may not open leads to the phone's home, not to the console's no-access page.
-    expect(decideNavigation(target('/m/tasks', { mobile: true, permission: 'case:case:handle' }), staff)).toEqual({ path: '/m', replace: true })
+    // A tab the account may not open leads to 我的上报, and from there to the no-access page: never a loop.
+    expect(decideNavigation(target('/m/tasks', { mobile: true, permission: 'case:case:handle' }), staff)).toEqual({ path: '/m/mine', replace: true })
+    const mine = { mobile: true, permission: 'case:case:read' }
+    expect(decideNavigation(target('/m/mine', mine), staff)).toEqual({ name: 'no-access' })
+    expect(decideNavigation(target('/m/mine', mine), { ...staff, permissions: ['case:case:read'] })).toBe(true)
   })
 
   it('sends a signed-in user on from either login page', () => {

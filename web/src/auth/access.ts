@@ -11,6 +11,8 @@ export const LOGIN_ROUTE = 'login'
 /** The phone pages (grid workers on patrol, residents): their home and their own login page. */
 export const MOBILE_HOME = '/m'
 export const MOBILE_LOGIN_ROUTE = 'm-login'
+/** The phone page every account with case access may open (我的上报). */
+export const MOBILE_FALLBACK = '/m/mine'
 
 /** Where an account goes after login when no page was asked for: residents to the phone pages. */
 export function homeFor(me: Pick<Me, 'kind'> | null): string {
@@ -91,7 +93,7 @@ export type GuardDecision =
  *   remembering the page;
  * - a resident has nothing in the console: its pages send them to the phone pages;
  * - a page that needs a permission the user lacks shows the no-access page instead (on the phone,
- *   the phone's home, whose tabs are filtered by permission).
+ *   我的上报 first).
  */
 export function decideNavigation(to: NavigationTarget, me: Me | null): GuardDecision {
   if (to.meta.public) {
@@ -108,7 +110,10 @@ export function decideNavigation(to: NavigationTarget, me: Me | null): GuardDeci
   }
   if (me.kind === 'resident' && !to.meta.mobile && to.meta.permission) return { path: MOBILE_HOME, replace: true }
   if (!can(me, to.meta.permission)) {
-    return to.meta.mobile ? { path: MOBILE_HOME, replace: true } : { name: NO_ACCESS_ROUTE }
+    // On the phone: 上报 (the home) needs case:case:report, so fall back to 我的上报, and from there to
+    // the no-access page, never round in a circle.
+    if (to.meta.mobile && !to.fullPath.startsWith(MOBILE_FALLBACK)) return { path: MOBILE_FALLBACK, replace: true }
+    return { name: NO_ACCESS_ROUTE }
   }
   return true
 }

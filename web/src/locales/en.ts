@@ -734,6 +734,7 @@ const en: MessageSchema = {
       queued: 'No connection: saved to the outbox, it will be sent automatically',
       refused: 'The report was not accepted: {reason}',
       duplicates: '{n} open cases of the same category nearby:',
+      duplicatesResident: 'There are {n} open reports of the same kind nearby; the staff will look at them together',
       duplicateLine: '{no} · {distance} m',
       view: 'Open',
       another: 'Report another',

@@ -732,6 +732,7 @@ const zhCN = {
       queued: '网络不通，已保存到待发送，联网后自动重试',
       refused: '上报未被接受：{reason}',
       duplicates: '附近有 {n} 件同类案件尚在办理：',
+      duplicatesResident: '附近已有 {n} 件同类问题正在办理，工作人员会一并核实',
       duplicateLine: '{no} · {distance} 米',
       view: '查看',
       another: '继续上报',

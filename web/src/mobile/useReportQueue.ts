@@ -3,11 +3,23 @@
 // online, every 20 s while any wait, and when asked.
 import { computed, ref, type ComputedRef, type Ref } from 'vue'
 import { reportCase } from '../api/gridgov'
-import type { Reported } from '../api/types'
+import type { Reported, ReportCase } from '../api/types'
 import { ReportQueue, type FlushResult, type QueuedReport } from '../cases/offlineQueue'
 import { useAuthStore } from '../stores/auth'
 
 const RETRY_EVERY_MS = 20_000
+
+/**
+ * How long one attempt may take. On a bad connection a request can hang for minutes; giving up
+ * leaves the report in the outbox (a timeout counts as no answer), and the retry uses the same key,
+ * so an attempt that did reach the server costs nothing.
+ */
+export const SEND_TIMEOUT_MS = 20_000
+
+/** Sends one report, giving up after SEND_TIMEOUT_MS. */
+export function sendReport(body: ReportCase): Promise<Reported> {
+  return reportCase(body, AbortSignal.timeout(SEND_TIMEOUT_MS))
+}
 
 export interface MobileQueue {
   items: Ref<QueuedReport[]>
@@ -63,7 +75,7 @@ export function useMobileQueue(): MobileQueue {
     }
     flushing.value = true
     try {
-      const result = await q.flush((body) => reportCase(body))
+      const result = await q.flush(sendReport)
       if (result.sent.length) lastSent.value = result.sent
       return result
     } finally {

@@ -46,7 +46,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
     name: 'case-todo',
     component: () => import('../views/cases/CasesView.vue'),
     props: { todo: true },
-    meta: { title: 'menu.caseTodo', icon: 'Bell', menu: true, permission: 'case:case:read', group: 'menu.cases', groupIcon: 'Tickets' },
+    meta: { title: 'menu.caseTodo', icon: 'Bell', menu: true, permission: 'case:case:handle', group: 'menu.cases', groupIcon: 'Tickets' },
   },
   {
     path: 'cases',
