@@ -82,7 +82,7 @@ function remember(line) {
 function startServer() {
   if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
   dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-journey-'))
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] })
   createInterface({ input: server.stderr }).on('line', remember)
   return new Promise((resolve, reject) => {
     createInterface({ input: server.stdout }).on('line', (line) => {

@@ -107,7 +107,7 @@ function startServer() {
     fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
   }
   dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-smoke-'))
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] })
   createInterface({ input: server.stderr }).on('line', remember)
   return new Promise((resolve, reject) => {
     createInterface({ input: server.stdout }).on('line', (line) => {

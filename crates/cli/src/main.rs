@@ -50,6 +50,12 @@ enum Command {
         /// Build the data and exit without serving.
         #[arg(long)]
         no_serve: bool,
+        /// Cases of generated history over the past year (0 for none).
+        #[arg(long, default_value_t = 150_000)]
+        cases: usize,
+        /// Rebuild the demo database even if the one from an earlier run fits.
+        #[arg(long)]
+        fresh: bool,
     },
     /// Import data files.
     Import {
@@ -208,6 +214,15 @@ fn rss_mib() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// What identifies a demo database: the binary that built it and the options.
+fn demo_fingerprint(scale: usize, cases: usize) -> String {
+    let exe = std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default();
+    format!("{{\"binary\":{exe:?},\"scale\":{scale},\"cases\":{cases}}}\n")
+}
+
 async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
     // Every server process ticks; the ticker's conditional updates keep them from doubling up.
     let every = std::time::Duration::from_secs(app.config.sla_tick_seconds.max(1));
@@ -271,34 +286,71 @@ async fn main() -> Result<()> {
             scale,
             port,
             no_serve,
+            cases,
+            fresh,
         } => {
             if scale == 0 || scale > 1000 {
                 bail!("--scale must be between 1 and 1000");
             }
             // The demo keeps its own SQLite file so it never touches a real database by accident.
+            // Building a year of cases takes seconds, so a database built by this same binary
+            // with the same options is reused (and keeps what was done in it); --fresh rebuilds.
+            let mut reuse = false;
+            let marker = config.data_dir.join("demo.json");
+            let wanted = demo_fingerprint(scale, cases);
             if config.database_url.is_empty() {
                 std::fs::create_dir_all(&config.data_dir)?;
                 let db = config.data_dir.join("demo.db");
-                for suffix in ["", "-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                reuse = !fresh
+                    && db.exists()
+                    && std::fs::read_to_string(&marker).ok().as_deref() == Some(&wanted);
+                if !reuse {
+                    let _ = std::fs::remove_file(&marker);
+                    for suffix in ["", "-wal", "-shm"] {
+                        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+                    }
                 }
                 config.database_url = format!("sqlite://{}", db.display());
             }
             let listen = format!("127.0.0.1:{}", port.unwrap_or(8080));
-            let app = start(config).await?;
-            let s = gridgov_app::demo::write(&app, &Actor::cli("demo"), scale)
-                .await
-                .map_err(app_err)?;
-            println!(
-                "demo: {} district(s), {} regions, {} grids, {} grid staff, built in {:.2} s",
-                s.districts,
-                s.regions,
-                s.grids,
-                s.staff,
-                started.elapsed().as_secs_f64()
-            );
+            let app = start(config.clone()).await?;
+            let logins = if reuse {
+                println!(
+                    "demo: reusing {} from an earlier run (--fresh rebuilds it)",
+                    config.data_dir.join("demo.db").display()
+                );
+                gridgov_app::demo::logins()
+            } else {
+                let s = gridgov_app::demo::write(&app, &Actor::cli("demo"), scale)
+                    .await
+                    .map_err(app_err)?;
+                println!(
+                    "demo: {} district(s), {} regions, {} grids, {} grid staff, built in {:.2} s",
+                    s.districts,
+                    s.regions,
+                    s.grids,
+                    s.staff,
+                    started.elapsed().as_secs_f64()
+                );
+                if cases > 0 {
+                    let h = gridgov_app::demo::write_history(&app, "370105000000", cases, 365)
+                        .await
+                        .map_err(app_err)?;
+                    println!(
+                        "demo: {} cases over the past year ({} open, {} timeline entries), built in {:.2} s",
+                        h.cases,
+                        h.open,
+                        h.events,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                if config.database_url.contains("demo.db") {
+                    std::fs::write(&marker, &wanted)?;
+                }
+                s.logins
+            };
             println!("demo logins (password {}):", gridgov_app::demo::DEMO_PASSWORD);
-            for l in &s.logins {
+            for l in &logins {
                 println!("  {:<12} {:<20} {}", l.username, l.role, l.unit);
             }
             if no_serve {

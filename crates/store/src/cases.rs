@@ -699,3 +699,56 @@ pub async fn changed_since(
         .all(conn)
         .await?)
 }
+
+/// The largest case id so far (generated history numbers its cases after it).
+pub async fn max_case_id(conn: &impl ConnectionTrait) -> Result<i64, StoreError> {
+    let max: Option<Option<i64>> = case::Entity::find()
+        .select_only()
+        .expr(Expr::col(case::Column::Id).max())
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// Bulk-inserts generated history: cases with the ids they carry, their timelines and
+/// whistles. On PostgreSQL the id sequence is moved past the inserted ids.
+pub async fn insert_history(
+    conn: &impl ConnectionTrait,
+    cases: Vec<case::Model>,
+    events: Vec<case_event::Model>,
+    whistles: Vec<case_whistle::Model>,
+) -> Result<(), StoreError> {
+    use sea_orm::QueryTrait;
+    let backend = conn.get_database_backend();
+    // Generated rows (no user input) go in as literal multi-row INSERTs: binding ~800,000 rows
+    // one value at a time costs several times more than the database's own work.
+    for chunk in cases.chunks(400) {
+        let q = case::Entity::insert_many(chunk.iter().map(|c| c.clone().into_active_model()));
+        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+    }
+    let without_id = |mut am: case_event::ActiveModel| {
+        am.id = sea_orm::ActiveValue::NotSet;
+        am
+    };
+    for chunk in events.chunks(1500) {
+        let q =
+            case_event::Entity::insert_many(chunk.iter().map(|e| without_id(e.clone().into_active_model())));
+        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+    }
+    for chunk in whistles.chunks(1500) {
+        let q = case_whistle::Entity::insert_many(chunk.iter().map(|w| {
+            let mut am = w.clone().into_active_model();
+            am.id = sea_orm::ActiveValue::NotSet;
+            am
+        }));
+        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+    }
+    if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        conn.execute_unprepared(
+            "SELECT setval(pg_get_serial_sequence('cases', 'id'), COALESCE((SELECT MAX(id) FROM cases), 1))",
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -93,6 +93,11 @@ pub async fn act(
     if comment.is_some_and(|s| s.chars().count() > 2000) {
         return Err(field("comment", "invalid_comment", "at most 2000 characters"));
     }
+    // A stale version first: of two operators acting on the same case, the later one learns
+    // that someone acted, whatever the case's new state makes of their action.
+    if cmd.version != c.version {
+        return Err(gridgov_store::StoreError::Conflict.into());
+    }
     let state = CaseState::parse(&c.state).unwrap_or(CaseState::Closed);
     let my_seats = seats(who, &c);
     let next = transition(state, cmd.action, &my_seats).map_err(|e| match e {
@@ -103,9 +108,6 @@ pub async fn act(
             AppError::new(ErrorKind::Forbidden, e.code(), e.to_string())
         }
     })?;
-    if cmd.version != c.version {
-        return Err(gridgov_store::StoreError::Conflict.into());
-    }
     let now = app.clock.now();
     let cat = repo::category(conn, c.category_id)
         .await?

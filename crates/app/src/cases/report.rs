@@ -278,7 +278,12 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
     )
     .await?;
     txn.commit().await?;
-    let duplicates = duplicates_of(app, &c, id).await?;
+    // Operators merge duplicates; a resident would only see strangers' reports.
+    let duplicates = if resident {
+        Vec::new()
+    } else {
+        duplicates_of(app, &c, id).await?
+    };
     Ok(Reported {
         case: view(case::Model { id, ..c }, category.name, now),
         created: true,

@@ -3,8 +3,11 @@
 //! levels of centres, 20 departments), tessellated over the district's real extent.
 //! `scale` > 1 adds copies beside it, each a district of its own, for load work.
 
+mod history;
 pub mod layout;
 pub mod names;
+
+pub use history::{HistorySummary, write_history};
 
 use crate::regions::stored;
 use crate::{App, AppError};
@@ -369,6 +372,18 @@ pub struct DemoLogin {
 pub const DEMO_PASSWORD: &str = "Tianqiao#2026";
 
 /// The demo accounts: username, display name, role, unit, scope.
+/// The demo logins (for printing when an earlier demo database is reused).
+pub fn logins() -> Vec<DemoLogin> {
+    demo_accounts()
+        .into_iter()
+        .map(|(username, _, role, unit, _)| DemoLogin {
+            username: username.into(),
+            role: role.into(),
+            unit: unit.into(),
+        })
+        .collect()
+}
+
 fn demo_accounts() -> Vec<(
     &'static str,
     &'static str,
