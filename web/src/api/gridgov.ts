@@ -1,5 +1,5 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
-import { getJson, postJson, putJson } from './http'
+import { getJson, postBlob, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
   AuditPage,
@@ -9,6 +9,9 @@ import type {
   CaseQuery,
   CaseView,
   Category,
+  KpiPanel,
+  KpiQuery,
+  PhotoView,
   OtpLogin,
   Reported,
   ReportCase,
@@ -246,4 +249,31 @@ export function fetchCase(id: number, signal?: AbortSignal): Promise<CaseDetail>
 /** Takes an action on a case with the version the caller saw; resolves with the case afterwards. */
 export function actOnCase(id: number, body: CaseActionBody): Promise<CaseView> {
   return postJson<CaseView>(apiPath('/api/v1/cases/{id}/actions', { id: String(id) }), body)
+}
+
+/**
+ * Adds a photo to a case: the body is the image itself (JPEG, PNG or WebP, at most 10 MB, 9 per
+ * case). Cite it afterwards in an action's `photo_ids`. Not idempotent: a retry after a lost answer
+ * stores the photo twice (see `offlineQueue.ts`, which checks the case's photos first).
+ */
+export function uploadPhoto(caseId: number, photo: Blob, signal?: AbortSignal): Promise<PhotoView> {
+  return postBlob<PhotoView>(apiPath('/api/v1/cases/{id}/photos', { id: String(caseId) }), photo, { signal })
+}
+
+/** The URL of a photo (same origin: the session cookie goes along with an <img>). */
+export function photoUrl(id: number): string {
+  return apiPath('/api/v1/photos/{id}', { id: String(id) })
+}
+
+/** The URL of a photo's thumbnail (a JPEG of at most 320 px). */
+export function photoThumbUrl(id: number): string {
+  return apiPath('/api/v1/photos/{id}/thumb', { id: String(id) })
+}
+
+/** The URL of the live stream of case changes (server-sent events). */
+export const CASE_EVENTS_URL = apiPath('/api/v1/cases/events')
+
+/** The case indicators of a region subtree (the caller's reach without `region`) over a month or a window. */
+export function fetchKpis(query: KpiQuery, signal?: AbortSignal): Promise<KpiPanel> {
+  return getJson<KpiPanel>(apiPath('/api/v1/kpis'), query, signal)
 }

@@ -94,6 +94,9 @@ export interface RequestOptions {
   query?: Query
   /** Sent as JSON. */
   body?: unknown
+  /** Sent as it is (a photo), with its own `Content-Type` (the blob's type unless `contentType` says). */
+  rawBody?: Blob
+  contentType?: string
   signal?: AbortSignal
   /**
    * Do not report a 401 to the `onUnauthorized` handler: the caller handles it (the login form,
@@ -109,10 +112,13 @@ export interface RequestOptions {
  * what the server's CSRF check wants.
  */
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const { method = 'GET', query = {}, body, signal, ignoreUnauthorized = false } = options
+  const { method = 'GET', query = {}, body, rawBody, contentType, signal, ignoreUnauthorized = false } = options
   const headers: Record<string, string> = { Accept: 'application/json' }
   const init: RequestInit = { method, headers, signal, credentials: 'same-origin' }
-  if (body !== undefined) {
+  if (rawBody !== undefined) {
+    headers['Content-Type'] = contentType ?? (rawBody.type || 'application/octet-stream')
+    init.body = rawBody
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(body)
   }
@@ -155,6 +161,11 @@ export function getJson<T>(path: string, query: Query = {}, signal?: AbortSignal
 /** POSTs `body` (if any) as JSON; resolves with the JSON answer, or undefined for 204. */
 export function postJson<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
   return request<T>(path, { ...options, method: 'POST', body })
+}
+
+/** POSTs a blob as the request body (a photo), typed by `contentType` or the blob's own type. */
+export function postBlob<T>(path: string, blob: Blob, options: Omit<RequestOptions, 'method' | 'body' | 'rawBody'> = {}): Promise<T> {
+  return request<T>(path, { ...options, method: 'POST', rawBody: blob })
 }
 
 /** PUTs `body` as JSON; resolves with the JSON answer, or undefined for 204. */

@@ -290,8 +290,14 @@ export type CaseView = Narrow<
 /** One entry of a case's timeline; `action` also names the server's own entries (`report`, `sla_warning`, …). */
 export type CaseEvent = Schemas['EventView']
 
-/** GET /api/v1/cases/{id}: the case, its timeline and what the caller may do now. */
-export type CaseDetail = Narrow<Schemas['CaseDetail'], { case: CaseView; timeline: CaseEvent[] }>
+/**
+ * A photo of a case (POST /api/v1/cases/{id}/photos answers one; the detail lists them). `event_id`
+ * is the timeline entry that cited it (null until an action does: e.g. the photos sent with a report).
+ */
+export type PhotoView = Schemas['PhotoView']
+
+/** GET /api/v1/cases/{id}: the case, its timeline, its photos and what the caller may do now. */
+export type CaseDetail = Narrow<Schemas['CaseDetail'], { case: CaseView; timeline: CaseEvent[]; photos: PhotoView[] }>
 
 /** GET /api/v1/cases */
 export type CasePage = Narrow<Schemas['CasePage'], { items: CaseView[] }>
@@ -319,3 +325,60 @@ export type OtpRequest = Schemas['OtpRequest']
 
 /** POST /api/v1/auth/otp-login */
 export type OtpLogin = Schemas['OtpLogin']
+
+/**
+ * One message of GET /api/v1/cases/events (`event: case`): a case the caller may see was reported
+ * or changed. Hand-written: the stream is `text/event-stream`, which the document does not describe.
+ */
+export interface CaseChange {
+  id: number
+  state: CaseState
+  version: number
+  holder_kind: CaseHolderKind
+  holder_unit: string
+  holder_department_id: number | null
+  updated_at: string
+}
+
+/** The counts behind the indicators (GET /api/v1/kpis; the document has `object`). */
+export type KpiCounts = {
+  reported: number
+  registered_of_reported: number
+  registered: number
+  dispatched_of_registered: number
+  due: number
+  handled_on_time_of_due: number
+  closed_of_due: number
+  closed_on_time_of_due: number
+  reworked_of_due: number
+  extended_of_due: number
+  ratings: number
+  satisfied_ratings: number
+  closed: number
+  closed_in_grid: number
+  closed_in_community: number
+  /** Minutes from whistle to 报到, one per whistle acknowledged in the window. */
+  whistle_ack_minutes: number[]
+}
+
+/** The indicators: rates in [0, 1], null for an empty denominator; the whistle response in minutes. */
+export type Kpis = {
+  registration_rate: number | null
+  dispatch_rate: number | null
+  on_time_handling_rate: number | null
+  closing_rate: number | null
+  on_time_closing_rate: number | null
+  rework_rate: number | null
+  extension_rate: number | null
+  satisfaction_rate: number | null
+  grid_resolution_rate: number | null
+  community_resolution_rate: number | null
+  whistle_ack_mean_minutes: number | null
+  whistle_ack_p90_minutes: number | null
+}
+
+/** GET /api/v1/kpis: a region subtree's indicators over [from, until). */
+export type KpiPanel = Narrow<Schemas['KpiPanel'], { counts: KpiCounts; kpis: Kpis }>
+
+/** The window of GET /api/v1/kpis: a Beijing-time month (`2026-11`), or from/until in RFC 3339. */
+export type KpiQuery = { region?: string; month?: string; from?: string; until?: string }

@@ -79,11 +79,15 @@ export function actionFormErrors(action: string, form: ActionForm): Partial<Reco
   return errors
 }
 
-/** The body of POST /cases/{id}/actions: the action, the version seen, the note and only the fields it takes. */
-export function actionBody(action: CaseAction, version: number, form: ActionForm): CaseActionBody {
+/**
+ * The body of POST /cases/{id}/actions: the action, the version seen, the note, only the fields it
+ * takes, and the photos (uploaded to the case already) that this step shows.
+ */
+export function actionBody(action: CaseAction, version: number, form: ActionForm, photoIds: readonly number[] = []): CaseActionBody {
   const body: CaseActionBody = { action, version }
   const comment = form.comment.trim()
   if (comment) body.comment = comment
+  if (photoIds.length) body.photo_ids = [...photoIds]
   for (const field of actionSpec(action).fields) {
     if (field === 'target') body.target = form.target
     if (field === 'department_id') body.department_id = form.department_id

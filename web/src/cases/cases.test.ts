@@ -210,6 +210,8 @@ describe('action dialogs', () => {
   it('sends the version, the note and only the fields of the action', () => {
     const form = { ...emptyActionForm(), comment: ' 已清运 ', target: '370105001001001', department_id: 1, rating: 'satisfied' as const, merge_into: '#12' }
     expect(actionBody('report_result', 6, form)).toEqual({ action: 'report_result', version: 6, comment: '已清运' })
+    expect(actionBody('report_result', 6, form, [4, 5])).toEqual({ action: 'report_result', version: 6, comment: '已清运', photo_ids: [4, 5] })
+    expect(actionBody('verify', 7, { ...form, comment: '' }, [])).toEqual({ action: 'verify', version: 7 })
     expect(actionBody('dispatch', 2, { ...form, comment: '' })).toEqual({ action: 'dispatch', version: 2, target: '370105001001001' })
     expect(actionBody('whistle', 3, { ...form, comment: '' })).toEqual({ action: 'whistle', version: 3, department_id: 1 })
     expect(actionBody('rate', 5, { ...form, comment: '' })).toEqual({ action: 'rate', version: 5, rating: 'satisfied' })

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../api/http'
-import type { Reported, ReportCase } from '../api/types'
+import type { PhotoView, Reported, ReportCase } from '../api/types'
+import { memoryPhotoStore } from './photoStore'
 import {
   draftToBody,
   emptyDraft,
@@ -8,7 +9,9 @@ import {
   isValidIdempotencyKey,
   loadDraft,
   newIdempotencyKey,
+  queuedPhotoBytes,
   ReportQueue,
+  type PhotoSender,
   saveDraft,
   type KeyValueStorage,
 } from './offlineQueue'
@@ -173,5 +176,123 @@ describe('report drafts', () => {
       body: { category_id: 14, description: '垃圾', lon: 116.93, lat: 36.66, crs: 'wgs84', idempotency_key: 'key-00000009' },
     })
     expect(draftToBody({ ...draft, address: '3号楼', major: true })).toMatchObject({ body: { address: '3号楼', major: true } })
+  })
+})
+
+describe('ReportQueue with photos', () => {
+  const now = () => new Date('2026-11-25T02:00:00Z')
+  const reported = (id: number, created = true) => ({ case: { id, case_no: `no-${id}` }, created, duplicates: [] }) as unknown as Reported
+  const photoView = (id: number, bytes: number, event_id: number | null = null): PhotoView => ({
+    id,
+    event_id,
+    mime: 'image/jpeg',
+    bytes,
+    created_at: '2026-11-25T02:00:00Z',
+  })
+
+  async function setUp(sizes: number[]) {
+    const store = memoryPhotoStore()
+    const refs = sizes.map((bytes, i) => ({ ref: `7/key-00000001/${i}`, type: 'image/jpeg', bytes }))
+    for (const r of refs) await store.put(r.ref, new Blob([new Uint8Array(r.bytes)], { type: 'image/jpeg' }))
+    const server = { photos: [] as PhotoView[], uploads: 0, online: true, refuse: new Map<number, ApiError>(), dropAnswer: false }
+    const sender: PhotoSender = {
+      store,
+      upload: async (caseId, blob) => {
+        expect(caseId).toBe(41)
+        if (!server.online) throw new ApiError(0, 'network_error', 'Failed to fetch')
+        server.uploads += 1
+        const refusal = server.refuse.get(blob.size)
+        if (refusal) throw refusal
+        const p = photoView(100 + server.photos.length, blob.size)
+        server.photos.push(p)
+        if (server.dropAnswer) throw new ApiError(0, 'network_error', 'connection reset')
+        return p
+      },
+      existing: async () => server.photos,
+    }
+    const queue = new ReportQueue(memoryStorage(), 'q', now, sender)
+    queue.add(body('key-00000001'), refs)
+    return { store, refs, server, queue }
+  }
+
+  it('uploads the photos once the case exists and then forgets report and blobs', async () => {
+    const { store, server, queue } = await setUp([300, 200])
+    const sent = await queue.send('key-00000001', async () => reported(41))
+    expect(sent.photos).toEqual({ sent: 2, pending: 0, refused: [], sessionLost: false })
+    expect(server.photos.map((p) => p.bytes)).toEqual([300, 200])
+    expect(queue.list()).toEqual([])
+    expect(store.data.size).toBe(0)
+  })
+
+  it('keeps the report queued, with its case, while photos wait; the next round sends only the photos', async () => {
+    const { store, server, queue } = await setUp([300, 200])
+    let reports = 0
+    const send = async () => {
+      reports += 1
+      return reported(41)
+    }
+    server.online = false
+    const first = await queue.send('key-00000001', send)
+    expect(first.reported.case.id).toBe(41)
+    expect(first.photos).toMatchObject({ sent: 0, pending: 2 })
+    const [waiting] = queue.list()
+    expect(waiting?.status).toBe('pending')
+    expect(waiting?.error).toBe('network_error')
+    expect(waiting?.reported?.case.id).toBe(41)
+    expect(queue.pendingCount).toBe(1)
+    server.online = true
+    const round = await queue.flush(send)
+    expect(reports).toBe(1)
+    expect(round.sent[0]?.photos).toMatchObject({ sent: 2, pending: 0 })
+    expect(queue.list()).toEqual([])
+    expect(store.data.size).toBe(0)
+  })
+
+  it('does not upload a photo twice when only its answer was lost', async () => {
+    const { server, queue } = await setUp([300, 200])
+    server.dropAnswer = true
+    await queue.send('key-00000001', async () => reported(41))
+    expect(server.photos.length).toBe(1)
+    server.dropAnswer = false
+    const round = await queue.flush(async () => reported(41, false))
+    expect(round.sent[0]?.photos).toMatchObject({ sent: 2, pending: 0 })
+    expect(server.photos.map((p) => p.bytes)).toEqual([300, 200])
+    expect(server.uploads).toBe(2)
+  })
+
+  it('gives up on photos the server refuses and sends the rest', async () => {
+    const { store, server, queue } = await setUp([300, 200, 100])
+    server.refuse.set(200, new ApiError(415, 'unsupported_media_type', 'no'))
+    const sent = await queue.send('key-00000001', async () => reported(41))
+    expect(sent.photos).toEqual({ sent: 2, pending: 0, refused: ['unsupported_media_type'], sessionLost: false })
+    expect(queue.list()).toEqual([])
+    expect(store.data.size).toBe(0)
+  })
+
+  it('a refused report keeps its photos for the form; removing it deletes them', async () => {
+    const { store, queue } = await setUp([300])
+    await expect(queue.send('key-00000001', async () => Promise.reject(new ApiError(422, 'outside_district', '')))).rejects.toThrow()
+    expect(queue.list()[0]?.status).toBe('failed')
+    const back = queue.takeBack('key-00000001')
+    expect(back?.photos?.map((p) => p.ref)).toEqual(['7/key-00000001/0'])
+    expect(store.data.size).toBe(1)
+    queue.add(body('key-00000001'), back?.photos ?? [])
+    queue.remove('key-00000001')
+    await Promise.resolve()
+    expect(store.data.size).toBe(0)
+  })
+
+  it('counts the bytes waiting on the phone', async () => {
+    const { queue } = await setUp([300, 200])
+    expect(queuedPhotoBytes(queue.list(), [{ ref: 'd', type: 'image/jpeg', bytes: 50 }])).toBe(550)
+  })
+
+  it('drafts keep their photos', () => {
+    const storage = memoryStorage()
+    const draft = { ...emptyDraft('key-00000009'), photos: [{ ref: '7/key-00000009/a', type: 'image/jpeg', bytes: 12 }] }
+    saveDraft(storage, 'd', draft)
+    expect(loadDraft(storage, 'd')?.photos).toEqual(draft.photos)
+    storage.setItem('d', JSON.stringify({ key: 'key-00000009', photos: [{ nope: 1 }] }))
+    expect(loadDraft(storage, 'd')?.photos).toEqual([])
   })
 })

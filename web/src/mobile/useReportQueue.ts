@@ -1,10 +1,12 @@
 // The phone's outbox as shared reactive state: the layout shows how many reports wait, the report
-// page lists them. Reports are retried with their own idempotency key when the phone comes back
-// online, every 20 s while any wait, and when asked.
+// page lists them. Reports (and then their photos) are retried with their own idempotency key when
+// the phone comes back online, every 20 s while any wait, and when asked. Photo blobs wait in
+// IndexedDB (`photoStore`), named `<account id>/<report key>/<random>`.
 import { computed, ref, type ComputedRef, type Ref } from 'vue'
-import { reportCase } from '../api/gridgov'
+import { fetchCase, reportCase, uploadPhoto } from '../api/gridgov'
 import type { Reported, ReportCase } from '../api/types'
-import { ReportQueue, type FlushResult, type QueuedReport } from '../cases/offlineQueue'
+import { ReportQueue, type FlushResult, type QueuedReport, type SentReport } from '../cases/offlineQueue'
+import { indexedDbPhotoStore, type PhotoBlobStore } from '../cases/photoStore'
 import { useAuthStore } from '../stores/auth'
 
 const RETRY_EVERY_MS = 20_000
@@ -21,12 +23,28 @@ export function sendReport(body: ReportCase): Promise<Reported> {
   return reportCase(body, AbortSignal.timeout(SEND_TIMEOUT_MS))
 }
 
+/** How long one photo may take: a scaled-down photo is a few hundred KB, ~10 s at 2G speeds. */
+export const PHOTO_TIMEOUT_MS = 60_000
+
+let blobs: PhotoBlobStore | null = null
+
+/** Where unsent photos wait (IndexedDB; memory without it). */
+export function photoStore(): PhotoBlobStore {
+  return (blobs ??= indexedDbPhotoStore())
+}
+
+/** A new name for a photo of the report with key `reportKey` of account `accountId`. */
+export function newPhotoRef(accountId: number, reportKey: string): string {
+  const random = Array.from(globalThis.crypto.getRandomValues(new Uint8Array(6)), (b) => b.toString(16).padStart(2, '0')).join('')
+  return `${accountId}/${reportKey}/${random}`
+}
+
 export interface MobileQueue {
   items: Ref<QueuedReport[]>
   pendingCount: ComputedRef<number>
   flushing: Ref<boolean>
   /** The reports the last background round sent (the page says so). */
-  lastSent: Ref<{ item: QueuedReport; reported: Reported }[]>
+  lastSent: Ref<SentReport[]>
   queue(): ReportQueue | null
   refresh(): void
   flush(): Promise<FlushResult | null>
@@ -36,7 +54,7 @@ export interface MobileQueue {
 
 const items = ref<QueuedReport[]>([])
 const flushing = ref(false)
-const lastSent = ref<{ item: QueuedReport; reported: Reported }[]>([])
+const lastSent = ref<SentReport[]>([])
 const pendingCount = computed(() => items.value.filter((i) => i.status === 'pending').length)
 let current: ReportQueue | null = null
 let timer: ReturnType<typeof setInterval> | null = null
@@ -59,7 +77,13 @@ export function useMobileQueue(): MobileQueue {
     const store = storage()
     if (id === undefined || !store) return null
     const key = `gridgov.m.outbox.${id}`
-    if (current?.storageKey !== key) current = new ReportQueue(store, key)
+    if (current?.storageKey !== key) {
+      current = new ReportQueue(store, key, undefined, {
+        store: photoStore(),
+        upload: (caseId, blob) => uploadPhoto(caseId, blob, AbortSignal.timeout(PHOTO_TIMEOUT_MS)),
+        existing: async (caseId) => (await fetchCase(caseId, AbortSignal.timeout(SEND_TIMEOUT_MS))).photos,
+      })
+    }
     return current
   }
 

@@ -10,6 +10,7 @@ import 'vant/es/dialog/style/index.mjs'
 import 'vant/es/empty/style/index.mjs'
 import 'vant/es/field/style/index.mjs'
 import 'vant/es/form/style/index.mjs'
+import 'vant/es/image-preview/style/index.mjs'
 import 'vant/es/list/style/index.mjs'
 import 'vant/es/loading/style/index.mjs'
 import 'vant/es/nav-bar/style/index.mjs'
@@ -28,6 +29,7 @@ import 'vant/es/tabbar-item/style/index.mjs'
 import 'vant/es/tabs/style/index.mjs'
 import 'vant/es/tag/style/index.mjs'
 import 'vant/es/toast/style/index.mjs'
+import 'vant/es/uploader/style/index.mjs'
 import { Locale } from 'vant'
 import enUS from 'vant/es/locale/lang/en-US'
 import zhCN from 'vant/es/locale/lang/zh-CN'
@@ -58,9 +60,11 @@ export {
   TabbarItem as VanTabbarItem,
   Tabs as VanTabs,
   Tag as VanTag,
+  Uploader as VanUploader,
   closeToast,
   showConfirmDialog,
   showFailToast,
+  showImagePreview,
   showLoadingToast,
   showSuccessToast,
   showToast,
