@@ -807,6 +807,10 @@ const en: MessageSchema = {
     queuedWithReport: 'with {n} photo(s)',
     queuedAfterReport: 'Reported ({no}), {n} photo(s) waiting',
   },
+  live: {
+    updated: 'Updated',
+    pending: 'The case moved on; it refreshes when this closes',
+  },
   errorsWithWait: {
     too_many_attempts: {
       seconds: 'Too many login attempts: try again in {n} seconds',

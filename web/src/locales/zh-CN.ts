@@ -805,6 +805,10 @@ const zhCN = {
     queuedWithReport: '含 {n} 张照片',
     queuedAfterReport: '已上报（{no}），{n} 张照片待上传',
   },
+  live: {
+    updated: '已更新',
+    pending: '案件已有新进展，关闭后刷新',
+  },
   errorsWithWait: {
     too_many_attempts: {
       seconds: '登录尝试过于频繁，请 {n} 秒后再试',
