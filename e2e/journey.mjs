@@ -313,6 +313,8 @@ async function run() {
     await shot(community, '25-console-detail')
     await act(community, 'accept', { state: 'accepted' })
     await act(community, 'escalate', { fill: (d) => d.locator('textarea[name=action-comment]').fill('占道面积较大，需街道协调城管处理'), state: 'accepted' })
+    // The state stays 已立案, so wait for the reloaded holder before reading the buttons.
+    await community.locator('.case-detail__holder', { hasText: '街道' }).waitFor({ timeout: 10_000 }).catch(() => {})
     const left = await drawerActions(community)
     if (left.length) fail(`after escalating, the community still may ${left.join(', ')}`)
     const holder = (await community.locator('.case-detail__holder').textContent()).trim()
