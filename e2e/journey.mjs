@@ -476,6 +476,8 @@ async function run() {
       },
       state: 'closed',
     })
+    // The state stays 已结案: wait for the reloaded rating.
+    await resident.locator('.m-case__rating', { hasText: '满意' }).waitFor({ timeout: 10_000 }).catch(() => {})
     const rating = (await resident.locator('.m-case__rating').textContent()).trim()
     if (!rating.includes('满意')) fail(`the case shows "${rating}" after rating (want 满意)`)
     if ((await resident.locator('.m-case__action[data-action="rate"]').count()) !== 0) fail('rate is still offered after rating')
