@@ -56,6 +56,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.caseSearch', icon: 'Search', menu: true, permission: 'case:case:read', group: 'menu.cases', groupIcon: 'Tickets' },
   },
   {
+    path: 'cases/kpi',
+    name: 'case-kpi',
+    component: () => import('../views/cases/KpiView.vue'),
+    meta: { title: 'menu.caseKpi', icon: 'DataAnalysis', menu: true, permission: 'case:kpi:read', group: 'menu.cases', groupIcon: 'Tickets' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
