@@ -41,6 +41,24 @@ fn too_large(len: usize) -> Result<(), AppError> {
     Ok(())
 }
 
+/// A CSV reader over an upload within the size limit, and its header row.
+fn csv_reader(bytes: &[u8]) -> Result<(csv::Reader<&[u8]>, csv::StringRecord), AppError> {
+    too_large(bytes.len())?;
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|e| AppError::bad_request("invalid_csv", format!("cannot read the header row: {e}")))?
+        .clone();
+    Ok((rdr, headers))
+}
+
+/// The position of a named column (ignoring a UTF-8 byte-order mark and spaces).
+fn column(headers: &csv::StringRecord, name: &str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
+}
+
 /// One row of a divisions file.
 #[derive(Clone, Debug)]
 struct Division {
@@ -53,17 +71,8 @@ struct Division {
 /// `short_name`, preferred as the display name: "无影潭社区" rather than "无影潭社区居民委员会").
 /// Levels are district, street, community or village (a village is a community-level unit).
 pub async fn divisions(app: &App, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary, AppError> {
-    too_large(bytes.len())?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| AppError::bad_request("invalid_csv", format!("cannot read the header row: {e}")))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-    };
+    let (mut rdr, headers) = csv_reader(bytes)?;
+    let col = |name: &str| column(&headers, name);
     let (Some(c_code), Some(c_name), Some(c_level), Some(c_parent)) =
         (col("code"), col("name"), col("level"), col("parent_code"))
     else {
@@ -387,17 +396,8 @@ const NATIONAL: &str = "000000000000";
 /// or `workday` (a swapped weekend working day). Rows replace earlier entries for their dates.
 pub async fn calendar(app: &App, actor: &Actor, bytes: &[u8]) -> Result<ImportSummary, AppError> {
     use gridgov_store::entity::calendar_day;
-    too_large(bytes.len())?;
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(bytes);
-    let headers = rdr
-        .headers()
-        .map_err(|e| AppError::bad_request("invalid_csv", format!("cannot read the header row: {e}")))?
-        .clone();
-    let col = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().trim_start_matches('\u{feff}') == name)
-    };
+    let (mut rdr, headers) = csv_reader(bytes)?;
+    let col = |name: &str| column(&headers, name);
     let (Some(c_date), Some(c_kind)) = (col("date"), col("kind")) else {
         return Err(AppError::bad_request(
             "missing_columns",

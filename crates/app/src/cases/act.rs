@@ -137,9 +137,10 @@ pub async fn act(
             let target = cmd
                 .merge_into
                 .ok_or_else(|| field("merge_into", "required", "the case to merge into"))?;
-            let t = visible_case(conn, who, target)
-                .await
-                .map_err(|_| field("merge_into", "case_not_found", "no such case in your scope"))?;
+            let t = visible_case(conn, who, target).await.map_err(|e| match e.code {
+                "case_not_found" => field("merge_into", "case_not_found", "no such case in your scope"),
+                _ => e,
+            })?;
             let open = CaseState::parse(&t.state).is_some_and(|s| s.is_open());
             if t.id == c.id || !open || t.category_id != c.category_id {
                 return Err(field(
