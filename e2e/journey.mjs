@@ -3,17 +3,22 @@
 //
 //   GRIDGOV_BIN=../target/debug/gridgov node journey.mjs
 //
+// 0. The community operator reads 考核指标 for the month (the counts before the journey) and leaves
+//    待办案件 open.
 // 1. The grid worker, on the phone page (390×844, GPS at a point of grid 370105001001001), reports
-//    垃圾堆放. The first answer is lost on the way back (the server has the case, the phone sees a
-//    dropped connection): the report waits in the outbox and 立即重试 sends it again with the same
-//    idempotency key, so the server answers with the same case and there is still only one.
+//    垃圾堆放 with a photo (a PNG made by the test). The first answer is lost on the way back (the
+//    server has the case, the phone sees a dropped connection): the report waits in the outbox and
+//    立即重试 sends it again with the same idempotency key, so the server answers with the same case
+//    and there is still only one; then the photo is uploaded to it. The community's 待办案件 lists
+//    the case by itself (server-sent events, no refresh), and its drawer shows the photo.
 // 2. The community operator (console) accepts it and escalates it to the street; the street whistles
 //    区城市管理局 (suggested by the category); the department reports for duty and reports the result.
 // 3. The grid worker verifies it on the phone (待核查 in 我的任务): closed.
 // 4. The resident reports 楼道照明损坏 on the phone. The community operator's accept meets a stale
 //    version (someone accepted it a moment earlier): the drawer reloads and says so; then it is
-//    dispatched to the grid, the grid worker reports the result on the phone, the community verifies,
-//    and the resident rates it 满意 on the phone.
+//    dispatched to the grid, the grid worker reports the result on the phone with a photo, the
+//    community verifies (the photo under 处置反馈 on the timeline), and the resident rates it 满意.
+// 5. The community's 考核指标 counts both reports and one more case resolved in the grid.
 // Screenshots go to e2e/artifacts/ (20-… onwards); ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
 
@@ -23,6 +28,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
+import { deflateSync } from 'node:zlib'
 import { chromium } from 'playwright-core'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
@@ -51,6 +57,52 @@ const CHROMIUM_ARGS = [
 ]
 
 class StepError extends Error {}
+
+/** A `width`×`height` RGB PNG with a gradient (a stand-in for a camera photo), made without a library. */
+function makePng(width, height) {
+  const table = Array.from({ length: 256 }, (_, n) => {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    return c >>> 0
+  })
+  const crc = (bytes) => {
+    let c = 0xffffffff
+    for (const b of bytes) c = table[(c ^ b) & 255] ^ (c >>> 8)
+    return (c ^ 0xffffffff) >>> 0
+  }
+  const chunk = (type, data) => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const sum = Buffer.alloc(4)
+    sum.writeUInt32BE(crc(body))
+    return Buffer.concat([length, body, sum])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header[8] = 8 // bit depth
+  header[9] = 2 // RGB
+  const row = width * 3 + 1
+  const pixels = Buffer.alloc(row * height)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const o = y * row + 1 + x * 3
+      pixels[o] = 90 + Math.round((120 * x) / width)
+      pixels[o + 1] = 140 + Math.round((80 * y) / height)
+      pixels[o + 2] = 60 + ((x >> 5) + (y >> 5)) % 2 * 60
+    }
+  }
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
+
+const SCENE_PHOTO = { name: 'scene.png', mimeType: 'image/png', buffer: makePng(640, 480) }
+const RESULT_PHOTO = { name: 'result.png', mimeType: 'image/png', buffer: makePng(480, 360) }
 
 let server = null
 let browser = null
@@ -237,6 +289,29 @@ async function waitForLocation(page) {
 
 const caseIdOf = (page) => Number(/\/m\/cases\/(\d+)/.exec(page.url())?.[1])
 
+/** 案件管理 › 考核指标 for the current month: the reports received and the cases closed (in the grid). */
+async function readKpis(page) {
+  await page.locator('.el-menu-item', { hasText: '考核指标' }).click()
+  await page.waitForURL(/\/cases\/kpi/)
+  const card = (key) => page.locator(`.kpi-card[data-kpi="${key}"]`)
+  try {
+    await card('grid_resolution_rate').waitFor({ timeout: 10_000 })
+  } catch {
+    const error = await page.locator('.kpi-view__error').textContent().catch(() => null)
+    fail(`考核指标 shows no indicators${error ? `: ${error.trim()}` : ''}`)
+  }
+  const number = async (key, attribute) => Number(await card(key).getAttribute(attribute))
+  const cards = await page.locator('.kpi-card').count()
+  if (cards !== 12) fail(`考核指标 shows ${cards} cards (want 12)`)
+  return {
+    region: await page.locator('.kpi-view__title').getAttribute('data-region'),
+    reported: await number('registration_rate', 'data-denominator'),
+    closed: await number('grid_resolution_rate', 'data-denominator'),
+    closedInGrid: await number('grid_resolution_rate', 'data-numerator'),
+    gridRate: (await card('grid_resolution_rate').locator('.kpi-card__number').textContent()).trim(),
+  }
+}
+
 async function run() {
   mkdirSync(ARTIFACTS, { recursive: true })
   baseUrl = await step('start gridgov demo', startServer)
@@ -258,11 +333,31 @@ async function run() {
     await phoneLogIn(worker, 'gridworker')
   })
 
-  const first = await step('grid worker reports 垃圾堆放; the answer is lost and the outbox retries with the same key', async () => {
+  const kpiBefore = await step('community reads 考核指标 before the journey, then leaves 待办案件 open', async () => {
+    await consoleLogIn(community, 'community')
+    const kpis = await readKpis(community)
+    if (kpis.region !== '370105001001') fail(`考核指标 defaults to ${kpis.region} (want the community 370105001001)`)
+    await community.waitForTimeout(300)
+    await shot(community, '19-console-kpi-before')
+    await community.locator('.el-menu-item', { hasText: '待办案件' }).click()
+    await community.waitForURL(/\/cases\/todo/)
+    await community.locator('.cases-view__table').waitFor()
+    await community.locator('.cases-view__table .el-loading-mask').waitFor({ state: 'hidden' }).catch(() => {})
+    log(`before: ${kpis.reported} reports, ${kpis.closedInGrid} of ${kpis.closed} closed in the grid (${kpis.gridRate})`)
+    return kpis
+  })
+
+  const first = await step('grid worker reports 垃圾堆放 with a photo; the answer is lost and the outbox retries with the same key', async () => {
     await waitForLocation(worker)
     await pickCategory(worker, '环境卫生', '垃圾堆放')
     await worker.locator('textarea[name=description]').fill(WORKER_REPORT)
     await worker.locator('input[name=address]').fill('幸福社区1号楼东侧')
+    await worker.locator('.m-report__photos input[type=file]').setInputFiles(SCENE_PHOTO)
+    try {
+      await worker.locator('.m-report__photos .m-photos-picker[data-count="1"] .van-uploader__preview').waitFor({ timeout: 10_000 })
+    } catch {
+      fail('the picked photo does not show on the report form')
+    }
     await worker.waitForTimeout(300)
     await shot(worker, '21-m-report-form')
     // The server receives the report, but the phone never hears back.
@@ -296,21 +391,59 @@ async function run() {
     if ((await worker.locator('.m-outbox__item').count()) !== 0) fail('the outbox still holds the report after it was received')
     const count = await worker.evaluate(async (q) => (await (await fetch(`/api/v1/cases?inbox=reported&q=${encodeURIComponent(q)}`)).json()).total, WORKER_REPORT)
     if (count !== 1) fail(`the server holds ${count} cases for the report (want 1)`)
-    log(`case ${caseNo}, one case for two requests with key ${keys[0]}`)
+    const photoResult = worker.locator('.m-report__photo-result')
+    if ((await photoResult.getAttribute('data-sent').catch(() => null)) !== '1') {
+      fail(`the photo was not uploaded with the report: ${(await photoResult.textContent().catch(() => '(no photo line)')).trim()}`)
+    }
+    log(`case ${caseNo}, one case for two requests with key ${keys[0]}, its photo uploaded`)
     await worker.waitForTimeout(300)
     await shot(worker, '23-m-reported')
     await worker.locator('.m-report__view').click()
     await worker.waitForURL(/\/m\/cases\/\d+/)
     await worker.locator('.m-case__state[data-state="reported"]').waitFor()
+    await worker.locator('.m-case__photos .m-photo-strip__thumb').first().waitFor()
     await shot(worker, '24-m-case-reported')
     return { caseNo, id: caseIdOf(worker) }
   })
 
-  await step(`community accepts ${first.caseNo} in the console and escalates it to the street`, async () => {
-    await consoleLogIn(community, 'community')
+  await step(`community's 待办案件 lists ${first.caseNo} by itself (live update, no refresh)`, async () => {
+    // The list was loaded before the report and nobody touches it: only the event stream can bring the case in.
+    try {
+      await community.locator('.cases-view__no', { hasText: first.caseNo }).waitFor({ timeout: 10_000 })
+    } catch {
+      const listed = await community.locator('.cases-view__no').allTextContents()
+      fail(`待办案件 did not update by itself with ${first.caseNo} (it lists: ${listed.join(', ') || 'nothing'})`)
+    }
+    await community.locator('.cases-view .live-hint').waitFor({ timeout: 5_000 }).catch(() => fail('no 已更新 hint after the live update'))
+    await shot(community, '39-console-live-list')
+  })
+
+  await step(`community sees the photo in the drawer, accepts ${first.caseNo} and escalates it to the street`, async () => {
     await openFromTodo(community, first.caseNo)
+    const thumbs = community.locator('.case-detail__photos .case-photos__thumb img')
+    try {
+      await thumbs.first().waitFor({ timeout: 10_000 })
+      await community.waitForFunction(() => {
+        const img = document.querySelector('.case-detail__photos .case-photos__thumb img')
+        return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0
+      }, null, { timeout: 10_000 })
+    } catch {
+      fail('the drawer shows no thumbnail of the reported photo')
+    }
+    if ((await thumbs.count()) !== 1) fail(`the drawer shows ${await thumbs.count()} photos (want 1)`)
+    const src = await thumbs.first().getAttribute('src')
+    if (!/\/api\/v1\/photos\/\d+\/thumb$/.test(src ?? '')) fail(`the thumbnail comes from ${src} (want /api/v1/photos/{id}/thumb)`)
     await community.waitForTimeout(600) // the map and the names
     await shot(community, '25-console-detail')
+    // Click: the full photo in the viewer.
+    await thumbs.first().click()
+    const viewer = community.locator('.el-image-viewer__img')
+    await viewer.waitFor({ timeout: 5_000 }).catch(() => fail('clicking the thumbnail does not open the photo'))
+    if (!/\/api\/v1\/photos\/\d+$/.test((await viewer.getAttribute('src')) ?? '')) fail('the viewer does not show the full photo')
+    await community.waitForTimeout(400)
+    await shot(community, '40-console-photo')
+    await community.keyboard.press('Escape')
+    await viewer.waitFor({ state: 'detached' })
     await act(community, 'accept', { state: 'accepted' })
     await act(community, 'escalate', { fill: (d) => d.locator('textarea[name=action-comment]').fill('占道面积较大，需街道协调城管处理'), state: 'accepted' })
     // The state stays 已立案, so wait for the reloaded holder before reading the buttons.
@@ -417,15 +550,18 @@ async function run() {
   })
 
   await step('community: an extension on a stale version is refused, reloaded and explained', async () => {
-    // Someone extends it first (here: the same account, behind the page's back).
+    // The operator opens 延期; meanwhile someone else extends it (here: the same account, behind the
+    // page's back). The live update does not change the open dialog's version; it says the case moved on.
+    await community.locator('.case-detail__action[data-action="extend"]').click()
+    const dialog = community.locator('.case-action[data-action="extend"]')
+    await dialog.waitFor()
     const status = await community.evaluate(async (id) => {
       const { case: c } = await (await fetch(`/api/v1/cases/${id}`)).json()
       const body = { action: 'extend', version: c.version, extend_minutes: 60, comment: '居民要求更换整套灯具' }
       return (await fetch(`/api/v1/cases/${id}/actions`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).status
     }, second.id)
     if (status !== 200) fail(`extending behind the page's back answered ${status}`)
-    await community.locator('.case-detail__action[data-action="extend"]').click()
-    const dialog = community.locator('.case-action[data-action="extend"]')
+    await dialog.locator('.case-action__moved').waitFor({ timeout: 10_000 }).catch(() => fail('the open dialog does not say that the case moved on'))
     await dialog.locator('.case-action__submit').click()
     try {
       await community.locator('.el-message--warning', { hasText: '已被他人处理' }).waitFor({ timeout: 10_000 })
@@ -450,12 +586,28 @@ async function run() {
     }
     await card.click()
     await worker.locator(`.m-case__state[data-state="handling"]`).waitFor()
-    await phoneAct(worker, 'report_result', { fill: (s) => s.locator('textarea[name=action-comment]').fill('已更换灯泡，照明恢复'), state: 'handled' })
+    await phoneAct(worker, 'report_result', {
+      fill: async (s) => {
+        await s.locator('textarea[name=action-comment]').fill('已更换灯泡，照明恢复')
+        await s.locator('.m-action__photos input[type=file]').setInputFiles(RESULT_PHOTO)
+        await s.locator('.m-action__photos .m-photos-picker[data-count="1"] .van-uploader__preview').waitFor()
+        await worker.waitForTimeout(300)
+        await shot(worker, '41-m-result-photo')
+      },
+      state: 'handled',
+    })
+    await worker.locator('.m-event[data-action="report_result"] .m-event__photos img').waitFor().catch(() => fail('the result photo is not under 处置反馈 on the phone'))
     await shot(worker, '34-m-result-reported')
   })
 
-  await step('community verifies it: closed', async () => {
-    await community.locator('.case-detail__head .el-button').click() // refresh
+  await step('community verifies it: closed; the result photo is under 处置反馈', async () => {
+    // The drawer reloaded by itself when the grid worker reported the result (live update).
+    try {
+      await community.locator('.case-detail__action[data-action="verify"]').waitFor({ timeout: 10_000 })
+    } catch {
+      fail('the open drawer did not update by itself when the grid worker reported the result')
+    }
+    await community.locator('.case-event[data-action="report_result"] .case-event__photos img').waitFor().catch(() => fail('the result photo is not on the timeline'))
     await act(community, 'verify', { state: 'closed' })
     await community.waitForTimeout(400)
     await shot(community, '35-console-closed')
@@ -483,6 +635,17 @@ async function run() {
     if ((await resident.locator('.m-case__action[data-action="rate"]').count()) !== 0) fail('rate is still offered after rating')
     await resident.waitForTimeout(300)
     await shot(resident, '38-m-rated')
+  })
+
+  await step('community: 考核指标 counts the journey (two more reports, one more case resolved in the grid)', async () => {
+    await community.locator('.el-drawer__close-btn').click()
+    const after = await readKpis(community)
+    log(`after: ${after.reported} reports, ${after.closedInGrid} of ${after.closed} closed in the grid (${after.gridRate})`)
+    if (after.reported !== kpiBefore.reported + 2) fail(`考核指标 counts ${after.reported} reports (want ${kpiBefore.reported} + 2)`)
+    if (after.closed !== kpiBefore.closed + 2) fail(`考核指标 counts ${after.closed} closed cases (want ${kpiBefore.closed} + 2)`)
+    if (after.closedInGrid !== kpiBefore.closedInGrid + 1) fail(`考核指标 counts ${after.closedInGrid} resolved in the grid (want ${kpiBefore.closedInGrid} + 1)`)
+    await community.waitForTimeout(300)
+    await shot(community, '42-console-kpi-after')
   })
 
   await step('no page errors and no request leaves the server', () => {
