@@ -125,13 +125,10 @@ async fn checked_grants(
     let all_roles = accounts::roles(app.db.conn(), district).await?;
     let mut rows = Vec::new();
     for (key, scope) in roles {
-        let role = all_roles.iter().find(|r| &r.key == key).ok_or_else(|| {
-            AppError::invalid(vec![AppError::field(
-                "roles",
-                "role_not_found",
-                format!("no role {key}"),
-            )])
-        })?;
+        let role = all_roles
+            .iter()
+            .find(|r| &r.key == key)
+            .ok_or_else(|| AppError::invalid_field("roles", "role_not_found", format!("no role {key}")))?;
         let perms: Vec<Permission> = serde_json::from_str::<Vec<String>>(&role.permissions)
             .unwrap_or_default()
             .iter()
@@ -352,11 +349,11 @@ fn checked_permissions(who: &Signed, perms: &[String]) -> Result<String, AppErro
     let mut out: Vec<String> = Vec::new();
     for p in perms {
         if !PERMISSIONS.iter().any(|(k, _)| k == p) {
-            return Err(AppError::invalid(vec![AppError::field(
+            return Err(AppError::invalid_field(
                 "permissions",
                 "unknown_permission",
                 format!("no permission {p}"),
-            )]));
+            ));
         }
         if !who.principal.can(p) {
             return Err(AppError::new(
@@ -561,11 +558,11 @@ pub async fn update_user(
         let exists = c.district().as_str() == u.district_code
             && gridgov_store::regions::get_summary(conn, c).await?.is_some();
         if !exists {
-            return Err(AppError::invalid(vec![AppError::field(
+            return Err(AppError::invalid_field(
                 "unit_code",
                 "region_not_found",
                 format!("no region {c}"),
-            )]));
+            ));
         }
     }
     let scope = who.principal.scope("system:user:write");
@@ -638,9 +635,8 @@ pub async fn reset_password(
             "residents sign in with a one-time code",
         ));
     }
-    check_password(password, &u.username).map_err(|code| {
-        AppError::invalid(vec![AppError::field("password", code, "see the password policy")])
-    })?;
+    check_password(password, &u.username)
+        .map_err(|code| AppError::invalid_field("password", code, "see the password policy"))?;
     let hash = crate::auth::hash_password(password)?;
     let now = app.clock.now();
     let txn = app.db.conn().begin().await?;

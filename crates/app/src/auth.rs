@@ -136,11 +136,11 @@ pub async fn create_user(app: &App, actor: &Actor, a: NewAccount) -> Result<i64,
     if let Some(u) = &unit
         && region_repo::get_summary(&txn, u).await?.is_none()
     {
-        return Err(AppError::invalid(vec![AppError::field(
+        return Err(AppError::invalid_field(
             "unit",
             "region_not_found",
             format!("no region {u}"),
-        )]));
+        ));
     }
     let role_ids = ensure_builtin_roles(&txn, &district).await?;
     let id = accounts::insert_user(
@@ -167,11 +167,11 @@ pub async fn create_user(app: &App, actor: &Actor, a: NewAccount) -> Result<i64,
     })?;
     for (key, scope) in &a.roles {
         let Some(role_id) = role_ids.get(key) else {
-            return Err(AppError::invalid(vec![AppError::field(
+            return Err(AppError::invalid_field(
                 "roles",
                 "role_not_found",
                 format!("no role {key}"),
-            )]));
+            ));
         };
         let (kind, regions) = scope_to_columns(scope);
         accounts::assign(&txn, &district, id, *role_id, &kind, &regions).await?;
@@ -487,11 +487,11 @@ pub async fn change_password(
         let txn = conn.begin().await?;
         record_failure(&txn, &keys, now).await?;
         txn.commit().await?;
-        return Err(AppError::invalid(vec![AppError::field(
+        return Err(AppError::invalid_field(
             "current_password",
             "wrong_password",
             "the current password is wrong",
-        )]));
+        ));
     }
     let policy = if new == current {
         Err("password_unchanged")
@@ -499,11 +499,11 @@ pub async fn change_password(
         check_password(new, &signed.user.username)
     };
     if let Err(code) = policy {
-        return Err(AppError::invalid(vec![AppError::field(
+        return Err(AppError::invalid_field(
             "new_password",
             code,
             "see the password policy",
-        )]));
+        ));
     }
     let hash = hash_password(new)?;
     let txn = conn.begin().await?;

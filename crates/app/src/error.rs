@@ -70,6 +70,11 @@ impl AppError {
         }
     }
 
+    /// A 400 `validation_failed` about one field.
+    pub fn invalid_field(field: impl Into<String>, code: &str, reason: impl Into<String>) -> Self {
+        Self::invalid(vec![Self::field(field, code, reason)])
+    }
+
     pub fn field(field: impl Into<String>, code: &str, reason: impl Into<String>) -> FieldError {
         FieldError {
             field: field.into(),

@@ -66,11 +66,11 @@ pub async fn panel(
         None => own.unwrap_or_else(|| district.clone()),
     };
     if from >= until || until - from > chrono::Duration::days(366) {
-        return Err(AppError::invalid(vec![AppError::field(
+        return Err(AppError::invalid_field(
             "from,until",
             "invalid_window",
             "from before until, at most a year apart",
-        )]));
+        ));
     }
     let not_found = || AppError::not_found("region_not_found", format!("no region {region}"));
     if region.district() != district || !scope.reaches(&region) {

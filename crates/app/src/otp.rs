@@ -33,11 +33,7 @@ impl OtpSender for LogSender {
 }
 
 fn invalid_phone() -> AppError {
-    AppError::invalid(vec![AppError::field(
-        "phone",
-        "invalid_phone",
-        "a mainland mobile number, 11 digits",
-    )])
+    AppError::invalid_field("phone", "invalid_phone", "a mainland mobile number, 11 digits")
 }
 
 fn phone_hash(app: &App, p: &MobilePhone) -> String {
@@ -126,11 +122,11 @@ pub async fn sign_in(
                 .map(str::trim)
                 .filter(|n| !n.is_empty())
                 .ok_or_else(|| {
-                    AppError::invalid(vec![AppError::field(
+                    AppError::invalid_field(
                         "display_name",
                         "display_name_required",
                         "new residents give a name",
-                    )])
+                    )
                 })?;
             let districts = crate::regions::districts(app).await?;
             let [district] = districts.as_slice() else {

@@ -253,11 +253,11 @@ pub fn feature_collection<'a>(rows: impl Iterator<Item = &'a region::Model>) -> 
 pub fn locate(app: &App, lon: f64, lat: f64, crs: Crs) -> Result<(LonLat, Arc<Located>), AppError> {
     let p = LonLat::new(lon, lat);
     if !p.is_valid() {
-        return Err(AppError::invalid(vec![AppError::field(
+        return Err(AppError::invalid_field(
             "lon,lat",
             "invalid_coordinate",
             "lon must be in [-180, 180] and lat in [-90, 90]",
-        )]));
+        ));
     }
     let w = crs.to_wgs84(p);
     match app.locator.current().locate(w) {

@@ -2,16 +2,19 @@
 //! caller may; this file applies what the action changes (who holds the case, which SLA clock
 //! runs, the facts assessment counts) and writes case, timeline, whistle and audit together.
 
-use super::{CaseView, calendar, seat_name, seats, time_mode, view, visible_case};
+use super::{
+    CaseView, calendar, holder_label, run_handling_clock, seat_name, seats, start_handling, stop_clock,
+    time_mode, view, visible_case,
+};
 use crate::audit::{Event, record};
 use crate::auth::Signed;
 use crate::{App, AppError, ErrorKind};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use gridgov_domain::RegionCode;
 use gridgov_domain::case::{CaseAction, CaseState, Rating, transition};
-use gridgov_domain::sla::{Calendar, TimeMode, deadline, warn_at};
+use gridgov_domain::sla::{TimeMode, deadline, warn_at};
 use gridgov_store::cases as repo;
-use gridgov_store::entity::{case, case_category, case_event, case_whistle};
+use gridgov_store::entity::{case, case_event, case_whistle};
 use sea_orm::TransactionTrait;
 
 /// An action with what it needs.
@@ -36,33 +39,8 @@ pub struct Command {
     pub photo_ids: Vec<i64>,
 }
 
-fn field(name: &str, code: &str, reason: &str) -> AppError {
-    AppError::invalid(vec![AppError::field(name, code, reason)])
-}
-
 fn unprocessable(code: &'static str, message: &str) -> AppError {
     AppError::new(ErrorKind::Unprocessable, code, message.to_owned())
-}
-
-/// The handling clock, as stored on the case, becomes the running stage.
-fn run_handling_clock(n: &mut case::Model) {
-    n.stage = n.handle_due_at.map(|_| "handle".to_owned());
-    n.stage_warn_at = n.handle_warn_at;
-    n.stage_due_at = n.handle_due_at;
-}
-
-fn stop_clock(n: &mut case::Model) {
-    n.stage = None;
-    n.stage_warn_at = None;
-    n.stage_due_at = None;
-}
-
-/// Starts the handling clock from `now` with the category's limit.
-fn start_handling(n: &mut case::Model, cat: &case_category::Model, cal: &Calendar, now: DateTime<Utc>) {
-    let (m, mode) = (i64::from(cat.handle_minutes), time_mode(cat));
-    n.handle_warn_at = Some(warn_at(now, m, mode, cal));
-    n.handle_due_at = Some(deadline(now, m, mode, cal));
-    run_handling_clock(n);
 }
 
 /// The level a handler acts at, for 网格内/社区内解决率.
@@ -91,7 +69,11 @@ pub async fn act(
     let c = visible_case(conn, who, id).await?;
     let comment = cmd.comment.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if comment.is_some_and(|s| s.chars().count() > 2000) {
-        return Err(field("comment", "invalid_comment", "at most 2000 characters"));
+        return Err(AppError::invalid_field(
+            "comment",
+            "invalid_comment",
+            "at most 2000 characters",
+        ));
     }
     // A stale version first: of two operators acting on the same case, the later one learns
     // that someone acted, whatever the case's new state makes of their action.
@@ -125,7 +107,11 @@ pub async fn act(
         CaseAction::Reject | CaseAction::Return | CaseAction::Rework
     );
     if needs_reason && comment.is_none() {
-        return Err(field("comment", "reason_required", "give the reason"));
+        return Err(AppError::invalid_field(
+            "comment",
+            "reason_required",
+            "give the reason",
+        ));
     }
     match cmd.action {
         CaseAction::Accept => {
@@ -136,14 +122,16 @@ pub async fn act(
         CaseAction::Merge => {
             let target = cmd
                 .merge_into
-                .ok_or_else(|| field("merge_into", "required", "the case to merge into"))?;
+                .ok_or_else(|| AppError::invalid_field("merge_into", "required", "the case to merge into"))?;
             let t = visible_case(conn, who, target).await.map_err(|e| match e.code {
-                "case_not_found" => field("merge_into", "case_not_found", "no such case in your scope"),
+                "case_not_found" => {
+                    AppError::invalid_field("merge_into", "case_not_found", "no such case in your scope")
+                }
                 _ => e,
             })?;
             let open = CaseState::parse(&t.state).is_some_and(|s| s.is_open());
             if t.id == c.id || !open || t.category_id != c.category_id {
-                return Err(field(
+                return Err(AppError::invalid_field(
                     "merge_into",
                     "cannot_merge",
                     "an open case of the same category",
@@ -166,7 +154,7 @@ pub async fn act(
             let raw = cmd
                 .target
                 .as_deref()
-                .ok_or_else(|| field("target", "required", "a grid or centre"))?;
+                .ok_or_else(|| AppError::invalid_field("target", "required", "a grid or centre"))?;
             let target = RegionCode::parse(raw)
                 .map_err(|e| AppError::invalid(vec![crate::error::code_field("target", &e)]))?;
             let holder = c.holder_unit.as_deref().and_then(|u| RegionCode::parse(u).ok());
@@ -174,7 +162,7 @@ pub async fn act(
                 .as_ref()
                 .is_some_and(|h| target.is_within(h) && target != *h);
             if !below {
-                return Err(field(
+                return Err(AppError::invalid_field(
                     "target",
                     "target_out_of_reach",
                     "a region below the holding centre",
@@ -184,7 +172,11 @@ pub async fn act(
                 .await?
                 .is_none()
             {
-                return Err(field("target", "region_not_found", "no such region"));
+                return Err(AppError::invalid_field(
+                    "target",
+                    "region_not_found",
+                    "no such region",
+                ));
             }
             n.holder_kind = if target.level().is_grid() {
                 "grid"
@@ -207,12 +199,12 @@ pub async fn act(
             n.owner_unit = up.to_string();
         }
         CaseAction::Whistle => {
-            let d = cmd
-                .department_id
-                .ok_or_else(|| field("department_id", "required", "the department summoned"))?;
+            let d = cmd.department_id.ok_or_else(|| {
+                AppError::invalid_field("department_id", "required", "the department summoned")
+            })?;
             let depts = gridgov_store::staff::departments(conn, &c.district_code).await?;
             if !depts.iter().any(|x| x.id == d) {
-                return Err(field(
+                return Err(AppError::invalid_field(
                     "department_id",
                     "department_not_found",
                     "no such department",
@@ -284,7 +276,9 @@ pub async fn act(
             let m = cmd
                 .extend_minutes
                 .filter(|m| (1..=30 * 24 * 60).contains(m))
-                .ok_or_else(|| field("extend_minutes", "invalid_extension", "1 minute to 30 days"))?;
+                .ok_or_else(|| {
+                    AppError::invalid_field("extend_minutes", "invalid_extension", "1 minute to 30 days")
+                })?;
             let Some(due) = c.handle_due_at else {
                 return Err(unprocessable(
                     "no_deadline",
@@ -312,9 +306,9 @@ pub async fn act(
                     "the case was rated already",
                 ));
             }
-            let r = cmd
-                .rating
-                .ok_or_else(|| field("rating", "required", "satisfied, basically or not_satisfied"))?;
+            let r = cmd.rating.ok_or_else(|| {
+                AppError::invalid_field("rating", "required", "satisfied, basically or not_satisfied")
+            })?;
             n.rating = Some(r.as_str().to_owned());
             n.rated_at = Some(now);
             detail.insert("rating".into(), r.as_str().into());
@@ -345,10 +339,7 @@ pub async fn act(
         n.warned_at = None;
         n.overdue_at = None;
     }
-    let holder_after = match n.holder_kind.as_str() {
-        "department" => n.holder_department_id.map(|d| format!("department:{d}")),
-        k => n.holder_unit.as_ref().map(|u| format!("{k}:{u}")),
-    };
+    let holder_after = holder_label(&n);
     let txn = conn.begin().await?;
     repo::update_case(&txn, &c, n.clone()).await?;
     if let Some(w) = whistle {
@@ -382,7 +373,7 @@ pub async fn act(
         let tied = repo::attach_photos(&txn, c.id, &cmd.photo_ids, event_id).await?;
         if tied != cmd.photo_ids.len() as u64 {
             // Dropping the transaction rolls the whole action back.
-            return Err(field(
+            return Err(AppError::invalid_field(
                 "photo_ids",
                 "photo_not_found",
                 "photos of this case not yet cited by another step",
@@ -430,6 +421,7 @@ pub async fn act(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Utc;
     use gridgov_domain::RegionLevel;
 
     #[test]

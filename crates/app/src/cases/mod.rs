@@ -314,6 +314,40 @@ pub(crate) fn time_mode(c: &case_category::Model) -> TimeMode {
     TimeMode::parse(&c.time_mode).unwrap_or(TimeMode::Natural)
 }
 
+/// The handling clock, as stored on the case, becomes the running stage.
+pub(crate) fn run_handling_clock(c: &mut case::Model) {
+    c.stage = c.handle_due_at.map(|_| "handle".to_owned());
+    c.stage_warn_at = c.handle_warn_at;
+    c.stage_due_at = c.handle_due_at;
+}
+
+pub(crate) fn stop_clock(c: &mut case::Model) {
+    c.stage = None;
+    c.stage_warn_at = None;
+    c.stage_due_at = None;
+}
+
+/// Starts the handling clock at `at` with the category's limit.
+pub(crate) fn start_handling(
+    c: &mut case::Model,
+    cat: &case_category::Model,
+    cal: &Calendar,
+    at: DateTime<Utc>,
+) {
+    let (m, mode) = (i64::from(cat.handle_minutes), time_mode(cat));
+    c.handle_warn_at = Some(gridgov_domain::sla::warn_at(at, m, mode, cal));
+    c.handle_due_at = Some(gridgov_domain::sla::deadline(at, m, mode, cal));
+    run_handling_clock(c);
+}
+
+/// Who holds a case, as the timeline records it: `grid:CODE`, `centre:CODE`, `department:ID`.
+pub(crate) fn holder_label(c: &case::Model) -> Option<String> {
+    match c.holder_kind.as_str() {
+        "department" => c.holder_department_id.map(|d| format!("department:{d}")),
+        k => c.holder_unit.as_ref().map(|u| format!("{k}:{u}")),
+    }
+}
+
 async fn category_names(
     conn: &impl ConnectionTrait,
     district: &str,

@@ -3,7 +3,7 @@
 //! departments; some late, reworked, extended or rated; the most recent still open at every
 //! stage. Deterministic (seeded), and computed with the same deadline rules as live cases.
 
-use crate::cases::{calendar, time_mode};
+use crate::cases::{calendar, holder_label, run_handling_clock, start_handling, stop_clock, time_mode};
 use crate::{App, AppError};
 use chrono::{DateTime, Duration, Utc};
 use gridgov_domain::RegionLevel;
@@ -64,10 +64,7 @@ impl Sim {
             self.going = false;
             return false;
         }
-        let holder_after = match self.c.holder_kind.as_str() {
-            "department" => self.c.holder_department_id.map(|d| format!("department:{d}")),
-            k => self.c.holder_unit.as_ref().map(|u| format!("{k}:{u}")),
-        };
+        let holder_after = holder_label(&self.c);
         self.events.push(case_event::Model {
             id: 0,
             district_code: self.c.district_code.clone(),
@@ -94,21 +91,6 @@ impl Sim {
 /// Minutes drawn so most steps are quick and a tail is slow.
 fn minutes(rng: &mut SplitMix64, typical: f64, spread: f64) -> i64 {
     (typical * (rng.range(-1.0, 1.0) * spread).exp()).round().max(1.0) as i64
-}
-
-fn handle_clock(c: &mut case::Model, cat: &case_category::Model, cal: &Calendar, at: DateTime<Utc>) {
-    let (m, mode) = (i64::from(cat.handle_minutes), time_mode(cat));
-    c.handle_warn_at = Some(warn_at(at, m, mode, cal));
-    c.handle_due_at = Some(deadline(at, m, mode, cal));
-    c.stage = Some("handle".into());
-    c.stage_warn_at = c.handle_warn_at;
-    c.stage_due_at = c.handle_due_at;
-}
-
-fn stop_clock(c: &mut case::Model) {
-    c.stage = None;
-    c.stage_warn_at = None;
-    c.stage_due_at = None;
 }
 
 const DESCRIPTIONS: [&str; 8] = [
@@ -243,7 +225,7 @@ fn simulate(
             Some("已现场处置"),
         ) {
             s.c.accepted_at = Some(t);
-            handle_clock(&mut s.c, cat, ctx.cal, t);
+            start_handling(&mut s.c, cat, ctx.cal, t);
             s.c.handled_at = Some(t);
             s.c.holder_kind = "grid".into();
             s.c.holder_unit = Some(grid.code.clone());
@@ -266,7 +248,7 @@ fn simulate(
             stop_clock(&mut s.c);
         } else if s.step(t, "accept", owner_name, "holding_centre", "accepted", None) {
             s.c.accepted_at = Some(t);
-            handle_clock(&mut s.c, cat, ctx.cal, t);
+            start_handling(&mut s.c, cat, ctx.cal, t);
             let handle_limit = i64::from(cat.handle_minutes);
             let within = |rng: &mut SplitMix64| minutes(rng, handle_limit as f64 * 0.45, 0.9);
             if roll < 80 {
@@ -378,9 +360,7 @@ fn simulate(
                     if let Some(w) = s.whistles.last_mut() {
                         w.acknowledged_at = Some(t);
                     }
-                    s.c.stage = Some("handle".into());
-                    s.c.stage_warn_at = s.c.handle_warn_at;
-                    s.c.stage_due_at = s.c.handle_due_at;
+                    run_handling_clock(&mut s.c);
                 }
                 t += Duration::minutes(within(rng));
                 if s.step(
@@ -416,9 +396,7 @@ fn simulate(
                 ) {
                     s.c.rework_count += 1;
                     s.c.handled_at = None;
-                    s.c.stage = Some("handle".into());
-                    s.c.stage_warn_at = s.c.handle_warn_at;
-                    s.c.stage_due_at = s.c.handle_due_at;
+                    run_handling_clock(&mut s.c);
                 }
                 t += Duration::minutes(minutes(rng, 600.0, 0.8));
                 if s.step(

@@ -71,13 +71,9 @@ pub async fn report_case(
     let b: ReportBody = json_body(&body)?;
     let crs = match b.crs.as_deref() {
         None => Crs::Wgs84,
-        Some(c) => c.parse::<Crs>().map_err(|_| {
-            gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(
-                "crs",
-                "invalid_crs",
-                "wgs84 or gcj02",
-            )])
-        })?,
+        Some(c) => c
+            .parse::<Crs>()
+            .map_err(|_| gridgov_app::AppError::invalid_field("crs", "invalid_crs", "wgs84 or gcj02"))?,
     };
     let r = NewReport {
         category_id: b.category_id,
@@ -135,11 +131,11 @@ pub async fn list_cases(
         "department" => Inbox::Department,
         "reported" => Inbox::Reported,
         _ => {
-            return Err(gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(
+            return Err(gridgov_app::AppError::invalid_field(
                 "inbox",
                 "unknown_inbox",
                 "all, mine, department or reported",
-            )])
+            )
             .into());
         }
     };
@@ -223,7 +219,7 @@ pub async fn act_on_case(
     gridgov_app::access::require(&who.principal, "case:case:read")?;
     let b: ActionBody = json_body(&body)?;
     let bad = |f: &str, code: &str, why: &str| -> ApiError {
-        gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field(f, code, why)]).into()
+        gridgov_app::AppError::invalid_field(f, code, why).into()
     };
     let action =
         CaseAction::parse(&b.action).ok_or_else(|| bad("action", "unknown_action", "see the list"))?;
@@ -281,7 +277,7 @@ pub async fn kpis(
 ) -> Result<Json<gridgov_app::kpi::KpiPanel>, ApiError> {
     gridgov_app::access::require(&who.principal, "case:kpi:read")?;
     let bad = |code: &str, why: &str| -> ApiError {
-        gridgov_app::AppError::invalid(vec![gridgov_app::AppError::field("month", code, why)]).into()
+        gridgov_app::AppError::invalid_field("month", code, why).into()
     };
     let (from, until) = match (p.month.as_deref(), p.from, p.until) {
         (Some(m), None, None) => {

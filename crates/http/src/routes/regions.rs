@@ -181,22 +181,15 @@ pub async fn locate(
 ) -> Result<Json<LocateResult>, ApiError> {
     let num = |s: &str| s.trim().parse::<f64>().ok().filter(|v| v.is_finite());
     let (Some(lon), Some(lat)) = (num(&p.lon), num(&p.lat)) else {
-        return Err(AppError::invalid(vec![AppError::field(
-            "lon,lat",
-            "invalid_coordinate",
-            "lon and lat must be numbers",
-        )])
-        .into());
+        return Err(
+            AppError::invalid_field("lon,lat", "invalid_coordinate", "lon and lat must be numbers").into(),
+        );
     };
     let crs: Crs = match p.crs.as_deref() {
         None | Some("") => Crs::Wgs84,
-        Some(c) => c.parse().map_err(|_| {
-            AppError::invalid(vec![AppError::field(
-                "crs",
-                "invalid_crs",
-                "crs is wgs84 or gcj02",
-            )])
-        })?,
+        Some(c) => c
+            .parse()
+            .map_err(|_| AppError::invalid_field("crs", "invalid_crs", "crs is wgs84 or gcj02"))?,
     };
     let (w, hit) = regions::locate(&app, lon, lat, crs)?;
     Ok(Json(LocateResult {
