@@ -198,6 +198,7 @@ pub async fn set_disabled(
     };
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     get_user(app, who, id).await
 }
 
@@ -459,6 +460,7 @@ pub async fn update_role(
     };
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     Ok(())
 }
 
@@ -505,6 +507,7 @@ pub async fn set_roles(
     };
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     get_user(app, who, id).await
 }
 
@@ -606,6 +609,7 @@ pub async fn update_user(
     };
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     get_user(app, who, id).await
 }
 
@@ -654,5 +658,6 @@ pub async fn reset_password(
     };
     record(&txn, &who.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     Ok(())
 }

@@ -46,30 +46,31 @@ pub struct Event<'a> {
 
 /// Appends an event in the caller's transaction.
 pub async fn record(conn: &impl ConnectionTrait, actor: &Actor, e: Event<'_>) -> Result<(), AppError> {
-    store::append(
-        conn,
-        NewEntry {
-            district_code: e.district,
-            region_code: e.region,
-            at: Utc::now(),
-            actor_user_id: actor.user_id,
-            actor_name: actor.name.clone(),
-            actor_roles: actor.roles.clone(),
-            ip: actor.ip.clone(),
-            action: e.action.to_owned(),
-            entity_type: e.entity_type.to_owned(),
-            entity_id: e.entity_id.to_owned(),
-            before_digest: e.before.map(store::digest),
-            after_digest: e.after.map(store::digest),
-            detail: if e.detail.is_null() {
-                "{}".to_owned()
-            } else {
-                e.detail.to_string()
-            },
-        },
-    )
-    .await?;
+    store::append(conn, entry(actor, e)).await?;
     Ok(())
+}
+
+/// The log entry for an event, to append now or later (new reports are appended in batches).
+pub fn entry(actor: &Actor, e: Event<'_>) -> NewEntry {
+    NewEntry {
+        district_code: e.district,
+        region_code: e.region,
+        at: Utc::now(),
+        actor_user_id: actor.user_id,
+        actor_name: actor.name.clone(),
+        actor_roles: actor.roles.clone(),
+        ip: actor.ip.clone(),
+        action: e.action.to_owned(),
+        entity_type: e.entity_type.to_owned(),
+        entity_id: e.entity_id.to_owned(),
+        before_digest: e.before.map(store::digest),
+        after_digest: e.after.map(store::digest),
+        detail: if e.detail.is_null() {
+            "{}".to_owned()
+        } else {
+            e.detail.to_string()
+        },
+    }
 }
 
 pub use store::{Break, VerifyReport};

@@ -397,15 +397,28 @@ fn session_invalid() -> AppError {
     AppError::new(ErrorKind::Unauthorized, "session_invalid", "please log in")
 }
 
+/// A resolved session as the cache keeps it.
+#[derive(Clone, Debug)]
+pub struct CachedSession {
+    signed: Signed,
+    expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Resolves a session token: idle and absolute expiry, disabled accounts and "log out
-/// everywhere" all end it.
+/// everywhere" all end it. A session resolved in the last few seconds is taken from the cache
+/// (see [`crate::Caches`]), so most requests cost no database read for it.
 pub async fn authenticate(app: &App, token: &str) -> Result<Signed, AppError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(session_invalid());
     }
     let now = app.clock.now();
-    let conn = app.db.conn();
     let hash = sha256_hex(token);
+    if let Some(c) = app.caches.sessions.get(&hash, now)
+        && now < c.expires_at
+    {
+        return Ok(c.signed);
+    }
+    let conn = app.db.conn();
     let Some(s) = accounts::session(conn, &hash).await? else {
         return Err(session_invalid());
     };
@@ -430,17 +443,27 @@ pub async fn authenticate(app: &App, token: &str) -> Result<Signed, AppError> {
         accounts::touch_session(conn, &hash, now).await?;
     }
     let (principal, roles) = principal_of(conn, &user).await?;
-    Ok(Signed {
+    let signed = Signed {
         user,
         principal,
         roles,
-        session_hash: hash,
-    })
+        session_hash: hash.clone(),
+    };
+    app.caches.sessions.put(
+        hash,
+        CachedSession {
+            signed: signed.clone(),
+            expires_at: s.expires_at,
+        },
+        now,
+    );
+    Ok(signed)
 }
 
 /// Ends this session.
 pub async fn logout(app: &App, signed: &Signed) -> Result<(), AppError> {
     accounts::delete_session(app.db.conn(), &signed.session_hash).await?;
+    app.caches.sessions.remove(&signed.session_hash);
     Ok(())
 }
 
@@ -460,6 +483,7 @@ pub async fn logout_everywhere(app: &App, signed: &Signed, ip: Option<String>) -
     };
     record(&txn, &signed.actor(ip), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     Ok(())
 }
 
@@ -520,6 +544,7 @@ pub async fn change_password(
     };
     record(&txn, &signed.actor(ip.map(str::to_owned)), event).await?;
     txn.commit().await?;
+    app.accounts_changed();
     Ok(())
 }
 

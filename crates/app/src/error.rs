@@ -17,6 +17,8 @@ pub enum ErrorKind {
     Unprocessable,
     PayloadTooLarge,
     UnsupportedMediaType,
+    /// The server is shutting down or overloaded: try again.
+    Unavailable,
     Internal,
 }
 

@@ -492,5 +492,6 @@ pub async fn calendar(app: &App, actor: &Actor, bytes: &[u8]) -> Result<ImportSu
     )
     .await?;
     txn.commit().await?;
+    app.caches.calendar.clear();
     Ok(summary)
 }

@@ -6,6 +6,7 @@ pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod cases;
 pub mod clock;
 pub mod config;
@@ -38,6 +39,32 @@ pub struct App {
     pub otp: Arc<dyn otp::OtpSender>,
     /// Case changes for this process's open event streams.
     pub live: live::Live,
+    pub caches: Arc<Caches>,
+    /// The group-committing writer of new reports.
+    pub intake: cases::intake::Intake,
+}
+
+/// What every request reads and almost nothing writes (see [`cache`]).
+#[derive(Debug)]
+pub struct Caches {
+    /// Resolved sessions by token hash: five seconds, so an account disabled or a session ended
+    /// through another process is refused by this one within five seconds.
+    pub sessions: cache::TtlCache<String, auth::CachedSession>,
+    /// A district's categories: thirty seconds.
+    pub categories: cache::TtlCache<String, Arc<Vec<gridgov_store::entity::case_category::Model>>>,
+    /// The working-day calendar: thirty seconds.
+    pub calendar: cache::TtlCache<(), Arc<gridgov_domain::sla::Calendar>>,
+}
+
+impl Default for Caches {
+    fn default() -> Self {
+        use chrono::Duration;
+        Caches {
+            sessions: cache::TtlCache::new(Duration::seconds(5), 100_000),
+            categories: cache::TtlCache::new(Duration::seconds(30), 10_000),
+            calendar: cache::TtlCache::new(Duration::seconds(30), 1),
+        }
+    }
 }
 
 impl App {
@@ -62,16 +89,24 @@ impl App {
             }
         };
         let app = App {
-            db,
+            db: db.clone(),
             locator,
             config: Arc::new(config),
             clock,
             secret,
             otp,
             live: live::Live::default(),
+            caches: Arc::default(),
+            intake: cases::intake::Intake::start(db.clone())?,
         };
         app.reload_locator().await?;
         Ok(app)
+    }
+
+    /// Forgets every cached session, after a change to accounts, roles or sessions, so this
+    /// process applies it to the very next request.
+    pub fn accounts_changed(&self) {
+        self.caches.sessions.clear();
     }
 
     /// Rebuilds the locator from the database and swaps it in.

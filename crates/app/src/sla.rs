@@ -71,7 +71,7 @@ async fn mark_one(
 ) -> Result<Option<bool>, AppError> {
     let conn = app.db.conn();
     let auto = match mark {
-        SlaMark::Overdue => repo::category(conn, c.category_id)
+        SlaMark::Overdue => crate::cases::category(app, &c.district_code, c.category_id)
             .await?
             .is_some_and(|k| k.auto_escalate),
         SlaMark::Warned => false,

@@ -473,6 +473,6 @@ async fn main() -> Result<()> {
             print!("{}", gridgov_http::openapi::json());
             Ok(())
         }
-        Command::Bench { what } => bench::run(what),
+        Command::Bench { what } => bench::run(what).await,
     }
 }

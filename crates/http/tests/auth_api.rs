@@ -421,3 +421,31 @@ async fn grid_accounts_are_linked_to_their_staff_records() {
     t.login("admin").await;
     assert!(t.get("/api/v1/auth/me").await.1["staff_id"].is_null());
 }
+
+/// Sessions are cached for five seconds: ended through another server process, a session is
+/// refused by this one once its cache entry expires; ended through this one, at once.
+#[tokio::test]
+async fn a_session_ended_elsewhere_is_refused_within_five_seconds() {
+    let t = TestApp::demo().await;
+    t.login("gridworker").await;
+    let (s, _) = t.get("/api/v1/auth/me").await;
+    assert_eq!(s, StatusCode::OK);
+    let cookie = t.cookie().unwrap();
+    let token = cookie.trim_start_matches("gridgov_session=");
+    let other = gridgov_app::App::start_with_clock((*t.app.config).clone(), t.clock.clone())
+        .await
+        .unwrap();
+    t.clock.advance(chrono::Duration::seconds(1));
+    let signed = gridgov_app::auth::authenticate(&other, token).await.unwrap();
+    gridgov_app::auth::logout_everywhere(&other, &signed, None)
+        .await
+        .unwrap();
+    // The other process refuses it at once, this one still has it cached …
+    assert!(gridgov_app::auth::authenticate(&other, token).await.is_err());
+    let (s, _) = t.get("/api/v1/auth/me").await;
+    assert_eq!(s, StatusCode::OK);
+    // … for five seconds.
+    t.clock.advance(chrono::Duration::seconds(5));
+    let (s, v) = t.get("/api/v1/auth/me").await;
+    assert_eq!((s, code(&v)), (StatusCode::UNAUTHORIZED, "session_invalid"));
+}

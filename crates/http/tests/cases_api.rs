@@ -941,3 +941,59 @@ async fn open_pages_hear_of_changes_they_may_see() {
         .expect("the resident hears of their own");
     assert_eq!(e["id"], v["case"]["id"]);
 }
+
+/// Reports arriving together are committed together (group commit): each key still makes one
+/// case, each case has its one timeline entry and audit record, and the audit chain holds.
+#[tokio::test]
+async fn a_burst_of_reports_is_committed_together_and_each_key_once() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let at = t.centre_of(GRID).await;
+    t.login("gridworker").await;
+    // Forty requests at once, twenty keys each sent twice (a phone retrying while the first
+    // answer is still on its way).
+    let answers = futures_util::future::join_all((0..40).map(|i| {
+        let key = format!("burst-key-{:04}", i % 20);
+        let t = &t;
+        async move { report(t, garbage, (at.0 + 0.00001 * (i % 20) as f64, at.1), &key).await }
+    }))
+    .await;
+    let mut by_key = std::collections::BTreeMap::new();
+    for (i, (s, v)) in answers.iter().enumerate() {
+        assert!(s.is_success(), "{s} {v}");
+        by_key
+            .entry(i % 20)
+            .or_insert_with(Vec::new)
+            .push((v["case"]["id"].as_i64().unwrap(), v["created"].as_bool().unwrap()));
+    }
+    for (k, seen) in &by_key {
+        assert_eq!(seen[0].0, seen[1].0, "key {k}: one case for both requests");
+        assert_eq!(
+            seen.iter().filter(|(_, created)| *created).count(),
+            1,
+            "key {k}: exactly one of them created it"
+        );
+    }
+    let ids: Vec<i64> = by_key.values().map(|s| s[0].0).collect();
+    for id in &ids {
+        let (s, d) = t.get(&format!("/api/v1/cases/{id}")).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(d["case"]["state"], "reported");
+        assert_eq!(d["timeline"].as_array().unwrap().len(), 1, "{d}");
+    }
+    t.login("admin").await;
+    let (s, v) = t.get("/api/v1/audit?action=case.report&page_size=100").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let mut audited: Vec<i64> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["entity_id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    audited.sort_unstable();
+    let mut expected = ids.clone();
+    expected.sort_unstable();
+    assert_eq!(audited, expected);
+    let report = gridgov_app::audit::verify(&t.app).await.unwrap();
+    assert_eq!(report.first_break, None);
+}

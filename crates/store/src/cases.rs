@@ -69,12 +69,52 @@ pub async fn put_calendar_days(
     Ok(())
 }
 
-/// Inserts a new case; returns its id. A repeated (reporter, idempotency key) is a
-/// [`StoreError::Duplicate`].
-pub async fn insert_case(conn: &impl ConnectionTrait, c: case::Model) -> Result<i64, StoreError> {
-    let mut am = c.into_active_model();
-    am.id = sea_orm::ActiveValue::NotSet;
-    Ok(am.insert(conn).await.map_err(StoreError::classify)?.id)
+/// Ids for `n` new cases, to insert with [`insert_cases_once`]. On SQLite the caller's
+/// transaction must hold the write lock from its start (`BEGIN IMMEDIATE`), so nobody else
+/// can take the same ids before it commits; on PostgreSQL they come from the id sequence.
+pub async fn reserve_case_ids(conn: &impl ConnectionTrait, n: usize) -> Result<Vec<i64>, StoreError> {
+    use sea_orm::{DatabaseBackend, Statement};
+    let backend = conn.get_database_backend();
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    if backend == DatabaseBackend::Postgres {
+        let rows = conn
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT nextval(pg_get_serial_sequence('cases', 'id')) AS id FROM generate_series(1, $1)",
+                [(n as i64).into()],
+            ))
+            .await?;
+        return rows
+            .iter()
+            .map(|r| r.try_get::<i64>("", "id").map_err(StoreError::from))
+            .collect();
+    }
+    let last = max_case_id(conn).await?;
+    Ok((last + 1..).take(n).collect())
+}
+
+/// Inserts new cases that carry their ids, skipping any whose reporter already used its
+/// idempotency key (so one retried report does not fail the others in its transaction);
+/// returns the ids inserted.
+pub async fn insert_cases_once(
+    conn: &impl ConnectionTrait,
+    cases: Vec<case::Model>,
+) -> Result<std::collections::HashSet<i64>, StoreError> {
+    let mut inserted = std::collections::HashSet::with_capacity(cases.len());
+    // About 40 values a row: 200 rows stay far below every backend's limit on bound values.
+    for chunk in cases.chunks(200) {
+        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        let r = case::Entity::insert_many(rows)
+            .on_conflict_do_nothing_on([case::Column::ReporterUserId, case::Column::IdempotencyKey])
+            .exec_with_returning_keys(conn)
+            .await?;
+        if let sea_orm::TryInsertResult::Inserted(ids) = r {
+            inserted.extend(ids);
+        }
+    }
+    Ok(inserted)
 }
 
 pub async fn case_by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<case::Model>, StoreError> {
@@ -123,6 +163,29 @@ pub async fn append_event(conn: &impl ConnectionTrait, e: case_event::Model) -> 
     let mut am = e.into_active_model();
     am.id = sea_orm::ActiveValue::NotSet;
     Ok(am.insert(conn).await?.id)
+}
+
+/// Appends timeline entries in one statement per few hundred.
+pub async fn append_events(
+    conn: &impl ConnectionTrait,
+    events: Vec<case_event::Model>,
+) -> Result<(), StoreError> {
+    let mut rows: Vec<case_event::ActiveModel> = events
+        .into_iter()
+        .map(|e| {
+            let mut am = e.into_active_model();
+            am.id = sea_orm::ActiveValue::NotSet;
+            am
+        })
+        .collect();
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(500));
+        case_event::Entity::insert_many(rows)
+            .exec_without_returning(conn)
+            .await?;
+        rows = rest;
+    }
+    Ok(())
 }
 
 /// A case's timeline, oldest first.

@@ -2,7 +2,10 @@
 
 use crate::migration::Migrator;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
+    TransactionOptions, TransactionTrait,
+};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -50,12 +53,18 @@ impl StoreError {
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
+    /// On SQLite, one connection of its own for [`Db::begin_write`]: nothing else writes through
+    /// it, so its page cache stays valid from one batch to the next (SQLite drops a connection's
+    /// cache whenever another connection has written). On PostgreSQL, the pool.
+    writer: DatabaseConnection,
     backend: Backend,
 }
 
 impl Db {
     /// Connects. For SQLite: creates the file, WAL journal, `foreign_keys=ON`, a busy timeout so
-    /// that concurrent writers wait instead of failing, `synchronous=NORMAL` (safe with WAL).
+    /// that concurrent writers wait instead of failing, and `synchronous=FULL`: a commit returns
+    /// only once it is on disk, so nothing acknowledged is lost to a power cut (group commit
+    /// keeps that affordable, see `app::cases::intake`).
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
@@ -64,23 +73,36 @@ impl Db {
         } else {
             return Err(StoreError::UnsupportedUrl);
         };
-        let mut opts = ConnectOptions::new(url.to_owned());
-        opts.sqlx_logging(false)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            opts.max_connections(8).map_sqlx_sqlite_opts(|o| {
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-            });
+        let options = |connections: u32, cache_kib: u32| {
+            let mut opts = ConnectOptions::new(url.to_owned());
+            opts.sqlx_logging(false)
+                .connect_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(30))
+                .max_connections(connections);
+            if backend == Backend::Sqlite {
+                opts.map_sqlx_sqlite_opts(move |o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                        .pragma("cache_size", format!("-{cache_kib}"))
+                });
+            }
+            opts
+        };
+        let (conn, writer) = if backend == Backend::Sqlite {
+            let conn = Database::connect(options(4, 8 * 1024)).await?;
+            (conn, Database::connect(options(1, 64 * 1024)).await?)
         } else {
-            opts.max_connections(16);
-        }
-        let conn = Database::connect(opts).await?;
-        Ok(Db { conn, backend })
+            let conn = Database::connect(options(16, 0)).await?;
+            (conn.clone(), conn)
+        };
+        Ok(Db {
+            conn,
+            writer,
+            backend,
+        })
     }
 
     /// Applies pending migrations; running it again changes nothing.
@@ -93,6 +115,19 @@ impl Db {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.conn.ping().await?;
         Ok(())
+    }
+
+    /// Begins a transaction that holds SQLite's write lock from its first statement (`BEGIN
+    /// IMMEDIATE`), for writers that must not be overtaken between a read and their writes; an
+    /// ordinary transaction on PostgreSQL.
+    pub async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
+        Ok(self
+            .writer
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?)
     }
 
     pub fn conn(&self) -> &DatabaseConnection {

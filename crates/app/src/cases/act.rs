@@ -3,8 +3,8 @@
 //! runs, the facts assessment counts) and writes case, timeline, whistle and audit together.
 
 use super::{
-    CaseView, calendar, holder_label, run_handling_clock, seat_name, seats, start_handling, stop_clock,
-    time_mode, view, visible_case,
+    CaseView, calendar, category, holder_label, run_handling_clock, seat_name, seats, start_handling,
+    stop_clock, time_mode, view, visible_case,
 };
 use crate::audit::{Event, record};
 use crate::auth::Signed;
@@ -91,10 +91,10 @@ pub async fn act(
         }
     })?;
     let now = app.clock.now();
-    let cat = repo::category(conn, c.category_id)
+    let cat = category(app, &c.district_code, c.category_id)
         .await?
         .ok_or_else(|| unprocessable("unknown_category", "the case's category is gone"))?;
-    let cal = calendar(conn).await?;
+    let cal = calendar(app).await?;
     let mut n = c.clone();
     n.state = next.as_str().to_owned();
     n.version = c.version + 1;

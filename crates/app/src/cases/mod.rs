@@ -6,6 +6,7 @@
 
 mod act;
 pub mod catalogue;
+pub mod intake;
 pub mod photos;
 mod report;
 
@@ -23,6 +24,7 @@ use gridgov_store::cases::{self as repo, CaseFilter, CaseScope};
 use gridgov_store::entity::{case, case_category, case_event};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// A case as pages show it.
@@ -296,18 +298,52 @@ pub(crate) fn seat_name(seats: &[Seat], action: CaseAction, state: CaseState) ->
         .unwrap_or("system")
 }
 
-/// The working-day calendar (a few dozen rows a year).
-pub(crate) async fn calendar(conn: &impl ConnectionTrait) -> Result<Calendar, AppError> {
-    let days = repo::calendar(conn).await?;
+/// The working-day calendar (a few dozen rows a year), through the cache.
+pub(crate) async fn calendar(app: &App) -> Result<Arc<Calendar>, AppError> {
+    let now = app.clock.now();
+    if let Some(c) = app.caches.calendar.get(&(), now) {
+        return Ok(c);
+    }
+    let days = repo::calendar(app.db.conn()).await?;
     let parse = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok();
-    Ok(Calendar::new(
+    let cal = Arc::new(Calendar::new(
         days.iter()
             .filter(|d| d.kind == "holiday")
             .filter_map(|d| parse(&d.day)),
         days.iter()
             .filter(|d| d.kind == "workday")
             .filter_map(|d| parse(&d.day)),
-    ))
+    ));
+    app.caches.calendar.put((), cal.clone(), now);
+    Ok(cal)
+}
+
+/// A district's categories and groups, through the cache.
+pub(crate) async fn district_categories(
+    app: &App,
+    district: &str,
+) -> Result<Arc<Vec<case_category::Model>>, AppError> {
+    let now = app.clock.now();
+    let key = district.to_owned();
+    if let Some(c) = app.caches.categories.get(&key, now) {
+        return Ok(c);
+    }
+    let rows = Arc::new(repo::categories(app.db.conn(), district).await?);
+    app.caches.categories.put(key, rows.clone(), now);
+    Ok(rows)
+}
+
+/// One category of a district, through the cache.
+pub(crate) async fn category(
+    app: &App,
+    district: &str,
+    id: i64,
+) -> Result<Option<case_category::Model>, AppError> {
+    Ok(district_categories(app, district)
+        .await?
+        .iter()
+        .find(|c| c.id == id)
+        .cloned())
 }
 
 pub(crate) fn time_mode(c: &case_category::Model) -> TimeMode {
@@ -403,7 +439,7 @@ pub async fn detail(app: &App, who: &Signed, id: i64) -> Result<CaseDetail, AppE
         .into_iter()
         .map(photos::PhotoView::from)
         .collect();
-    let name = repo::category(conn, c.category_id)
+    let name = category(app, &c.district_code, c.category_id)
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
@@ -517,9 +553,10 @@ pub async fn list(app: &App, who: &Signed, q: ListQuery) -> Result<CasePage, App
 /// The district's categories (groups first in catalogue order, then their categories).
 pub async fn categories(app: &App, who: &Signed) -> Result<Vec<CategoryView>, AppError> {
     require(&who.principal, "case:category:read")?;
-    Ok(repo::categories(app.db.conn(), &who.user.district_code)
+    Ok(district_categories(app, &who.user.district_code)
         .await?
-        .into_iter()
+        .iter()
+        .cloned()
         .map(CategoryView::from)
         .collect())
 }

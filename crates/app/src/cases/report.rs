@@ -2,9 +2,10 @@
 //! deliberation decision. The location decides the grid, community and street; the category
 //! decides which centre accepts it and the acceptance clock starts.
 
-use super::{CaseView, calendar, time_mode, view};
+use super::intake::Draft;
+use super::{CaseView, calendar, category, time_mode, view};
 use crate::access::require;
-use crate::audit::{Event, record};
+use crate::audit::{Event, entry};
 use crate::auth::Signed;
 use crate::regions::locate;
 use crate::{App, AppError, ErrorKind};
@@ -13,10 +14,8 @@ use gridgov_domain::case::{CaseSource, CaseState};
 use gridgov_domain::sla::{deadline, warn_at};
 use gridgov_domain::{RegionCode, RegionLevel};
 use gridgov_geo::Crs;
-use gridgov_store::StoreError;
 use gridgov_store::cases as repo;
 use gridgov_store::entity::{case, case_event};
-use sea_orm::TransactionTrait;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -121,14 +120,9 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
-    if let Some(k) = &r.idempotency_key
-        && let Some(c) = repo::case_by_idempotency(conn, who.user.id, k).await?
-    {
-        return retried(app, c).await;
-    }
-    let category = repo::category(conn, r.category_id)
+    let category = category(app, &who.user.district_code, r.category_id)
         .await?
-        .filter(|c| c.district_code == who.user.district_code && c.enabled && c.parent_code.is_some())
+        .filter(|c| c.enabled && c.parent_code.is_some())
         .ok_or_else(|| {
             AppError::new(
                 ErrorKind::Unprocessable,
@@ -181,7 +175,7 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
         _ => community.code.clone(),
     };
     let now = app.clock.now();
-    let cal = calendar(conn).await?;
+    let cal = calendar(app).await?;
     let mode = time_mode(&category);
     let minutes = i64::from(category.accept_minutes);
     let c = case::Model {
@@ -226,58 +220,47 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
         merged_into: None,
         updated_at: now,
     };
-    let txn = conn.begin().await?;
-    let id = match repo::insert_case(&txn, c.clone()).await {
-        Ok(id) => id,
-        Err(StoreError::Duplicate) => {
-            // The same key raced in from a second request: answer with the first case.
-            drop(txn);
-            let key = r.idempotency_key.as_deref().unwrap_or_default();
-            let first = repo::case_by_idempotency(conn, who.user.id, key).await?;
-            return match first {
-                Some(c) => retried(app, c).await,
-                None => Err(StoreError::Duplicate.into()),
-            };
-        }
-        Err(e) => return Err(e.into()),
+    let event = case_event::Model {
+        id: 0,
+        district_code: c.district_code.clone(),
+        case_id: 0,
+        at: now,
+        action: "report".into(),
+        actor_user_id: Some(who.user.id),
+        actor_name: who.user.display_name.clone(),
+        seat: "reporter".into(),
+        from_state: String::new(),
+        to_state: c.state.clone(),
+        holder_after: Some(format!("centre:{owner}")),
+        comment: None,
+        photo_ids: "[]".into(),
+        detail: "{}".into(),
     };
-    repo::append_event(
-        &txn,
-        case_event::Model {
-            id: 0,
-            district_code: c.district_code.clone(),
-            case_id: id,
-            at: now,
-            action: "report".into(),
-            actor_user_id: Some(who.user.id),
-            actor_name: who.user.display_name.clone(),
-            seat: "reporter".into(),
-            from_state: String::new(),
-            to_state: c.state.clone(),
-            holder_after: Some(format!("centre:{owner}")),
-            comment: None,
-            photo_ids: "[]".into(),
-            detail: "{}".into(),
-        },
-    )
-    .await?;
-    let id_text = id.to_string();
     let after = serde_json::json!({ "category": category.code, "region": c.region_code, "source": c.source });
-    record(
-        &txn,
+    let audit = entry(
         &who.actor(ip),
         Event {
             district: c.district_code.clone(),
             region: Some(c.region_code.clone()),
             action: "case.report",
             entity_type: "case",
-            entity_id: &id_text,
             after: Some(&after),
             ..Default::default()
         },
-    )
-    .await?;
-    txn.commit().await?;
+    );
+    let draft = Draft {
+        case: c.clone(),
+        event,
+        audit,
+    };
+    let Some(id) = app.intake.submit(draft).await? else {
+        // A retry (or the same key racing in twice): answer with the first case.
+        let key = r.idempotency_key.as_deref().unwrap_or_default();
+        return match repo::case_by_idempotency(conn, who.user.id, key).await? {
+            Some(c) => retried(app, c).await,
+            None => Err(gridgov_store::StoreError::Duplicate.into()),
+        };
+    };
     // Operators merge duplicates; a resident would only see strangers' reports.
     let duplicates = if resident {
         Vec::new()
@@ -292,7 +275,7 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
 }
 
 async fn retried(app: &App, c: case::Model) -> Result<Reported, AppError> {
-    let name = repo::category(app.db.conn(), c.category_id)
+    let name = category(app, &c.district_code, c.category_id)
         .await?
         .map(|c| c.name)
         .unwrap_or_default();

@@ -448,7 +448,7 @@ pub async fn write_history(
 ) -> Result<HistorySummary, AppError> {
     let conn = app.db.conn();
     let now = app.clock.now();
-    let cal = calendar(conn).await?;
+    let cal = calendar(app).await?;
     let cats: Vec<case_category::Model> = repo::categories(conn, district)
         .await?
         .into_iter()

@@ -487,6 +487,8 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
         }
     }
     crate::import::calendar(app, actor, crate::import::CALENDAR_2026.as_bytes()).await?;
+    app.caches.categories.clear();
+    app.accounts_changed();
     app.reload_locator().await?;
     Ok(s)
 }

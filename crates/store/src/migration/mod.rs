@@ -9,6 +9,7 @@ mod m20261125_000003_residents;
 mod m20261125_000004_audit_region;
 mod m20261126_000005_cases;
 mod m20261126_000006_case_updated;
+mod m20261127_000007_case_indexes;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_audit_region::Migration),
             Box::new(m20261126_000005_cases::Migration),
             Box::new(m20261126_000006_case_updated::Migration),
+            Box::new(m20261127_000007_case_indexes::Migration),
         ]
     }
 }

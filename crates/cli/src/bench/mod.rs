@@ -1,5 +1,8 @@
 //! `gridgov bench …`: programs that print performance figures (never timed assertions in tests).
 
+mod cases;
+mod client;
+
 use anyhow::Result;
 use clap::Subcommand;
 use gridgov_domain::RegionLevel;
@@ -19,11 +22,40 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 3_000_000)]
         lookups: usize,
     },
+    /// Case reports per second and their latency over HTTP, against a running demo server
+    /// (start it with `gridgov demo`).
+    Cases {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Concurrent clients, each with its own keep-alive connection.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Seconds of load before measuring.
+        #[arg(long, default_value_t = 3)]
+        warmup: u64,
+        /// Seconds measured.
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
 }
 
-pub fn run(what: BenchWhat) -> Result<()> {
+pub async fn run(what: BenchWhat) -> Result<()> {
     match what {
         BenchWhat::Locate { scale, lookups } => locate(scale.max(1), lookups.max(1)),
+        BenchWhat::Cases {
+            url,
+            clients,
+            warmup,
+            seconds,
+        } => {
+            cases::run(cases::Options {
+                url,
+                clients: clients.clamp(1, 4096),
+                warmup: std::time::Duration::from_secs(warmup),
+                measure: std::time::Duration::from_secs(seconds.max(1)),
+            })
+            .await
+        }
     }
 }
 
