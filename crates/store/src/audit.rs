@@ -94,28 +94,26 @@ pub async fn append_many(conn: &impl ConnectionTrait, entries: Vec<NewEntry>) ->
     }
     let mut last = 0;
     for (district, es) in by_district {
-        audit_head::Entity::insert(audit_head::ActiveModel {
-            district_code: Set(district.clone()),
-            seq: Set(0),
-            last_hash: Set(GENESIS.to_owned()),
-        })
-        .on_conflict(
-            OnConflict::column(audit_head::Column::DistrictCode)
-                .do_nothing()
-                .to_owned(),
-        )
-        .exec_without_returning(conn)
-        .await?;
         let n = es.len() as i64;
-        audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(n))
-            .filter(audit_head::Column::DistrictCode.eq(district.as_str()))
-            .exec(conn)
-            .await?;
-        let head = audit_head::Entity::find_by_id(district.as_str())
-            .one(conn)
-            .await?
-            .ok_or(StoreError::Conflict)?;
+        let head = match bump_head(conn, &district, n).await? {
+            Some(h) => h,
+            None => {
+                // The district's first entry: create its head, then bump it like any other.
+                audit_head::Entity::insert(audit_head::ActiveModel {
+                    district_code: Set(district.clone()),
+                    seq: Set(0),
+                    last_hash: Set(GENESIS.to_owned()),
+                })
+                .on_conflict(
+                    OnConflict::column(audit_head::Column::DistrictCode)
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(conn)
+                .await?;
+                bump_head(conn, &district, n).await?.ok_or(StoreError::Conflict)?
+            }
+        };
         let mut prev = head.last_hash;
         let mut rows = Vec::with_capacity(es.len());
         for (seq, e) in (head.seq - n + 1..).zip(es) {
@@ -156,6 +154,23 @@ pub async fn append_many(conn: &impl ConnectionTrait, entries: Vec<NewEntry>) ->
         last = head.seq;
     }
     Ok(last)
+}
+
+/// Claims `n` sequence numbers of a district's chain and returns the head after the claim
+/// (still with the previous last hash); none when the district has no head yet. The update
+/// locks the head until the caller's transaction ends, which serialises appenders.
+async fn bump_head(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    n: i64,
+) -> Result<Option<audit_head::Model>, StoreError> {
+    Ok(audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(n))
+        .filter(audit_head::Column::DistrictCode.eq(district))
+        .exec_with_returning(conn)
+        .await?
+        .into_iter()
+        .next())
 }
 
 /// The first broken row found by [`verify`].

@@ -87,6 +87,9 @@ impl Db {
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(10))
                         .pragma("cache_size", format!("-{cache_kib}"))
+                        // Under a steady stream of writes the log grows past its checkpoint
+                        // size; when it starts over it is cut back to 64 MiB.
+                        .pragma("journal_size_limit", "67108864")
                 });
             }
             opts

@@ -253,7 +253,17 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
         event,
         audit,
     };
-    let Some(id) = app.intake.submit(draft).await? else {
+    // The duplicate search reads what is committed, so it runs while the report waits for its
+    // batch's commit instead of after it. Operators merge duplicates; a resident would only see
+    // strangers' reports.
+    let (stored, duplicates) = tokio::join!(app.intake.submit(draft), async {
+        if resident {
+            Ok(Vec::new())
+        } else {
+            duplicates_of(app, &c).await
+        }
+    });
+    let Some(id) = stored? else {
         // A retry (or the same key racing in twice): answer with the first case.
         let key = r.idempotency_key.as_deref().unwrap_or_default();
         return match repo::case_by_idempotency(conn, who.user.id, key).await? {
@@ -261,12 +271,7 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
             None => Err(gridgov_store::StoreError::Duplicate.into()),
         };
     };
-    // Operators merge duplicates; a resident would only see strangers' reports.
-    let duplicates = if resident {
-        Vec::new()
-    } else {
-        duplicates_of(app, &c, id).await?
-    };
+    let duplicates = duplicates?;
     Ok(Reported {
         case: view(case::Model { id, ..c }, category.name, now),
         created: true,
@@ -287,7 +292,7 @@ async fn retried(app: &App, c: case::Model) -> Result<Reported, AppError> {
 }
 
 /// Open cases of the same category within the configured radius and days.
-async fn duplicates_of(app: &App, c: &case::Model, id: i64) -> Result<Vec<DuplicateView>, AppError> {
+async fn duplicates_of(app: &App, c: &case::Model) -> Result<Vec<DuplicateView>, AppError> {
     let r = app.config.duplicate_radius_m;
     // Degrees per metre: 1/111,320 of latitude; longitude shrinks with the latitude's cosine.
     let dlat = r / 111_320.0;
@@ -303,7 +308,6 @@ async fn duplicates_of(app: &App, c: &case::Model, id: i64) -> Result<Vec<Duplic
     .await?;
     Ok(near
         .into_iter()
-        .filter(|o| o.id != id)
         .filter_map(|o| {
             let d = metres_between((c.lon, c.lat), (o.lon, o.lat));
             (d <= r).then(|| DuplicateView {
