@@ -5,11 +5,13 @@
 //! cutting off the tail breaks the chain at a row `verify` can name.
 
 use crate::StoreError;
+use crate::direct::DirectSqlite;
 use crate::entity::{audit_head, audit_log};
 use chrono::{DateTime, Timelike, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::sea_query::{Expr, ExprTrait, InsertStatement, OnConflict, Query, UpdateStatement};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -84,41 +86,89 @@ pub async fn append(conn: &impl ConnectionTrait, e: NewEntry) -> Result<i64, Sto
 /// returns the last sequence number. Bumping the head's sequence first serialises concurrent
 /// appenders; a batch touches the head twice per district however many entries it has.
 pub async fn append_many(conn: &impl ConnectionTrait, entries: Vec<NewEntry>) -> Result<i64, StoreError> {
-    let mut by_district: Vec<(String, Vec<NewEntry>)> = Vec::new();
-    for mut e in entries {
-        e.at = micros(e.at);
-        match by_district.iter_mut().find(|(d, _)| *d == e.district_code) {
-            Some((_, es)) => es.push(e),
-            None => by_district.push((e.district_code.clone(), vec![e])),
-        }
-    }
     let mut last = 0;
-    for (district, es) in by_district {
+    for (district, es) in by_district(entries) {
         let n = es.len() as i64;
         let head = match bump_head(conn, &district, n).await? {
             Some(h) => h,
             None => {
                 // The district's first entry: create its head, then bump it like any other.
-                audit_head::Entity::insert(audit_head::ActiveModel {
-                    district_code: Set(district.clone()),
-                    seq: Set(0),
-                    last_hash: Set(GENESIS.to_owned()),
-                })
-                .on_conflict(
-                    OnConflict::column(audit_head::Column::DistrictCode)
-                        .do_nothing()
-                        .to_owned(),
-                )
-                .exec_without_returning(conn)
-                .await?;
+                conn.execute(&create_head(&district)).await?;
                 bump_head(conn, &district, n).await?.ok_or(StoreError::Conflict)?
             }
         };
-        let mut prev = head.last_hash;
-        let mut rows = Vec::with_capacity(es.len());
-        for (seq, e) in (head.seq - n + 1..).zip(es) {
+        last = head.seq;
+        let (mut rows, hash) = chained(head, es);
+        // 16 values a row: 500 rows stay far below every backend's limit on bound values.
+        while !rows.is_empty() {
+            let rest = rows.split_off(rows.len().min(500));
+            audit_log::Entity::insert_many(rows)
+                .exec_without_returning(conn)
+                .await?;
+            rows = rest;
+        }
+        conn.execute(&set_last_hash(&district, hash)).await?;
+    }
+    Ok(last)
+}
+
+/// [`append_many`] on the report writer's own SQLite connection, inside its transaction.
+pub fn append_many_direct(db: &DirectSqlite, entries: Vec<NewEntry>) -> Result<(), StoreError> {
+    let sqlite = sea_orm::DbBackend::Sqlite;
+    let bump = |district: &str, n: i64| {
+        let mut q = bump_statement(district, n);
+        q.returning(Query::returning().columns([audit_head::Column::Seq, audit_head::Column::LastHash]));
+        db.query(&sqlite.build(&q), |r| {
+            Ok(audit_head::Model {
+                district_code: district.to_owned(),
+                seq: r.get(0)?,
+                last_hash: r.get(1)?,
+            })
+        })
+        .map(|rows| rows.into_iter().next())
+    };
+    for (district, es) in by_district(entries) {
+        let n = es.len() as i64;
+        let head = match bump(&district, n)? {
+            Some(h) => h,
+            None => {
+                db.execute(&sqlite.build(&create_head(&district)))?;
+                bump(&district, n)?.ok_or(StoreError::Conflict)?
+            }
+        };
+        let (rows, hash) = chained(head, es);
+        for row in rows {
+            db.execute(&audit_log::Entity::insert(row).build(sqlite))?;
+        }
+        db.execute(&sqlite.build(&set_last_hash(&district, hash)))?;
+    }
+    Ok(())
+}
+
+/// Entries grouped by district in the order the districts first appear, with their times cut
+/// to what the databases keep.
+fn by_district(entries: Vec<NewEntry>) -> Vec<(String, Vec<NewEntry>)> {
+    let mut out: Vec<(String, Vec<NewEntry>)> = Vec::new();
+    for mut e in entries {
+        e.at = micros(e.at);
+        match out.iter_mut().find(|(d, _)| *d == e.district_code) {
+            Some((_, es)) => es.push(e),
+            None => out.push((e.district_code.clone(), vec![e])),
+        }
+    }
+    out
+}
+
+/// The rows of one district's entries, numbered up to the claimed `head` and each chained to
+/// the one before; and the last hash, for the head.
+fn chained(head: audit_head::Model, es: Vec<NewEntry>) -> (Vec<audit_log::ActiveModel>, String) {
+    let mut prev = head.last_hash;
+    let first = head.seq - es.len() as i64 + 1;
+    let rows = (first..)
+        .zip(es)
+        .map(|(seq, e)| {
             let hash = row_hash(&prev, seq, &e);
-            rows.push(audit_log::ActiveModel {
+            audit_log::ActiveModel {
                 district_code: Set(e.district_code),
                 region_code: Set(e.region_code),
                 seq: Set(seq),
@@ -136,24 +186,44 @@ pub async fn append_many(conn: &impl ConnectionTrait, entries: Vec<NewEntry>) ->
                 prev_hash: Set(std::mem::replace(&mut prev, hash.clone())),
                 hash: Set(hash),
                 ..Default::default()
-            });
-        }
-        // 16 values a row: 500 rows stay far below every backend's limit on bound values.
-        while !rows.is_empty() {
-            let rest = rows.split_off(rows.len().min(500));
-            audit_log::Entity::insert_many(rows)
-                .exec_without_returning(conn)
-                .await?;
-            rows = rest;
-        }
-        audit_head::Entity::update_many()
-            .col_expr(audit_head::Column::LastHash, Expr::value(prev))
-            .filter(audit_head::Column::DistrictCode.eq(district.as_str()))
-            .exec(conn)
-            .await?;
-        last = head.seq;
-    }
-    Ok(last)
+            }
+        })
+        .collect();
+    (rows, prev)
+}
+
+/// A district's head before its first entry (nothing when it exists).
+fn create_head(district: &str) -> InsertStatement {
+    Query::insert()
+        .into_table(audit_head::Entity)
+        .columns([
+            audit_head::Column::DistrictCode,
+            audit_head::Column::Seq,
+            audit_head::Column::LastHash,
+        ])
+        .values_panic([district.into(), 0i64.into(), GENESIS.into()])
+        .on_conflict(
+            OnConflict::column(audit_head::Column::DistrictCode)
+                .do_nothing()
+                .to_owned(),
+        )
+        .to_owned()
+}
+
+fn bump_statement(district: &str, n: i64) -> UpdateStatement {
+    Query::update()
+        .table(audit_head::Entity)
+        .value(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(n))
+        .and_where(audit_head::Column::DistrictCode.eq(district))
+        .to_owned()
+}
+
+fn set_last_hash(district: &str, hash: String) -> UpdateStatement {
+    Query::update()
+        .table(audit_head::Entity)
+        .value(audit_head::Column::LastHash, hash)
+        .and_where(audit_head::Column::DistrictCode.eq(district))
+        .to_owned()
 }
 
 /// Claims `n` sequence numbers of a district's chain and returns the head after the claim
@@ -164,13 +234,13 @@ async fn bump_head(
     district: &str,
     n: i64,
 ) -> Result<Option<audit_head::Model>, StoreError> {
-    Ok(audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(n))
-        .filter(audit_head::Column::DistrictCode.eq(district))
-        .exec_with_returning(conn)
-        .await?
-        .into_iter()
-        .next())
+    let mut q = bump_statement(district, n);
+    q.returning_all();
+    let row = conn.query_one(&q).await?;
+    Ok(match row {
+        Some(r) => Some(audit_head::Model::from_query_result(&r, "")?),
+        None => None,
+    })
 }
 
 /// The first broken row found by [`verify`].

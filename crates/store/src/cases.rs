@@ -356,28 +356,6 @@ pub async fn list_cases(
     Ok((rows, total))
 }
 
-/// Open cases of a category reported since `since` within a box around a point: candidates for
-/// the duplicate suggestion (the caller measures the exact distance).
-pub async fn nearby_open(
-    conn: &impl ConnectionTrait,
-    district: &str,
-    category: i64,
-    bbox: [f64; 4],
-    since: DateTime<Utc>,
-) -> Result<Vec<case::Model>, StoreError> {
-    Ok(case::Entity::find()
-        .filter(case::Column::DistrictCode.eq(district))
-        .filter(case::Column::CategoryId.eq(category))
-        .filter(case::Column::ReportedAt.gte(since))
-        .filter(case::Column::Lon.between(bbox[0], bbox[2]))
-        .filter(case::Column::Lat.between(bbox[1], bbox[3]))
-        .filter(case::Column::State.is_not_in(["closed", "rejected", "merged"]))
-        .order_by_desc(case::Column::Id)
-        .limit(20)
-        .all(conn)
-        .await?)
-}
-
 /// Sets a category's fields if its version is still `expected`.
 pub async fn update_category(
     conn: &impl ConnectionTrait,

@@ -1,12 +1,15 @@
 //! Opening the database: URL → backend, SQLite pragmas, migrations.
 
 use crate::migration::Migrator;
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::RuntimeErr;
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, SqliteTransactionMode,
     TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Duration;
 
 /// Which database engine a URL names.
@@ -19,7 +22,7 @@ pub enum Backend {
 /// A storage failure. Constraint violations are told apart so the app layer can answer 409.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("unsupported database URL scheme (use sqlite:// or postgres://)")]
+    #[error("unsupported database URL (use sqlite://FILE or postgres://…)")]
     UnsupportedUrl,
     #[error("the row was changed by someone else")]
     Conflict,
@@ -53,11 +56,9 @@ impl StoreError {
 #[derive(Clone, Debug)]
 pub struct Db {
     conn: DatabaseConnection,
-    /// On SQLite, one connection of its own for [`Db::begin_write`]: nothing else writes through
-    /// it, so its page cache stays valid from one batch to the next (SQLite drops a connection's
-    /// cache whenever another connection has written). On PostgreSQL, the pool.
-    writer: DatabaseConnection,
     backend: Backend,
+    /// The SQLite file, for the report writer's own connection ([`crate::direct`]).
+    sqlite_file: Option<PathBuf>,
 }
 
 impl Db {
@@ -72,6 +73,20 @@ impl Db {
             Backend::Postgres
         } else {
             return Err(StoreError::UnsupportedUrl);
+        };
+        let sqlite_file = match backend {
+            Backend::Sqlite => {
+                let o = SqliteConnectOptions::from_str(url)
+                    .map_err(|e| DbErr::Conn(RuntimeErr::SqlxError(e.into())))?;
+                let file = o.get_filename().to_path_buf();
+                // The report writer opens the file a second time: a private in-memory database
+                // would be a different one.
+                if file.as_os_str() == ":memory:" || url.contains("mode=memory") {
+                    return Err(StoreError::UnsupportedUrl);
+                }
+                Some(file)
+            }
+            Backend::Postgres => None,
         };
         let options = |connections: u32, cache_kib: u32| {
             let mut opts = ConnectOptions::new(url.to_owned());
@@ -94,17 +109,15 @@ impl Db {
             }
             opts
         };
-        let (conn, writer) = if backend == Backend::Sqlite {
-            let conn = Database::connect(options(4, 8 * 1024)).await?;
-            (conn, Database::connect(options(1, 64 * 1024)).await?)
+        let conn = if backend == Backend::Sqlite {
+            Database::connect(options(4, 8 * 1024)).await?
         } else {
-            let conn = Database::connect(options(16, 0)).await?;
-            (conn.clone(), conn)
+            Database::connect(options(16, 0)).await?
         };
         Ok(Db {
             conn,
-            writer,
             backend,
+            sqlite_file,
         })
     }
 
@@ -125,7 +138,7 @@ impl Db {
     /// ordinary transaction on PostgreSQL.
     pub async fn begin_write(&self) -> Result<DatabaseTransaction, StoreError> {
         Ok(self
-            .writer
+            .conn
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..Default::default()
@@ -139,5 +152,10 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The SQLite file (none on PostgreSQL).
+    pub fn sqlite_file(&self) -> Option<&Path> {
+        self.sqlite_file.as_deref()
     }
 }

@@ -8,9 +8,11 @@ pub mod accounts;
 pub mod audit;
 pub mod cases;
 pub mod db;
+pub mod direct;
 pub mod entity;
 pub mod migration;
 pub mod regions;
+pub mod reports;
 pub mod scope;
 pub mod staff;
 

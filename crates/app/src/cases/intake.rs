@@ -3,10 +3,15 @@
 //! A report is only acknowledged once it is durable, and on SQLite every durable commit waits
 //! for the disk (`synchronous=FULL`): one report per transaction would cap the whole district at
 //! a few thousand reports a second, and each transaction would also serialise on the audit
-//! chain's head. So reports are handed to one writer task per process, which takes whatever
-//! has queued up while the previous batch was committing and writes it in one transaction: the
-//! cases one by one (each may turn out to be a retry), their timeline entries and audit records
-//! in a few statements, the audit head once. Each reporter is answered after that commit.
+//! chain's head. So reports are handed to one writer per process, on a thread of its own, which
+//! takes whatever has queued up while the previous batch was committing and writes it in one
+//! transaction (`gridgov_store::reports`): each report's duplicate search, the cases (each may
+//! turn out to be a retry), their timeline entries and audit records, the audit head once.
+//! Each reporter is answered after that commit.
+//!
+//! On SQLite the writer owns a connection of its own and runs its statements in place; on
+//! PostgreSQL it drives a pooled transaction on a runtime of its own (on the server's runtime
+//! each of its waits would end behind every request queued there).
 //!
 //! A batch that fails as a whole is written again one report at a time, so one report that
 //! cannot be stored never takes the others down with it.
@@ -14,52 +19,82 @@
 use crate::AppError;
 use crate::error::ErrorKind;
 use gridgov_store::Db;
-use gridgov_store::audit::{self as audit_store, NewEntry};
-use gridgov_store::cases as repo;
-use gridgov_store::entity::{case, case_event};
+use gridgov_store::direct::{Checkpointer, DirectSqlite};
+use gridgov_store::reports::{self, Draft, Stored};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most reports one transaction takes.
 const MAX_BATCH: usize = 256;
 
-/// A report ready to be stored: the case, its first timeline entry and its audit record, the
-/// last two still without the case's id.
-#[derive(Debug)]
-pub(crate) struct Draft {
-    pub case: case::Model,
-    pub event: case_event::Model,
-    pub audit: NewEntry,
-}
+/// The writer's SQLite page cache: the case table's indexes stay in memory between batches.
+const WRITER_CACHE_KIB: u32 = 64 * 1024;
 
-/// The case's id, or `None` when its reporter had already used its idempotency key.
-type Outcome = Result<Option<i64>, AppError>;
+/// How often the checkpointer copies the log into the database file, and the log's length in
+/// pages (of 4 KiB) past which it starts the log over.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
+const RESTART_PAGES: i64 = 8 * 1024;
 
-/// The queue in front of the writer task.
+type Outcome = Result<Stored, AppError>;
+
+/// The queue in front of the writer.
 #[derive(Clone, Debug)]
 pub struct Intake {
     tx: mpsc::Sender<(Draft, oneshot::Sender<Outcome>)>,
 }
 
+enum Writer {
+    Sqlite(DirectSqlite),
+    Pool(Db, tokio::runtime::Runtime),
+}
+
+impl Writer {
+    fn write(&self, batch: &[&Draft]) -> Result<Vec<Stored>, AppError> {
+        Ok(match self {
+            Writer::Sqlite(conn) => reports::write_direct(conn, batch)?,
+            Writer::Pool(db, rt) => rt.block_on(reports::write(db, batch))?,
+        })
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> AppError {
+    AppError::new(ErrorKind::Internal, "internal", e.to_string())
+}
+
 impl Intake {
     /// Starts the writer on a thread of its own; it ends when the last handle is dropped.
-    ///
-    /// The writer waits on the database several times per batch; on the server's runtime each
-    /// of those waits would end behind every request queued there, so it gets its own.
     pub fn start(db: Db) -> Result<Intake, AppError> {
+        let (done, finished) = std::sync::mpsc::channel::<()>();
+        let writer = match db.sqlite_file() {
+            Some(file) => {
+                let checkpointer = Checkpointer::open(file, RESTART_PAGES)?;
+                std::thread::Builder::new()
+                    .name("gridgov-checkpoint".into())
+                    .spawn(move || checkpoints(&checkpointer, &finished))
+                    .map_err(internal)?;
+                Writer::Sqlite(DirectSqlite::open(file, WRITER_CACHE_KIB)?.without_autocheckpoint()?)
+            }
+            None => {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(internal)?;
+                Writer::Pool(db, rt)
+            }
+        };
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| AppError::new(ErrorKind::Internal, "internal", e.to_string()))?;
         std::thread::Builder::new()
             .name("gridgov-intake".into())
-            .spawn(move || rt.block_on(run(db, rx)))
-            .map_err(|e| AppError::new(ErrorKind::Internal, "internal", e.to_string()))?;
+            .spawn(move || {
+                run(&writer, rx);
+                drop(done);
+            })
+            .map_err(internal)?;
         Ok(Intake { tx })
     }
 
     /// Queues a report and waits until it is committed.
-    pub(crate) async fn submit(&self, d: Draft) -> Outcome {
+    pub(crate) async fn submit(&self, r: Draft) -> Outcome {
         let gone = || {
             AppError::new(
                 ErrorKind::Unavailable,
@@ -68,19 +103,36 @@ impl Intake {
             )
         };
         let (reply, answer) = oneshot::channel();
-        self.tx.send((d, reply)).await.map_err(|_| gone())?;
+        self.tx.send((r, reply)).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<(Draft, oneshot::Sender<Outcome>)>) {
+/// Checkpoints until the writer has ended.
+fn checkpoints(c: &Checkpointer, writer_done: &std::sync::mpsc::Receiver<()>) {
+    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = writer_done.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(e) = c.run_once() {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+    }
+    // The last reports, into the database file.
+    let _ = c.run_once();
+}
+
+fn run(writer: &Writer, mut rx: mpsc::Receiver<(Draft, oneshot::Sender<Outcome>)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let drafts: Vec<&Draft> = batch.iter().map(|(d, _)| d).collect();
-        match write(&db, &drafts).await {
-            Ok(ids) => {
-                for ((_, reply), id) in batch.drain(..).zip(ids) {
-                    let _ = reply.send(Ok(id));
+    while let Some(first) = rx.blocking_recv() {
+        batch.push(first);
+        while batch.len() < MAX_BATCH
+            && let Ok(next) = rx.try_recv()
+        {
+            batch.push(next);
+        }
+        let reports: Vec<&Draft> = batch.iter().map(|(r, _)| r).collect();
+        match writer.write(&reports) {
+            Ok(stored) => {
+                for ((_, reply), s) in batch.drain(..).zip(stored) {
+                    let _ = reply.send(Ok(s));
                 }
             }
             Err(e) if batch.len() == 1 => {
@@ -89,44 +141,13 @@ async fn run(db: Db, mut rx: mpsc::Receiver<(Draft, oneshot::Sender<Outcome>)>) 
                 }
             }
             Err(_) => {
-                for (d, reply) in batch.drain(..) {
-                    let one = write(&db, &[&d]).await.map(|ids| ids.first().copied().flatten());
+                for (r, reply) in batch.drain(..) {
+                    let one = writer
+                        .write(&[&r])
+                        .map(|s| s.into_iter().next().unwrap_or_default());
                     let _ = reply.send(one);
                 }
             }
         }
     }
-}
-
-async fn write(db: &Db, drafts: &[&Draft]) -> Result<Vec<Option<i64>>, AppError> {
-    // Immediate: the write lock from the start, so the reserved ids stay ours on SQLite.
-    let txn = db.begin_write().await?;
-    let ids = repo::reserve_case_ids(&txn, drafts.len()).await?;
-    let cases = drafts
-        .iter()
-        .zip(&ids)
-        .map(|(d, id)| case::Model {
-            id: *id,
-            ..d.case.clone()
-        })
-        .collect();
-    let inserted = repo::insert_cases_once(&txn, cases).await?;
-    let (mut events, mut audits) = (Vec::new(), Vec::new());
-    for (d, id) in drafts.iter().zip(&ids).filter(|(_, id)| inserted.contains(id)) {
-        events.push(case_event::Model {
-            case_id: *id,
-            ..d.event.clone()
-        });
-        audits.push(NewEntry {
-            entity_id: id.to_string(),
-            ..d.audit.clone()
-        });
-    }
-    repo::append_events(&txn, events).await?;
-    audit_store::append_many(&txn, audits).await?;
-    txn.commit().await?;
-    Ok(ids
-        .into_iter()
-        .map(|id| inserted.contains(&id).then_some(id))
-        .collect())
 }

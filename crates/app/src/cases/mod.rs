@@ -146,8 +146,13 @@ impl From<case_category::Model> for CategoryView {
 }
 
 fn case_no(c: &case::Model) -> String {
-    let local = c.reported_at.with_timezone(&gridgov_domain::sla::shanghai());
-    format!("{}-{:06}", local.format("%Y%m%d"), c.id)
+    case_no_of(c.id, c.reported_at)
+}
+
+/// 案件编号: the Beijing date of the report and the id.
+fn case_no_of(id: i64, reported_at: DateTime<Utc>) -> String {
+    let local = reported_at.with_timezone(&gridgov_domain::sla::shanghai());
+    format!("{}-{:06}", local.format("%Y%m%d"), id)
 }
 
 pub(crate) fn view(c: case::Model, category_name: String, now: DateTime<Utc>) -> CaseView {

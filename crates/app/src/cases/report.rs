@@ -2,7 +2,6 @@
 //! deliberation decision. The location decides the grid, community and street; the category
 //! decides which centre accepts it and the acceptance clock starts.
 
-use super::intake::Draft;
 use super::{CaseView, calendar, category, time_mode, view};
 use crate::access::require;
 use crate::audit::{Event, entry};
@@ -16,6 +15,7 @@ use gridgov_domain::{RegionCode, RegionLevel};
 use gridgov_geo::Crs;
 use gridgov_store::cases as repo;
 use gridgov_store::entity::{case, case_event};
+use gridgov_store::reports::{Draft, Nearby, NearbyQuery};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -248,22 +248,18 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
             ..Default::default()
         },
     );
-    let draft = Draft {
-        case: c.clone(),
-        event,
-        audit,
-    };
-    // The duplicate search reads what is committed, so it runs while the report waits for its
-    // batch's commit instead of after it. Operators merge duplicates; a resident would only see
-    // strangers' reports.
-    let (stored, duplicates) = tokio::join!(app.intake.submit(draft), async {
-        if resident {
-            Ok(Vec::new())
-        } else {
-            duplicates_of(app, &c).await
-        }
-    });
-    let Some(id) = stored? else {
+    // Operators merge duplicates; a resident would only see strangers' reports.
+    let nearby = (!resident).then(|| nearby_query(app, &c));
+    let stored = app
+        .intake
+        .submit(Draft {
+            case: c.clone(),
+            event,
+            audit,
+            nearby,
+        })
+        .await?;
+    let Some(id) = stored.id else {
         // A retry (or the same key racing in twice): answer with the first case.
         let key = r.idempotency_key.as_deref().unwrap_or_default();
         return match repo::case_by_idempotency(conn, who.user.id, key).await? {
@@ -271,7 +267,7 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
             None => Err(gridgov_store::StoreError::Duplicate.into()),
         };
     };
-    let duplicates = duplicates?;
+    let duplicates = duplicates_of(app, &c, stored.nearby);
     Ok(Reported {
         case: view(case::Model { id, ..c }, category.name, now),
         created: true,
@@ -291,34 +287,34 @@ async fn retried(app: &App, c: case::Model) -> Result<Reported, AppError> {
     })
 }
 
-/// Open cases of the same category within the configured radius and days.
-async fn duplicates_of(app: &App, c: &case::Model) -> Result<Vec<DuplicateView>, AppError> {
+/// Where to look for open cases of the same category: a box around the report as wide as the
+/// configured radius, back the configured days.
+fn nearby_query(app: &App, c: &case::Model) -> NearbyQuery {
     let r = app.config.duplicate_radius_m;
     // Degrees per metre: 1/111,320 of latitude; longitude shrinks with the latitude's cosine.
     let dlat = r / 111_320.0;
     let dlon = r / (111_320.0 * c.lat.to_radians().cos().max(0.01));
-    let since = c.reported_at - Duration::days(app.config.duplicate_days);
-    let near = repo::nearby_open(
-        app.db.conn(),
-        &c.district_code,
-        c.category_id,
-        [c.lon - dlon, c.lat - dlat, c.lon + dlon, c.lat + dlat],
-        since,
-    )
-    .await?;
-    Ok(near
-        .into_iter()
+    NearbyQuery {
+        bbox: [c.lon - dlon, c.lat - dlat, c.lon + dlon, c.lat + dlat],
+        since: c.reported_at - Duration::days(app.config.duplicate_days),
+    }
+}
+
+/// The cases found in the box that lie within the radius.
+fn duplicates_of(app: &App, c: &case::Model, near: Vec<Nearby>) -> Vec<DuplicateView> {
+    let r = app.config.duplicate_radius_m;
+    near.into_iter()
         .filter_map(|o| {
             let d = metres_between((c.lon, c.lat), (o.lon, o.lat));
             (d <= r).then(|| DuplicateView {
-                case_no: super::case_no(&o),
+                case_no: super::case_no_of(o.id, o.reported_at),
                 id: o.id,
                 description: o.description,
                 distance_m: (d * 10.0).round() / 10.0,
                 reported_at: o.reported_at,
             })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
