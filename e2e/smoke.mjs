@@ -9,10 +9,12 @@
 // accounts, create a grid worker on one grid, show its data scope on the region tree, the roles,
 // a custom role created and given to the new account with 分配角色, 编辑 renaming it, 重置密码 of a
 // demo account (a too-short password refused inline, then a valid one), the audit record of the
-// creation and the audit search by action), then logs out; logs in as the demo grid worker with
-// the reset password and changes it with 修改密码 in the user menu (a wrong current password
-// refused inline), logs out and back in with the new one; and finally logs in as a
-// community operator, whose map and tree show only their community. Saves screenshots to
+// creation and the audit search by action), through 案件管理 › 事项分类 (the tree with its limits, a
+// category's handling limit edited, another disabled and enabled with its switch), then logs out;
+// logs in as the demo grid worker with the reset password and changes it with 修改密码 in the user
+// menu (a wrong current password refused inline), logs out and back in with the new one; and
+// finally logs in as a community operator, whose map and tree show only their community and whose
+// 事项分类 is read-only. Saves screenshots to
 // e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
 
@@ -57,6 +59,10 @@ const RESET_USER = 'gridworker'
 const SHORT_PASSWORD = 'Ab#12'
 const RESET_PASSWORD = 'Grid-Reset#2026'
 const OWN_PASSWORD = 'My-Own-Pass#2026'
+// 事项分类: the category whose handling limit the test edits (1 working day in the seed), and the
+// one it disables and enables again.
+const CATEGORY = 'sanitation.garbage'
+const DISABLED_CATEGORY = 'other.misc'
 // A demo resident: no password to reset.
 const RESIDENT = 'resident'
 const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
@@ -159,6 +165,9 @@ async function logOut(page) {
 
 /** The texts of a dialog's inline field errors and alerts, for failure messages. */
 const dialogErrors = (dialog) => dialog.locator('.el-form-item__error, .el-alert__title').allTextContents().catch(() => [])
+
+/** The row of the category table that shows the category `code`. */
+const categoryRow = (page, code) => page.locator(`.categories-view__table .el-table__row:has(.categories-view__name[data-code="${code}"])`).first()
 
 /** The row of the user table that shows `username`. */
 const userRow = (page, username) => page.locator(`.users-view__table .el-table__row:has([data-username="${username}"])`).first()
@@ -578,6 +587,71 @@ async function run() {
     await page.screenshot({ path: path.join(ARTIFACTS, '16-audit-filter.png') })
   })
 
+  await step('案件管理 › 事项分类 lists the 8 groups and 40 categories with their limits', async () => {
+    await page.locator('.el-menu-item', { hasText: '事项分类' }).click()
+    await page.waitForURL(/\/cases\/categories$/)
+    const rows = page.locator('.categories-view__table .el-table__row')
+    await page.locator(`.categories-view__name[data-code="${CATEGORY}"]`).waitFor()
+    const count = await rows.count()
+    if (count !== 48) fail(`事项分类 shows ${count} rows (want 8 groups and 40 categories)`)
+    const row = categoryRow(page, CATEGORY)
+    const accept = (await row.locator('.categories-view__accept').textContent()).trim()
+    const handle = (await row.locator('.categories-view__handle').textContent()).trim()
+    if (accept !== '2 小时' || handle !== '1 个工作日') fail(`${CATEGORY} reads accept "${accept}", handle "${handle}" (want 2 小时, 1 个工作日)`)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '19-categories.png') })
+  })
+
+  await step(`事项分类 › 编辑 sets the handling limit of ${CATEGORY} to 2 个工作日`, async () => {
+    await categoryRow(page, CATEGORY).locator('.categories-view__edit').click()
+    const dialog = page.locator('.category-edit')
+    const handle = dialog.locator('.category-edit__value--handle input')
+    await handle.waitFor()
+    // More than a year is refused next to the field, before anything is sent.
+    await handle.fill('2000')
+    await handle.press('Tab')
+    await dialog.locator('.category-edit__submit').click()
+    try {
+      await dialog.locator('.el-form-item__error', { hasText: '时限须在' }).waitFor({ timeout: 5_000 })
+    } catch {
+      fail(`a handling limit of 2000 working days was not refused inline (errors: ${(await dialogErrors(dialog)).join('; ')})`)
+    }
+    await handle.fill('2')
+    await handle.press('Tab')
+    const preview = (await dialog.locator('.category-edit__limit--handle .category-edit__preview').textContent()).trim()
+    if (preview !== '2 个工作日') fail(`the dialog previews the handling limit as "${preview}" (want 2 个工作日)`)
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(ARTIFACTS, '20-category-edit.png') })
+    const response = page.waitForResponse((r) => r.url().includes('/api/v1/case-categories/') && r.request().method() === 'PUT')
+    await dialog.locator('.category-edit__submit').click()
+    const answer = await response
+    if (answer.status() !== 200) fail(`PUT answered ${answer.status()}: ${await answer.text()}`)
+    const saved = await answer.json()
+    if (saved.handle_minutes !== 960 || saved.version !== 2) fail(`the saved category has handle_minutes ${saved.handle_minutes}, version ${saved.version} (want 960, 2)`)
+    await dialog.waitFor({ state: 'hidden' })
+    const row = categoryRow(page, CATEGORY)
+    await row.locator('.categories-view__handle', { hasText: '2 个工作日' }).waitFor()
+  })
+
+  await step(`事项分类: the 启用 switch disables ${DISABLED_CATEGORY}, then enables it again`, async () => {
+    const toggle = async (want) => {
+      await categoryRow(page, DISABLED_CATEGORY).locator('.categories-view__switch').click()
+      await page.locator('.el-message-box__btns .el-button--primary').click()
+      await page.locator('.el-message--success', { hasText: want ? '已启用' : '已停用' }).last().waitFor()
+      const listed = await page.evaluate(async (code) => {
+        const answer = await (await fetch('/api/v1/case-categories')).json()
+        return answer.items.find((c) => c.code === code)
+      }, DISABLED_CATEGORY)
+      if (listed.enabled !== want) fail(`the server lists ${DISABLED_CATEGORY} with enabled ${listed.enabled} (want ${want})`)
+      const struck = await categoryRow(page, DISABLED_CATEGORY).locator('.categories-view__name.is-disabled').count()
+      if (struck !== (want ? 0 : 1)) fail(`the row of ${DISABLED_CATEGORY} is${want ? '' : ' not'} shown as disabled`)
+    }
+    await toggle(false)
+    await page.waitForTimeout(400)
+    await page.screenshot({ path: path.join(ARTIFACTS, '21-category-disabled.png') })
+    await toggle(true)
+  })
+
   await step('log out: back to the login page', async () => {
     await logOut(page)
     // The session is over on the server too: the API refuses the old cookie.
@@ -662,6 +736,15 @@ async function run() {
     const home = (await page.locator('.map-toolbar__home').textContent()).trim()
     log(`${count} grid polygons; tree: ${streets[0].trim()} › ${communities[0].trim()}; home button "${home}"`)
     await page.screenshot({ path: path.join(ARTIFACTS, '06-community-map.png') })
+  })
+
+  await step(`${COMMUNITY} sees 事项分类 read-only, with the edited limit`, async () => {
+    await page.locator('.el-menu-item', { hasText: '事项分类' }).click()
+    await page.waitForURL(/\/cases\/categories$/)
+    await categoryRow(page, CATEGORY).locator('.categories-view__handle', { hasText: '2 个工作日' }).waitFor()
+    await page.locator('.categories-view__notice').waitFor()
+    const controls = await page.locator('.categories-view__add, .categories-view__add-group, .categories-view__edit, .categories-view__switch').count()
+    if (controls !== 0) fail(`a community operator is offered ${controls} editing controls on 事项分类`)
   })
 
   await step('no page errors and no request leaves the server', () => {

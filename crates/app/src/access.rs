@@ -5,11 +5,11 @@ use gridgov_domain::RegionCode;
 use gridgov_domain::access::{DataScope, Grant, Permission, Principal};
 use gridgov_store::accounts;
 use gridgov_store::entity::app_user;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 13] = [
+pub const PERMISSIONS: [(&str, &str); 14] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -28,6 +28,10 @@ pub const PERMISSIONS: [(&str, &str); 13] = [
         "act on cases held by one's own centre, grid or department",
     ),
     ("case:category:read", "see the case categories"),
+    (
+        "case:category:write",
+        "create and edit case categories, their limits and departments (district-wide scope)",
+    ),
     ("case:kpi:read", "see case indicators"),
 ];
 
@@ -49,6 +53,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "case:case:report",
             "case:case:handle",
             "case:category:read",
+            "case:category:write",
             "case:kpi:read",
         ],
     ),
@@ -119,6 +124,54 @@ pub async fn ensure_builtin_roles(
         out.insert(key.to_owned(), id);
     }
     Ok(out)
+}
+
+/// Brings the stored built-in roles of every district up to this version's [`BUILTIN_ROLES`], so
+/// that an upgrade which adds a permission to a built-in role (as `case:category:write` was added
+/// to `district_admin`) reaches districts set up by an older version. Runs at every start; a role
+/// that already matches is not touched. Each change is audited in its own transaction; of several
+/// processes starting together the version check lets one write and the others skip.
+pub async fn refresh_builtin_roles(conn: &DatabaseConnection) -> Result<usize, AppError> {
+    let mut changed = 0;
+    for r in accounts::builtin_roles(conn).await? {
+        let Some((_, name, perms)) = BUILTIN_ROLES.iter().find(|(k, _, _)| *k == r.key) else {
+            continue;
+        };
+        let stored: BTreeSet<String> = serde_json::from_str::<Vec<String>>(&r.permissions)
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        let wanted: BTreeSet<String> = perms.iter().map(|p| (*p).to_owned()).collect();
+        if stored == wanted && r.name == *name {
+            continue;
+        }
+        let json = serde_json::to_string(perms).unwrap_or_else(|_| "[]".into());
+        let txn = conn.begin().await?;
+        match accounts::update_role(&txn, r.id, name, &json, r.version).await {
+            Ok(()) => {}
+            Err(gridgov_store::StoreError::Conflict) => continue,
+            Err(e) => return Err(e.into()),
+        }
+        let before = serde_json::json!({ "name": r.name, "permissions": r.permissions });
+        let after = serde_json::json!({ "name": name, "permissions": json });
+        let id_text = r.id.to_string();
+        let added: Vec<&String> = wanted.difference(&stored).collect();
+        let removed: Vec<&String> = stored.difference(&wanted).collect();
+        let event = crate::audit::Event {
+            district: r.district_code.clone(),
+            action: "role.builtin_refresh",
+            entity_type: "role",
+            entity_id: &id_text,
+            before: Some(&before),
+            after: Some(&after),
+            detail: serde_json::json!({ "key": r.key, "added": added, "removed": removed }),
+            ..Default::default()
+        };
+        crate::audit::record(&txn, &crate::audit::Actor::cli("upgrade"), event).await?;
+        txn.commit().await?;
+        changed += 1;
+    }
+    Ok(changed)
 }
 
 /// Stored scope columns → a [`DataScope`].

@@ -77,6 +77,7 @@ impl App {
     pub async fn start_with_clock(config: Config, clock: Arc<dyn clock::Clock>) -> Result<App, AppError> {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
+        access::refresh_builtin_roles(db.conn()).await?;
         let locator = Arc::new(SharedLocator::new(Locator::default()));
         let secret = secret::Secret::load(&config)?;
         let otp: Arc<dyn otp::OtpSender> = match config.otp_sender.as_str() {

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod case;
+pub mod category;
 pub mod kpi;
 pub mod phone;
 pub mod region;

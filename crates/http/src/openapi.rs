@@ -32,6 +32,8 @@ use utoipa::OpenApi;
         admin::update_role,
         admin::audit,
         cases::case_categories,
+        cases::create_case_category,
+        cases::update_case_category,
         cases::report_case,
         cases::list_cases,
         cases::case_detail,

@@ -128,6 +128,15 @@ pub async fn upsert_role(
     }
 }
 
+/// The built-in roles of every district (to bring them up to a new version's catalogue).
+pub async fn builtin_roles(conn: &impl ConnectionTrait) -> Result<Vec<role::Model>, StoreError> {
+    Ok(role::Entity::find()
+        .filter(role::Column::Builtin.eq(true))
+        .order_by_asc(role::Column::Id)
+        .all(conn)
+        .await?)
+}
+
 pub async fn roles(conn: &impl ConnectionTrait, district: &str) -> Result<Vec<role::Model>, StoreError> {
     Ok(role::Entity::find()
         .filter(role::Column::DistrictCode.eq(district))

@@ -385,7 +385,13 @@ pub async fn search(
         q = q.filter(audit_log::Column::EntityId.eq(id));
     }
     if let Some(p) = f.action_prefix {
-        q = q.filter(audit_log::Column::Action.starts_with(p.replace(['%', '_'], "")));
+        // A prefix, literally: `_` and `%` are LIKE wildcards, and actions have underscores
+        // (`user.password_reset`, `category.create_group`), so they are escaped, not dropped.
+        let literal = p.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q = q.filter(
+            audit_log::Column::Action
+                .like(sea_orm::sea_query::LikeExpr::new(format!("{literal}%")).escape('\\')),
+        );
     }
     if let Some(t) = f.from {
         q = q.filter(audit_log::Column::At.gte(t));

@@ -9,6 +9,7 @@ import type {
   CaseQuery,
   CaseView,
   Category,
+  CreateCategory,
   KpiPanel,
   KpiQuery,
   PhotoView,
@@ -36,6 +37,7 @@ import type {
   ScopeList,
   SetDisabled,
   SetRoles,
+  UpdateCategory,
   UpdateRole,
   UpdateUser,
   UserPage,
@@ -226,6 +228,16 @@ export async function fetchDepartments(district: string, signal?: AbortSignal): 
 export async function fetchCategories(signal?: AbortSignal): Promise<Category[]> {
   const list = await getJson<{ items: Category[] }>(apiPath('/api/v1/case-categories'), {}, signal)
   return list.items
+}
+
+/** Creates a group or (with `parent_code`) a category; resolves with it as listed. */
+export function createCategory(body: CreateCategory): Promise<Category> {
+  return postJson<Category>(apiPath('/api/v1/case-categories'), body)
+}
+
+/** Edits a group or category with the version the editor saw; resolves with it as it is now. */
+export function updateCategory(id: number, body: UpdateCategory): Promise<Category> {
+  return putJson<Category>(apiPath('/api/v1/case-categories/{id}', { id: String(id) }), body)
 }
 
 /**

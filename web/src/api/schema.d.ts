@@ -340,6 +340,30 @@ export interface paths {
         /** The case categories: groups (no parent) and their categories, in catalogue order. */
         get: operations["case_categories"];
         put?: never;
+        /**
+         * Creates a group or a category of the caller's district. Needs `case:category:write` with the
+         *     district-wide scope; audited.
+         */
+        post: operations["create_case_category"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/case-categories/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Edits a group or a category. Limits apply to stages that start afterwards: running deadlines
+         *     stay. A group stays a group, a category a category; there is no delete (disable instead).
+         */
+        put: operations["update_case_category"];
         post?: never;
         delete?: never;
         options?: never;
@@ -743,6 +767,40 @@ export interface components {
         CategoryList: {
             items: components["schemas"]["CategoryView"][];
         };
+        /**
+         * @description What a category (not a group) sets. Required for a category: `owner_level`, the three limits
+         *     and `time_mode`.
+         */
+        CategorySettings: {
+            /** @description `community`, `street` or `district`: the centre that accepts new reports. */
+            owner_level?: string | null;
+            /**
+             * Format: int64
+             * @description The district department that answers its whistles; none for no department.
+             */
+            department_id?: number | null;
+            /**
+             * Format: int64
+             * @description Minutes to accept a report (1 to 525,600), counted in `time_mode`.
+             */
+            accept_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description Minutes to handle a case (1 to 525,600), counted in `time_mode`.
+             */
+            handle_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description Minutes for a whistled department to report for duty (1 to 525,600), natural time.
+             */
+            ack_minutes?: number | null;
+            /** @description `natural` or `working` (09:00–17:00 on working days of the holiday calendar). */
+            time_mode?: string | null;
+            /** @description Grids may whistle the department directly (直通车); needs `department_id`. */
+            direct_channel?: boolean | null;
+            /** @description Overdue cases move up a level by themselves. */
+            auto_escalate?: boolean | null;
+        };
         /** @description A category as the report form and the console show it. */
         CategoryView: {
             /** Format: int64 */
@@ -777,6 +835,21 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /**
+         * @description A new group (without `parent_code`) or category (under the group `parent_code`). A group sets
+         *     only `code`, `name` and `enabled`; a category's settings given for a group are refused
+         *     (`not_for_group`).
+         */
+        CreateCategory: components["schemas"]["CategorySettings"] & {
+            /** @description 2–48 of `a-z 0-9 . _ -`, starting with a letter, unique in the district; it never changes. */
+            code: string;
+            /** @description The group a new category belongs to; none (or null) creates a group. */
+            parent_code?: string | null;
+            /** @description 1–64 characters. */
+            name: string;
+            /** @description Whether new reports may use it (default true). */
+            enabled?: boolean;
         };
         CreateRole: {
             /** @description 2 to 32 of a-z and _. */
@@ -1084,6 +1157,18 @@ export interface components {
             employment: string;
             force_source: string;
             unit?: string | null;
+        };
+        /** @description Everything an edit of a group or category sets, with the version the editor saw. */
+        UpdateCategory: components["schemas"]["CategorySettings"] & {
+            /** @description Optional; when given it must be the category's own code (codes never change). */
+            code?: string | null;
+            /** @description A category's group (it may move to another group); none (or null) for a group. */
+            parent_code?: string | null;
+            name: string;
+            /** @description false takes it off the report forms; cases that have it keep it. */
+            enabled: boolean;
+            /** Format: int32 */
+            version: number;
         };
         UpdateRole: {
             name: string;
@@ -2031,6 +2116,137 @@ export interface operations {
             };
             /** @description `forbidden`: needs case:category:read */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_case_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCategory"];
+            };
+        };
+        responses: {
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"];
+                };
+            };
+            /** @description `validation_failed` (`invalid_category_code`, `invalid_category_name`, `required`, `invalid_owner_level`, `invalid_limit`, `invalid_time_mode`, `not_for_group`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs case:category:write; `district_scope_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `category_code_taken` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unknown_group`, `unknown_department`, `direct_channel_needs_department` (with the field) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_case_category: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCategory"];
+            };
+        };
+        responses: {
+            /** @description the category as it is now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryView"];
+                };
+            };
+            /** @description `validation_failed` (as for creating), `invalid_json`, `invalid_path` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs case:category:write; `district_scope_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `category_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `category_kind_fixed`, `category_code_immutable`, `unknown_group`, `unknown_department`, `direct_channel_needs_department` (with the field) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -273,6 +273,15 @@ export type OwnerLevel = 'community' | 'street' | 'district'
 export type Category = Narrow<Schemas['CategoryView'], { owner_level: OwnerLevel; time_mode: TimeMode }>
 
 /**
+ * POST /api/v1/case-categories: a group (code, name, enabled; no `parent_code`) or a category under
+ * the group `parent_code` with its settings. The document has the enums as strings.
+ */
+export type CreateCategory = Narrow<Schemas['CreateCategory'], { owner_level?: OwnerLevel | null; time_mode?: TimeMode | null }>
+
+/** PUT /api/v1/case-categories/{id}: everything a group or category sets, with the version the editor saw. */
+export type UpdateCategory = Narrow<Schemas['UpdateCategory'], { owner_level?: OwnerLevel | null; time_mode?: TimeMode | null }>
+
+/**
  * A case as lists and the detail show it. `state`, `holder_kind`, `stage`, `sla` and `rating` are
  * enums on the server and plain strings in the document. An action a newer server adds shows its code.
  */

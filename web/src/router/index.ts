@@ -62,6 +62,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.caseKpi', icon: 'DataAnalysis', menu: true, permission: 'case:kpi:read', group: 'menu.cases', groupIcon: 'Tickets' },
   },
   {
+    path: 'cases/categories',
+    name: 'case-categories',
+    component: () => import('../views/cases/CategoriesView.vue'),
+    meta: { title: 'menu.caseCategories', icon: 'Collection', menu: true, permission: 'case:category:read', group: 'menu.cases', groupIcon: 'Tickets' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),

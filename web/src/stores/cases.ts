@@ -29,6 +29,11 @@ export const useCaseRefsStore = defineStore('caseRefs', () => {
     return categoriesPending
   }
 
+  /** Replaces the catalogue after an edit on this page, so that every page shows it at once. */
+  function setCategories(items: Category[]): void {
+    categories.value = items
+  }
+
   /** The departments of a district (the first six digits of its code). */
   function loadDepartments(district: string): Promise<Department[]> {
     if (departmentsOf === district && departments.value.length) return Promise.resolve(departments.value)
@@ -86,5 +91,5 @@ export const useCaseRefsStore = defineStore('caseRefs', () => {
     department: (id) => departments.value.find((d) => d.id === id)?.name,
   }
 
-  return { categories, departments, regionNames, names, loadCategories, loadDepartments, learnRegions, learnPlace, rememberRegion }
+  return { categories, departments, regionNames, names, loadCategories, setCategories, loadDepartments, learnRegions, learnPlace, rememberRegion }
 })

@@ -21,13 +21,19 @@ export const AUDIT_ACTIONS = [
   'user.update',
   'user.password_reset',
   'auth.password_change',
+  'role.builtin_refresh',
+  'category.create_group',
+  'category.create',
+  'category.update',
+  'category.enable',
+  'category.disable',
 ] as const
 
 /** Action prefixes the search form offers: every action of one module (`user.` matches `user.create`, …). */
-export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'demo.'] as const
+export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'category.', 'demo.'] as const
 
 /** The entity types the search form offers. */
-export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'district'] as const
+export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'category', 'district'] as const
 
 /** The audit search form. `range` holds Beijing wall-clock times, `YYYY-MM-DD HH:mm:ss`, as the picker gives them. */
 export interface AuditSearch {

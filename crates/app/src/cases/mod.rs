@@ -6,6 +6,7 @@
 
 mod act;
 pub mod catalogue;
+pub mod categories;
 pub mod intake;
 pub mod photos;
 mod report;

@@ -2,7 +2,7 @@
 //! deliberation decision. The location decides the grid, community and street; the category
 //! decides which centre accepts it and the acceptance clock starts.
 
-use super::{CaseView, calendar, category, time_mode, view};
+use super::{CaseView, calendar, category, district_categories, time_mode, view};
 use crate::access::require;
 use crate::audit::{Event, entry};
 use crate::auth::Signed;
@@ -70,6 +70,23 @@ fn valid_key(k: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
+/// A category new reports may use: a category (not a group), enabled, in an enabled group.
+async fn reportable_category(
+    app: &App,
+    district: &str,
+    id: i64,
+) -> Result<Option<gridgov_store::entity::case_category::Model>, AppError> {
+    let all = district_categories(app, district).await?;
+    let Some(c) = all.iter().find(|c| c.id == id && c.enabled) else {
+        return Ok(None);
+    };
+    let group_enabled = c.parent_code.as_deref().is_some_and(|p| {
+        all.iter()
+            .any(|g| g.parent_code.is_none() && g.code == p && g.enabled)
+    });
+    Ok(group_enabled.then(|| c.clone()))
+}
+
 /// Receives a report. A retry with the same idempotency key returns the first case unchanged.
 pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -> Result<Reported, AppError> {
     require(&who.principal, "case:case:report")?;
@@ -120,9 +137,8 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
-    let category = category(app, &who.user.district_code, r.category_id)
+    let category = reportable_category(app, &who.user.district_code, r.category_id)
         .await?
-        .filter(|c| c.enabled && c.parent_code.is_some())
         .ok_or_else(|| {
             AppError::new(
                 ErrorKind::Unprocessable,

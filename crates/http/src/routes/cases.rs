@@ -35,6 +35,139 @@ pub async fn case_categories(
     }))
 }
 
+/// A new group (without `parent_code`) or category (under the group `parent_code`). A group sets
+/// only `code`, `name` and `enabled`; a category's settings given for a group are refused
+/// (`not_for_group`).
+#[derive(Deserialize, ToSchema)]
+pub struct CreateCategory {
+    /// 2–48 of `a-z 0-9 . _ -`, starting with a letter, unique in the district; it never changes.
+    pub code: String,
+    /// The group a new category belongs to; none (or null) creates a group.
+    pub parent_code: Option<String>,
+    /// 1–64 characters.
+    pub name: String,
+    #[serde(flatten)]
+    pub settings: CategorySettings,
+    /// Whether new reports may use it (default true).
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What a category (not a group) sets. Required for a category: `owner_level`, the three limits
+/// and `time_mode`.
+#[derive(Deserialize, ToSchema)]
+pub struct CategorySettings {
+    /// `community`, `street` or `district`: the centre that accepts new reports.
+    pub owner_level: Option<String>,
+    /// The district department that answers its whistles; none for no department.
+    pub department_id: Option<i64>,
+    /// Minutes to accept a report (1 to 525,600), counted in `time_mode`.
+    pub accept_minutes: Option<i64>,
+    /// Minutes to handle a case (1 to 525,600), counted in `time_mode`.
+    pub handle_minutes: Option<i64>,
+    /// Minutes for a whistled department to report for duty (1 to 525,600), natural time.
+    pub ack_minutes: Option<i64>,
+    /// `natural` or `working` (09:00–17:00 on working days of the holiday calendar).
+    pub time_mode: Option<String>,
+    /// Grids may whistle the department directly (直通车); needs `department_id`.
+    pub direct_channel: Option<bool>,
+    /// Overdue cases move up a level by themselves.
+    pub auto_escalate: Option<bool>,
+}
+
+impl From<CategorySettings> for gridgov_domain::category::Draft {
+    fn from(s: CategorySettings) -> Self {
+        gridgov_domain::category::Draft {
+            owner_level: s.owner_level,
+            department_id: s.department_id,
+            accept_minutes: s.accept_minutes,
+            handle_minutes: s.handle_minutes,
+            ack_minutes: s.ack_minutes,
+            time_mode: s.time_mode,
+            direct_channel: s.direct_channel,
+            auto_escalate: s.auto_escalate,
+        }
+    }
+}
+
+/// Creates a group or a category of the caller's district. Needs `case:category:write` with the
+/// district-wide scope; audited.
+#[utoipa::path(post, path = "/api/v1/case-categories", tag = "cases", request_body = CreateCategory, responses(
+    (status = 201, body = CategoryView, description = "created"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`invalid_category_code`, `invalid_category_name`, `required`, `invalid_owner_level`, `invalid_limit`, `invalid_time_mode`, `not_for_group`), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs case:category:write; `district_scope_required`"),
+    (status = 409, body = ErrorBody, description = "`category_code_taken`"),
+    (status = 422, body = ErrorBody, description = "`unknown_group`, `unknown_department`, `direct_channel_needs_department` (with the field)"),
+))]
+pub async fn create_case_category(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<CategoryView>), ApiError> {
+    // Authorise before reading the body: callers without the permission learn nothing of it.
+    cases::categories::require_write(&who)?;
+    let b: CreateCategory = json_body(&body)?;
+    let n = cases::categories::NewCategory {
+        code: b.code,
+        parent_code: b.parent_code,
+        name: b.name,
+        settings: b.settings.into(),
+        enabled: b.enabled,
+    };
+    let view = cases::categories::create(&app, &who, ip, n).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Everything an edit of a group or category sets, with the version the editor saw.
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateCategory {
+    /// Optional; when given it must be the category's own code (codes never change).
+    pub code: Option<String>,
+    /// A category's group (it may move to another group); none (or null) for a group.
+    pub parent_code: Option<String>,
+    pub name: String,
+    #[serde(flatten)]
+    pub settings: CategorySettings,
+    /// false takes it off the report forms; cases that have it keep it.
+    pub enabled: bool,
+    pub version: i32,
+}
+
+/// Edits a group or a category. Limits apply to stages that start afterwards: running deadlines
+/// stay. A group stays a group, a category a category; there is no delete (disable instead).
+#[utoipa::path(put, path = "/api/v1/case-categories/{id}", tag = "cases", params(("id" = i64, Path)), request_body = UpdateCategory, responses(
+    (status = 200, body = CategoryView, description = "the category as it is now"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (as for creating), `invalid_json`, `invalid_path`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs case:category:write; `district_scope_required`"),
+    (status = 404, body = ErrorBody, description = "`category_not_found`"),
+    (status = 409, body = ErrorBody, description = "`stale_version`"),
+    (status = 422, body = ErrorBody, description = "`category_kind_fixed`, `category_code_immutable`, `unknown_group`, `unknown_department`, `direct_channel_needs_department` (with the field)"),
+))]
+pub async fn update_case_category(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<CategoryView>, ApiError> {
+    cases::categories::require_write(&who)?;
+    let b: UpdateCategory = json_body(&body)?;
+    let e = cases::categories::CategoryEdit {
+        code: b.code,
+        parent_code: b.parent_code,
+        name: b.name,
+        settings: b.settings.into(),
+        enabled: b.enabled,
+        version: b.version,
+    };
+    Ok(Json(cases::categories::update(&app, &who, ip, id, e).await?))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ReportBody {
     pub category_id: i64,

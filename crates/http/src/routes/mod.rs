@@ -32,7 +32,11 @@ pub fn api() -> Router<App> {
         .route("/api/v1/roles", get(admin::roles).post(admin::create_role))
         .route("/api/v1/roles/{id}", put(admin::update_role))
         .route("/api/v1/audit", get(admin::audit))
-        .route("/api/v1/case-categories", get(cases::case_categories))
+        .route(
+            "/api/v1/case-categories",
+            get(cases::case_categories).post(cases::create_case_category),
+        )
+        .route("/api/v1/case-categories/{id}", put(cases::update_case_category))
         .route("/api/v1/cases", get(cases::list_cases).post(cases::report_case))
         .route("/api/v1/cases/events", get(cases::case_events))
         .route("/api/v1/cases/{id}", get(cases::case_detail))
