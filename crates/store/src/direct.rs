@@ -48,15 +48,6 @@ impl DirectSqlite {
         Ok(DirectSqlite { conn })
     }
 
-    /// Stops checkpointing at commit (`wal_autocheckpoint = 0`): a [`Checkpointer`] does it on
-    /// a thread of its own, so the writer's commits only append to the log.
-    pub fn without_autocheckpoint(self) -> Result<DirectSqlite, StoreError> {
-        self.conn
-            .pragma_update(None, "wal_autocheckpoint", 0)
-            .map_err(err)?;
-        Ok(self)
-    }
-
     /// Starts a transaction that holds the write lock from the start.
     pub fn begin_immediate(&self) -> Result<(), StoreError> {
         self.conn.execute_batch("BEGIN IMMEDIATE").map_err(err)
@@ -94,57 +85,6 @@ impl DirectSqlite {
             out.push(f(row).map_err(err)?);
         }
         Ok(out)
-    }
-}
-
-/// Copies the write-ahead log into the database file beside the writer.
-///
-/// SQLite checkpoints at the commit that takes the log past 1,000 pages, on the writer's
-/// thread: under a steady stream of reports that was a sixth of the writer's time, and a
-/// commit now and then that took several times as long as the others. The checkpointer copies
-/// what has been committed without stopping anyone (`PASSIVE`); once the log has grown past
-/// `restart_pages` it also waits for the writer's current batch and starts the log over
-/// (`RESTART`), which is quick because little is left to copy by then.
-#[derive(Debug)]
-pub struct Checkpointer {
-    conn: DirectSqlite,
-    restart_pages: i64,
-}
-
-/// What one checkpoint saw: pages in the log, pages copied.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Checkpoint {
-    pub log: i64,
-    pub copied: i64,
-}
-
-impl Checkpointer {
-    pub fn open(path: &Path, restart_pages: i64) -> Result<Checkpointer, StoreError> {
-        Ok(Checkpointer {
-            conn: DirectSqlite::open(path, 2 * 1024)?,
-            restart_pages,
-        })
-    }
-
-    /// One round: a passive checkpoint, then a restart when the log has grown too long.
-    pub fn run_once(&self) -> Result<Checkpoint, StoreError> {
-        let passive = self.checkpoint("PASSIVE")?;
-        if passive.log > self.restart_pages {
-            return self.checkpoint("RESTART");
-        }
-        Ok(passive)
-    }
-
-    fn checkpoint(&self, mode: &str) -> Result<Checkpoint, StoreError> {
-        self.conn
-            .conn
-            .query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
-                Ok(Checkpoint {
-                    log: r.get(1)?,
-                    copied: r.get(2)?,
-                })
-            })
-            .map_err(err)
     }
 }
 

@@ -19,9 +19,8 @@
 use crate::AppError;
 use crate::error::ErrorKind;
 use gridgov_store::Db;
-use gridgov_store::direct::{Checkpointer, DirectSqlite};
+use gridgov_store::direct::DirectSqlite;
 use gridgov_store::reports::{self, Draft, Stored};
-use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most reports one transaction takes.
@@ -29,11 +28,6 @@ const MAX_BATCH: usize = 256;
 
 /// The writer's SQLite page cache: the case table's indexes stay in memory between batches.
 const WRITER_CACHE_KIB: u32 = 64 * 1024;
-
-/// How often the checkpointer copies the log into the database file, and the log's length in
-/// pages (of 4 KiB) past which it starts the log over.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
-const RESTART_PAGES: i64 = 8 * 1024;
 
 type Outcome = Result<Stored, AppError>;
 
@@ -64,16 +58,8 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 impl Intake {
     /// Starts the writer on a thread of its own; it ends when the last handle is dropped.
     pub fn start(db: Db) -> Result<Intake, AppError> {
-        let (done, finished) = std::sync::mpsc::channel::<()>();
         let writer = match db.sqlite_file() {
-            Some(file) => {
-                let checkpointer = Checkpointer::open(file, RESTART_PAGES)?;
-                std::thread::Builder::new()
-                    .name("gridgov-checkpoint".into())
-                    .spawn(move || checkpoints(&checkpointer, &finished))
-                    .map_err(internal)?;
-                Writer::Sqlite(DirectSqlite::open(file, WRITER_CACHE_KIB)?.without_autocheckpoint()?)
-            }
+            Some(file) => Writer::Sqlite(DirectSqlite::open(file, WRITER_CACHE_KIB)?),
             None => {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -85,10 +71,7 @@ impl Intake {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         std::thread::Builder::new()
             .name("gridgov-intake".into())
-            .spawn(move || {
-                run(&writer, rx);
-                drop(done);
-            })
+            .spawn(move || run(&writer, rx))
             .map_err(internal)?;
         Ok(Intake { tx })
     }
@@ -106,17 +89,6 @@ impl Intake {
         self.tx.send((r, reply)).await.map_err(|_| gone())?;
         answer.await.map_err(|_| gone())?
     }
-}
-
-/// Checkpoints until the writer has ended.
-fn checkpoints(c: &Checkpointer, writer_done: &std::sync::mpsc::Receiver<()>) {
-    while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = writer_done.recv_timeout(CHECKPOINT_EVERY) {
-        if let Err(e) = c.run_once() {
-            tracing::warn!(error = %e, "checkpoint failed");
-        }
-    }
-    // The last reports, into the database file.
-    let _ = c.run_once();
 }
 
 fn run(writer: &Writer, mut rx: mpsc::Receiver<(Draft, oneshot::Sender<Outcome>)>) {
