@@ -764,9 +764,13 @@ pub async fn insert_history(
     let backend = conn.get_database_backend();
     // Generated rows (no user input) go in as literal multi-row INSERTs: binding ~800,000 rows
     // one value at a time costs several times more than the database's own work.
+    let sql = |st: sea_orm::Statement| match backend {
+        sea_orm::DatabaseBackend::Sqlite => crate::direct::with_sqlx_times(st).to_string(),
+        _ => st.to_string(),
+    };
     for chunk in cases.chunks(400) {
         let q = case::Entity::insert_many(chunk.iter().map(|c| c.clone().into_active_model()));
-        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+        conn.execute_unprepared(&sql(q.build(backend))).await?;
     }
     let without_id = |mut am: case_event::ActiveModel| {
         am.id = sea_orm::ActiveValue::NotSet;
@@ -775,7 +779,7 @@ pub async fn insert_history(
     for chunk in events.chunks(1500) {
         let q =
             case_event::Entity::insert_many(chunk.iter().map(|e| without_id(e.clone().into_active_model())));
-        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+        conn.execute_unprepared(&sql(q.build(backend))).await?;
     }
     for chunk in whistles.chunks(1500) {
         let q = case_whistle::Entity::insert_many(chunk.iter().map(|w| {
@@ -783,7 +787,7 @@ pub async fn insert_history(
             am.id = sea_orm::ActiveValue::NotSet;
             am
         }));
-        conn.execute_unprepared(&q.build(backend).to_string()).await?;
+        conn.execute_unprepared(&sql(q.build(backend))).await?;
     }
     if conn.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
         conn.execute_unprepared(

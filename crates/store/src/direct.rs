@@ -102,7 +102,6 @@ fn bind(stmt: &mut rusqlite::CachedStatement<'_>, st: &Statement) -> Result<(), 
 /// RFC 3339 text (`DateTime<Utc>` with as many fraction digits as needed), JSON as text. Times
 /// compare as text in SQLite, so they must be written exactly as the pool writes them.
 fn to_sql(v: &Value) -> Result<rusqlite::types::Value, StoreError> {
-    use chrono::SecondsFormat;
     use rusqlite::types::Value as V;
     fn or_null<T>(o: &Option<T>, f: impl FnOnce(&T) -> V) -> V {
         o.as_ref().map(f).unwrap_or(V::Null)
@@ -128,15 +127,33 @@ fn to_sql(v: &Value) -> Result<rusqlite::types::Value, StoreError> {
         Value::Char(c) => or_null(c, |c| V::Text(c.to_string())),
         Value::Bytes(b) => or_null(b, |b| V::Blob(b.clone())),
         Value::Json(j) => or_null(j, |j| V::Text(j.to_string())),
-        Value::ChronoDateTimeUtc(t) => {
-            or_null(t, |t| V::Text(t.to_rfc3339_opts(SecondsFormat::AutoSi, false)))
-        }
+        Value::ChronoDateTimeUtc(t) => or_null(t, |t| V::Text(time_text(t))),
         other => {
             return Err(StoreError::Db(DbErr::Custom(format!(
                 "the direct SQLite connection cannot bind {other:?}"
             ))));
         }
     })
+}
+
+/// A time as sqlx writes it to SQLite.
+fn time_text(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
+}
+
+/// A statement for SQLite whose values are going to be written into its text (generated rows,
+/// see `cases::insert_history`) with its times as sqlx binds them: sea-query would write
+/// `2026-11-29 21:27:19.278909 +00:00`, which SQLite compares as text with sqlx's
+/// `2026-11-29T21:27:19.278909+00:00` and gets wrong within a day.
+pub fn with_sqlx_times(mut st: Statement) -> Statement {
+    if let Some(values) = &mut st.values {
+        for v in &mut values.0 {
+            if let Value::ChronoDateTimeUtc(Some(t)) = v {
+                *v = Value::String(Some(time_text(t)));
+            }
+        }
+    }
+    st
 }
 
 /// Reads a time written by [`to_sql`] or by the pool.
@@ -174,5 +191,26 @@ mod tests {
             to_sql(&Value::String(None)).unwrap(),
             rusqlite::types::Value::Null
         );
+    }
+
+    #[test]
+    fn generated_rows_carry_their_times_as_sqlx_writes_them() {
+        use crate::entity::calendar_day;
+        use sea_orm::sea_query::Query;
+        use sea_orm::{DbBackend, EntityName};
+        let t =
+            Utc.with_ymd_and_hms(2026, 11, 29, 21, 27, 19).unwrap() + chrono::Duration::microseconds(278_909);
+        let q = Query::insert()
+            .into_table(calendar_day::Entity.table_ref())
+            .columns([calendar_day::Column::Note])
+            .values_panic([t.into()])
+            .to_owned();
+        let st = DbBackend::Sqlite.build(&q);
+        assert!(
+            st.to_string().contains("'2026-11-29 21:27:19.278909 +00:00'"),
+            "{st}"
+        );
+        let st = with_sqlx_times(st).to_string();
+        assert!(st.contains("'2026-11-29T21:27:19.278909+00:00'"), "{st}");
     }
 }
