@@ -78,6 +78,7 @@ impl App {
         let db = Db::connect(config.database_url()).await?;
         db.migrate().await?;
         access::refresh_builtin_roles(db.conn()).await?;
+        let intake = cases::intake::Intake::start(&db, config.database_url())?;
         let locator = Arc::new(SharedLocator::new(Locator::default()));
         let secret = secret::Secret::load(&config)?;
         let otp: Arc<dyn otp::OtpSender> = match config.otp_sender.as_str() {
@@ -98,7 +99,7 @@ impl App {
             otp,
             live: live::Live::default(),
             caches: Arc::default(),
-            intake: cases::intake::Intake::start(db.clone())?,
+            intake,
         };
         app.reload_locator().await?;
         Ok(app)

@@ -67,6 +67,13 @@ impl Db {
     /// only once it is on disk, so nothing acknowledged is lost to a power cut (group commit
     /// keeps that affordable, see `app::cases::intake`).
     pub async fn connect(url: &str) -> Result<Db, StoreError> {
+        Db::connect_sized(url, None).await
+    }
+
+    /// Connects with at most `connections` pooled connections (the default when `None`: 4 on
+    /// SQLite, 16 on PostgreSQL). A pool belongs to the tokio runtime it was opened on: its
+    /// sockets wait on that runtime's reactor, so a second runtime needs a pool of its own.
+    pub async fn connect_sized(url: &str, connections: Option<u32>) -> Result<Db, StoreError> {
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -110,9 +117,9 @@ impl Db {
             opts
         };
         let conn = if backend == Backend::Sqlite {
-            Database::connect(options(4, 8 * 1024)).await?
+            Database::connect(options(connections.unwrap_or(4), 8 * 1024)).await?
         } else {
-            Database::connect(options(16, 0)).await?
+            Database::connect(options(connections.unwrap_or(16), 0)).await?
         };
         Ok(Db {
             conn,

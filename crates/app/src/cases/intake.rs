@@ -10,8 +10,10 @@
 //! Each reporter is answered after that commit.
 //!
 //! On SQLite the writer owns a connection of its own and runs its statements in place; on
-//! PostgreSQL it drives a pooled transaction on a runtime of its own (on the server's runtime
-//! each of its waits would end behind every request queued there).
+//! PostgreSQL it drives a small pool of its own on a runtime of its own (on the server's runtime
+//! each of its waits would end behind every request queued there). The pool must be its own:
+//! a connection opened on the writer's runtime waits on that runtime's reactor, which turns
+//! only while the writer writes, so the server's tasks would hang on it between batches.
 //!
 //! A batch that fails as a whole is written again one report at a time, so one report that
 //! cannot be stored never takes the others down with it.
@@ -25,6 +27,9 @@ use tokio::sync::{mpsc, oneshot};
 
 /// The most reports one transaction takes.
 const MAX_BATCH: usize = 256;
+
+/// The writer's own PostgreSQL connections: a batch's duplicate searches run on them at once.
+const WRITER_CONNECTIONS: u32 = 8;
 
 /// The writer's SQLite page cache: the case table's indexes stay in memory between batches.
 const WRITER_CACHE_KIB: u32 = 64 * 1024;
@@ -57,7 +62,8 @@ fn internal(e: impl std::fmt::Display) -> AppError {
 
 impl Intake {
     /// Starts the writer on a thread of its own; it ends when the last handle is dropped.
-    pub fn start(db: Db) -> Result<Intake, AppError> {
+    /// `db` is the server's pool, `url` where it connects.
+    pub fn start(db: &Db, url: &str) -> Result<Intake, AppError> {
         let writer = match db.sqlite_file() {
             Some(file) => Writer::Sqlite(DirectSqlite::open(file, WRITER_CACHE_KIB)?),
             None => {
@@ -65,7 +71,14 @@ impl Intake {
                     .enable_all()
                     .build()
                     .map_err(internal)?;
-                Writer::Pool(db, rt)
+                let url = url.to_owned();
+                // Opened on a thread of its own: block_on may not run inside the caller's runtime.
+                let own = std::thread::scope(|s| {
+                    s.spawn(|| rt.block_on(Db::connect_sized(&url, Some(WRITER_CONNECTIONS))))
+                        .join()
+                })
+                .map_err(|_| internal("the writer's pool could not be opened"))??;
+                Writer::Pool(own, rt)
             }
         };
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
