@@ -6,12 +6,14 @@
 pub mod access;
 pub mod case;
 pub mod category;
+pub mod idcard;
 pub mod kpi;
 pub mod phone;
 pub mod region;
 pub mod rng;
 pub mod sla;
 pub mod staff;
+pub mod uscc;
 
 pub use region::{CodeError, ExclusiveType, GridKind, RegionCode, RegionLevel};
 pub use staff::{Employment, ForceSource, TeamRole};
