@@ -87,13 +87,16 @@ pub async fn panel(
         .into_iter()
         .chain(std::iter::once(region.clone()))
         .find(|c| c.level() == RegionLevel::Street);
+    let streets = match street {
+        Some(s) => vec![s.to_string()],
+        None => gridgov_store::regions::street_codes(app.db.conn(), &district).await?,
+    };
     let below_street = matches!(
         region.level(),
         RegionLevel::Community | RegionLevel::Grid | RegionLevel::Subgrid
     );
     let area = KpiArea {
-        district: district.to_string(),
-        street: street.map(|s| s.to_string()),
+        streets,
         prefix: below_street.then(|| region.subtree_prefix().to_owned()),
     };
     let counts = kpi_counts(app.db.conn(), &area, from, until).await?;

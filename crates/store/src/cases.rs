@@ -5,7 +5,9 @@ use crate::entity::{calendar_day, case, case_category, case_event, case_whistle}
 use crate::scope::region_condition;
 use chrono::{DateTime, Utc};
 use gridgov_domain::access::Scope;
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
+use sea_orm::sea_query::{
+    Alias, CaseStatement, Condition, Expr, ExprTrait, Func, IntoColumnRef, Query, UnionType,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -454,19 +456,128 @@ pub async fn set_sla_mark(
     StoreError::one_row(res)
 }
 
-/// Where an indicator panel looks: a district, or a region's subtree within it.
+/// Where an indicator panel looks: the streets it covers (one, or every street of a district),
+/// narrowed to a region's subtree below a street. Street codes begin with their district's, so
+/// the streets alone keep a panel inside its district.
 #[derive(Clone, Debug)]
 pub struct KpiArea {
-    pub district: String,
-    /// The street containing the region, when the region is a street or below (uses the
-    /// per-street indexes).
-    pub street: Option<String>,
-    /// The region's subtree prefix, when it is below a street.
+    pub streets: Vec<String>,
+    /// The region's subtree prefix, when the region is below a street.
     pub prefix: Option<String>,
+}
+
+/// The area's condition on `street_code` and `region_code`: the leading column and a
+/// covered column of every indicator index (migration 8), so that counting never reads the
+/// table itself.
+fn area_filter(area: &KpiArea, street: impl IntoColumnRef, region: impl IntoColumnRef + Clone) -> Condition {
+    let mut c = Condition::all();
+    c = match area.streets.as_slice() {
+        [one] => c.add(Expr::col(street).eq(one.as_str())),
+        many => c.add(Expr::col(street).is_in(many.iter().map(String::as_str))),
+    };
+    if let Some(p) = &area.prefix {
+        c = c
+            .add(Expr::col(region.clone()).gte(p.as_str()))
+            .add(Expr::col(region).lt(format!("{p}~")));
+    }
+    c
+}
+
+/// One summed term of an indicator query.
+enum Term {
+    /// A CASE expression (or `1`), summed.
+    Sql(&'static str),
+    /// 1 where the column is before the instant.
+    Before(case::Column, DateTime<Utc>),
+}
+
+/// The five counting queries, one per event time, as one statement: `k` names the part, `a`…`f`
+/// are its sums. Each part reads one range of its indicator index.
+fn kpi_statement(
+    area: &KpiArea,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> sea_orm::sea_query::SelectStatement {
+    use Term::{Before, Sql};
+    let parts: [(case::Column, Vec<Term>); 5] = [
+        (
+            case::Column::ReportedAt,
+            vec![
+                Sql("CASE WHEN state <> 'merged' THEN 1 ELSE 0 END"),
+                Sql("CASE WHEN state <> 'merged' AND accepted_at IS NOT NULL THEN 1 ELSE 0 END"),
+            ],
+        ),
+        (
+            case::Column::AcceptedAt,
+            vec![
+                Sql("1"),
+                Sql("CASE WHEN dispatched_at IS NOT NULL THEN 1 ELSE 0 END"),
+            ],
+        ),
+        (
+            case::Column::HandleDueAt,
+            vec![
+                Sql("1"),
+                Sql("CASE WHEN handled_at IS NOT NULL AND handled_at <= handle_due_at THEN 1 ELSE 0 END"),
+                Before(case::Column::ClosedAt, until),
+                Sql("CASE WHEN closed_at <= handle_due_at THEN 1 ELSE 0 END"),
+                Sql("CASE WHEN rework_count > 0 THEN 1 ELSE 0 END"),
+                Sql("CASE WHEN extended THEN 1 ELSE 0 END"),
+            ],
+        ),
+        (
+            case::Column::RatedAt,
+            vec![
+                Sql("1"),
+                Sql("CASE WHEN rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END"),
+            ],
+        ),
+        (
+            case::Column::ClosedAt,
+            vec![
+                Sql("1"),
+                Sql("CASE WHEN resolution_level = 'grid' THEN 1 ELSE 0 END"),
+                Sql("CASE WHEN resolution_level IN ('grid', 'community') THEN 1 ELSE 0 END"),
+            ],
+        ),
+    ];
+    let mut out: Option<sea_orm::sea_query::SelectStatement> = None;
+    for (k, (time, terms)) in parts.into_iter().enumerate() {
+        let mut q = Query::select();
+        q.expr_as(Expr::val(k as i64), Alias::new("k"));
+        let mut terms = terms.into_iter();
+        for alias in ["a", "b", "c", "d", "e", "f"] {
+            let sum: Expr = match terms.next() {
+                None => Expr::val(0i64),
+                Some(Sql(sql)) => Expr::cust(format!("COALESCE(SUM({sql}), 0)")),
+                Some(Before(col, t)) => {
+                    let one_if = CaseStatement::new().case(Expr::col(col).lt(t), 1).finally(0);
+                    Func::coalesce([Func::sum(one_if).into(), Expr::val(0i64)]).into()
+                }
+            };
+            q.expr_as(sum, Alias::new(alias));
+        }
+        q.from(case::Entity)
+            .cond_where(area_filter(
+                area,
+                case::Column::StreetCode,
+                case::Column::RegionCode,
+            ))
+            .and_where(Expr::col(time).gte(from))
+            .and_where(Expr::col(time).lt(until));
+        match &mut out {
+            None => out = Some(q),
+            Some(first) => {
+                first.union(UnionType::All, q);
+            }
+        }
+    }
+    out.unwrap_or_else(Query::select)
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
 struct Counts {
+    k: i64,
     a: i64,
     b: i64,
     c: i64,
@@ -475,172 +586,40 @@ struct Counts {
     f: i64,
 }
 
-fn area_filter(
-    area: &KpiArea,
-    street_col: impl sea_orm::sea_query::IntoColumnRef,
-    region_col: impl sea_orm::sea_query::IntoColumnRef + Clone,
-    district_col: impl sea_orm::sea_query::IntoColumnRef,
-) -> Condition {
-    let mut c = Condition::all().add(Expr::col(district_col).eq(area.district.as_str()));
-    if let Some(s) = &area.street {
-        c = c.add(Expr::col(street_col).eq(s.as_str()));
-    }
-    if let Some(p) = &area.prefix {
-        c = c
-            .add(Expr::col(region_col.clone()).gte(p.as_str()))
-            .add(Expr::col(region_col).lt(format!("{p}~")));
-    }
-    c
-}
-
-/// One summed term: a CASE expression, or 1 where a column is before an instant.
-enum Term {
-    Sql(&'static str),
-    /// 1 where the column is before the instant.
-    Before(case::Column, DateTime<Utc>),
-}
-
-/// Up to six counts over the cases of an area whose `time_col` falls in [from, until).
-async fn counts(
-    conn: &impl ConnectionTrait,
-    area: &KpiArea,
-    time_col: case::Column,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
-    exprs: [Term; 6],
-) -> Result<Counts, StoreError> {
-    use sea_orm::FromQueryResult;
-    let mut q = Query::select();
-    for (e, alias) in exprs.into_iter().zip(["a", "b", "c", "d", "e", "f"]) {
-        let sum = match e {
-            Term::Sql(sql) => Expr::cust(format!("COALESCE(SUM({sql}), 0)")),
-            Term::Before(col, t) => {
-                let one_if = sea_orm::sea_query::CaseStatement::new()
-                    .case(Expr::col(col).lt(t), 1)
-                    .finally(0);
-                let sum: Expr = sea_orm::sea_query::Func::sum(one_if).into();
-                let zero: Expr = Expr::val(0);
-                sea_orm::sea_query::Func::coalesce([sum, zero]).into()
-            }
-        };
-        q.expr_as(sum, sea_orm::sea_query::Alias::new(alias));
-    }
-    q.from(case::Entity)
-        .cond_where(area_filter(
-            area,
-            case::Column::StreetCode,
-            case::Column::RegionCode,
-            case::Column::DistrictCode,
-        ))
-        .and_where(Expr::col(time_col).gte(from))
-        .and_where(Expr::col(time_col).lt(until));
-    let stmt = conn.get_database_backend().build(&q);
-    Ok(Counts::find_by_statement(stmt)
-        .one(conn)
-        .await?
-        .unwrap_or(Counts {
-            a: 0,
-            b: 0,
-            c: 0,
-            d: 0,
-            e: 0,
-            f: 0,
-        }))
-}
-
 /// The counts behind the case indicators of an area and window (see `gridgov_domain::kpi` for
-/// what each counts).
+/// what each counts): one statement for the cases, one for the whistles.
 pub async fn kpi_counts(
     conn: &impl ConnectionTrait,
     area: &KpiArea,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
 ) -> Result<gridgov_domain::kpi::KpiCounts, StoreError> {
-    use Term::Sql;
-    const ONE: Term = Sql("1");
-    const NONE: Term = Sql("0");
+    use sea_orm::FromQueryResult;
+    let mut k = gridgov_domain::kpi::KpiCounts::default();
+    if area.streets.is_empty() {
+        return Ok(k);
+    }
     let n = |x: i64| u64::try_from(x).unwrap_or(0);
-    let reported = counts(
-        conn,
-        area,
-        case::Column::ReportedAt,
-        from,
-        until,
-        [
-            Sql("CASE WHEN state <> 'merged' THEN 1 ELSE 0 END"),
-            Sql("CASE WHEN state <> 'merged' AND accepted_at IS NOT NULL THEN 1 ELSE 0 END"),
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    )
-    .await?;
-    let registered = counts(
-        conn,
-        area,
-        case::Column::AcceptedAt,
-        from,
-        until,
-        [
-            ONE,
-            Sql("CASE WHEN dispatched_at IS NOT NULL THEN 1 ELSE 0 END"),
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    )
-    .await?;
-    let due = counts(
-        conn,
-        area,
-        case::Column::HandleDueAt,
-        from,
-        until,
-        [
-            ONE,
-            Sql("CASE WHEN handled_at IS NOT NULL AND handled_at <= handle_due_at THEN 1 ELSE 0 END"),
-            Term::Before(case::Column::ClosedAt, until),
-            Sql("CASE WHEN closed_at <= handle_due_at THEN 1 ELSE 0 END"),
-            Sql("CASE WHEN rework_count > 0 THEN 1 ELSE 0 END"),
-            Sql("CASE WHEN extended THEN 1 ELSE 0 END"),
-        ],
-    )
-    .await?;
-    let rated = counts(
-        conn,
-        area,
-        case::Column::RatedAt,
-        from,
-        until,
-        [
-            ONE,
-            Sql("CASE WHEN rating IN ('satisfied', 'basically') THEN 1 ELSE 0 END"),
-            NONE,
-            NONE,
-            NONE,
-            NONE,
-        ],
-    )
-    .await?;
-    let closed = counts(
-        conn,
-        area,
-        case::Column::ClosedAt,
-        from,
-        until,
-        [
-            ONE,
-            Sql("CASE WHEN resolution_level = 'grid' THEN 1 ELSE 0 END"),
-            Sql("CASE WHEN resolution_level IN ('grid', 'community') THEN 1 ELSE 0 END"),
-            NONE,
-            NONE,
-            NONE,
-        ],
-    )
-    .await?;
-    let acks: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = case_whistle::Entity::find()
+    let stmt = conn
+        .get_database_backend()
+        .build(&kpi_statement(area, from, until));
+    for r in Counts::find_by_statement(stmt).all(conn).await? {
+        match r.k {
+            0 => (k.reported, k.registered_of_reported) = (n(r.a), n(r.b)),
+            1 => (k.registered, k.dispatched_of_registered) = (n(r.a), n(r.b)),
+            2 => {
+                k.due = n(r.a);
+                k.handled_on_time_of_due = n(r.b);
+                k.closed_of_due = n(r.c);
+                k.closed_on_time_of_due = n(r.d);
+                k.reworked_of_due = n(r.e);
+                k.extended_of_due = n(r.f);
+            }
+            3 => (k.ratings, k.satisfied_ratings) = (n(r.a), n(r.b)),
+            _ => (k.closed, k.closed_in_grid, k.closed_in_community) = (n(r.a), n(r.b), n(r.c)),
+        }
+    }
+    let acks: Vec<(DateTime<Utc>, DateTime<Utc>)> = case_whistle::Entity::find()
         .select_only()
         .column(case_whistle::Column::WhistledAt)
         .column(case_whistle::Column::AcknowledgedAt)
@@ -648,34 +627,14 @@ pub async fn kpi_counts(
             area,
             case_whistle::Column::StreetCode,
             case_whistle::Column::RegionCode,
-            case_whistle::Column::DistrictCode,
         ))
         .filter(case_whistle::Column::AcknowledgedAt.gte(from))
         .filter(case_whistle::Column::AcknowledgedAt.lt(until))
         .into_tuple()
         .all(conn)
         .await?;
-    Ok(gridgov_domain::kpi::KpiCounts {
-        reported: n(reported.a),
-        registered_of_reported: n(reported.b),
-        registered: n(registered.a),
-        dispatched_of_registered: n(registered.b),
-        due: n(due.a),
-        handled_on_time_of_due: n(due.b),
-        closed_of_due: n(due.c),
-        closed_on_time_of_due: n(due.d),
-        reworked_of_due: n(due.e),
-        extended_of_due: n(due.f),
-        ratings: n(rated.a),
-        satisfied_ratings: n(rated.b),
-        closed: n(closed.a),
-        closed_in_grid: n(closed.b),
-        closed_in_community: n(closed.c),
-        whistle_ack_minutes: acks
-            .into_iter()
-            .filter_map(|(w, a)| a.map(|a| (a - w).num_minutes()))
-            .collect(),
-    })
+    k.whistle_ack_minutes = acks.into_iter().map(|(w, a)| (a - w).num_minutes()).collect();
+    Ok(k)
 }
 
 pub async fn insert_photo(
@@ -796,4 +755,66 @@ pub async fn insert_history(
         .await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use chrono::TimeZone;
+
+    /// Every part of an indicator query reads only its indicator index, on SQLite as the demo
+    /// and a fresh install leave it (no statistics gathered).
+    #[tokio::test]
+    async fn indicator_queries_read_only_their_indexes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        let db = crate::Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let (from, until) = (
+            Utc.with_ymd_and_hms(2026, 9, 30, 16, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap(),
+        );
+        let areas = [
+            KpiArea {
+                streets: vec!["370105001000".into()],
+                prefix: None,
+            },
+            KpiArea {
+                streets: vec!["370105001000".into()],
+                prefix: Some("370105001001".into()),
+            },
+            KpiArea {
+                streets: vec!["370105001000".into(), "370105002000".into()],
+                prefix: None,
+            },
+        ];
+        for area in &areas {
+            let st = sea_orm::DbBackend::Sqlite.build(&kpi_statement(area, from, until));
+            let plan = sea_orm::Statement::from_sql_and_values(
+                sea_orm::DbBackend::Sqlite,
+                format!("EXPLAIN QUERY PLAN {}", st.sql),
+                st.values.map(|v| v.0).unwrap_or_default(),
+            );
+            let rows = db.conn().query_all_raw(plan).await.unwrap();
+            let details: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get::<String>("", "detail").unwrap())
+                .filter(|d| d.contains("cases"))
+                .collect();
+            assert_eq!(details.len(), 5, "{area:?}: {details:#?}");
+            for (d, index) in details.iter().zip([
+                "idx_case_kpi_reported",
+                "idx_case_kpi_accepted",
+                "idx_case_kpi_due",
+                "idx_case_kpi_rated",
+                "idx_case_kpi_closed",
+            ]) {
+                assert!(
+                    d.contains(&format!("USING COVERING INDEX {index} ")),
+                    "{area:?}: {d}"
+                );
+            }
+        }
+    }
 }

@@ -408,6 +408,22 @@ pub async fn rename(
     Ok(())
 }
 
+/// The codes of a district's streets, ordered.
+pub async fn street_codes(
+    conn: &impl ConnectionTrait,
+    district: &RegionCode,
+) -> Result<Vec<String>, StoreError> {
+    Ok(region::Entity::find()
+        .select_only()
+        .column(region::Column::Code)
+        .filter(region::Column::DistrictCode.eq(district.as_str()))
+        .filter(region::Column::Level.eq(RegionLevel::Street.as_str()))
+        .order_by_asc(region::Column::Code)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
 /// All grids and sub-grids (optionally of one district), ordered by code, for export.
 pub async fn grids(
     conn: &impl ConnectionTrait,
