@@ -336,6 +336,7 @@ async fn main() -> Result<()> {
                     let h = gridgov_app::demo::write_history(&app, "370105000000", cases, 365)
                         .await
                         .map_err(app_err)?;
+                    app.db.settle_after_bulk_load().await?;
                     println!(
                         "demo: {} cases over the past year ({} open, {} timeline entries), built in {:.2} s",
                         h.cases,

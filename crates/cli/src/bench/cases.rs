@@ -6,7 +6,7 @@
 //! (anywhere) and resident (anywhere in the district), so the server runs every branch of the
 //! report path: scope check, locator, duplicate search for staff, durable insert, audit.
 
-use super::client::{Conn, Target, cookie_pair};
+use super::client::{Conn, Target, login, percentile_ms};
 use anyhow::{Context, Result, bail};
 use gridgov_domain::RegionLevel;
 use gridgov_domain::rng::SplitMix64;
@@ -163,13 +163,7 @@ pub async fn run(o: Options) -> Result<()> {
 fn report(t: &Tally, window: Duration) {
     let mut l = t.latencies.clone();
     l.sort_unstable();
-    let pct = |p: f64| -> f64 {
-        if l.is_empty() {
-            return f64::NAN;
-        }
-        let rank = ((p / 100.0) * l.len() as f64).ceil() as usize;
-        f64::from(l[rank.clamp(1, l.len()) - 1]) / 1000.0
-    };
+    let pct = |p: f64| percentile_ms(&l, p);
     let created = t.statuses.get(&201).copied().unwrap_or(0);
     println!(
         "  {} reports in {:.0} s: {:.0} reports/s sustained ({} created)",
@@ -197,24 +191,6 @@ fn report(t: &Tally, window: Duration) {
             println!("  first: {e}");
         }
     }
-}
-
-async fn login(conn: &mut Conn, username: &str) -> Result<String> {
-    let body = format!(
-        r#"{{"username":"{username}","password":"{}"}}"#,
-        gridgov_app::demo::DEMO_PASSWORD
-    );
-    let r = conn
-        .send("POST", "/api/v1/auth/login", None, Some(body.as_bytes()))
-        .await?;
-    if r.status != 200 {
-        bail!(
-            "logging in as the demo's {username} failed ({}): {} — is this the demo server?",
-            r.status,
-            String::from_utf8_lossy(&r.body)
-        );
-    }
-    cookie_pair(&r, "gridgov_session").context("the login answer set no session cookie")
 }
 
 /// The ids of the categories one may report under (not the groups).

@@ -146,6 +146,34 @@ pub fn cookie_pair(reply: &Reply, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Logs in as one of the demo's accounts; returns the session cookie (`name=value`).
+pub async fn login(conn: &mut Conn, username: &str) -> Result<String> {
+    let body = format!(
+        r#"{{"username":"{username}","password":"{}"}}"#,
+        gridgov_app::demo::DEMO_PASSWORD
+    );
+    let r = conn
+        .send("POST", "/api/v1/auth/login", None, Some(body.as_bytes()))
+        .await?;
+    if r.status != 200 {
+        bail!(
+            "logging in as the demo's {username} failed ({}): {} — is this the demo server?",
+            r.status,
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+    cookie_pair(&r, "gridgov_session").context("the login answer set no session cookie")
+}
+
+/// The `p`-th percentile (nearest rank) of sorted latencies in microseconds, in milliseconds.
+pub fn percentile_ms(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    f64::from(sorted[rank.clamp(1, sorted.len()) - 1]) / 1000.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 mod cases;
 mod client;
+mod kpi;
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -37,6 +38,16 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 20)]
         seconds: u64,
     },
+    /// Indicator panels over HTTP, one at a time, against a running demo server: every street
+    /// and the district for each of the last 12 months (start it with `gridgov demo --cases
+    /// 1000000` for a million cases).
+    Kpi {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Times each panel is asked for.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+    },
 }
 
 pub async fn run(what: BenchWhat) -> Result<()> {
@@ -53,6 +64,13 @@ pub async fn run(what: BenchWhat) -> Result<()> {
                 clients: clients.clamp(1, 4096),
                 warmup: std::time::Duration::from_secs(warmup),
                 measure: std::time::Duration::from_secs(seconds.max(1)),
+            })
+            .await
+        }
+        BenchWhat::Kpi { url, rounds } => {
+            kpi::run(kpi::Options {
+                url,
+                rounds: rounds.clamp(1, 100),
             })
             .await
         }
