@@ -20,6 +20,7 @@ pub mod otp;
 pub mod regions;
 pub mod secret;
 pub mod sla;
+pub mod vault;
 
 use gridgov_geo::{Locator, SharedLocator};
 use gridgov_store::Db;
