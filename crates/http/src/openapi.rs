@@ -41,6 +41,7 @@ use utoipa::OpenApi;
         cases::kpis,
         cases::upload_photo,
         cases::photo,
+        cases::delete_photo,
         cases::photo_thumb,
         cases::case_events,
         regions::list,

@@ -717,6 +717,15 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// The number of files under a folder, recursively.
+fn walk(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |rd| {
+        rd.flatten()
+            .map(|e| if e.path().is_dir() { walk(&e.path()) } else { 1 })
+            .sum()
+    })
+}
+
 /// Posts raw bytes with a content type (the JSON helper cannot).
 async fn upload(t: &TestApp, id: i64, content_type: &str, bytes: Vec<u8>) -> (StatusCode, Value) {
     use tower::ServiceExt;
@@ -758,6 +767,39 @@ async fn photos_are_checked_stored_thumbnailed_and_cited() {
     assert_eq!(
         (s, h["content-type"].to_str().unwrap()),
         (StatusCode::OK, "image/jpeg")
+    );
+
+    // A retry (the phone lost the answer) is the same photo, answered 200, nothing added.
+    let before = (t.count("case_photo").await, t.count("audit_log").await);
+    let (s, v) = upload(&t, id, "image/png", photo.clone()).await;
+    assert_eq!((s, v["id"].as_i64()), (StatusCode::OK, Some(pid)), "{v}");
+    assert_eq!((t.count("case_photo").await, t.count("audit_log").await), before);
+
+    // A photo uploaded by mistake is deleted by its uploader, with its files; nobody else may.
+    let (s, v) = upload(&t, id, "image/png", png(640, 480)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let mistake = v["id"].as_i64().unwrap();
+    let files = |t: &TestApp| walk(&t.app.config.data_dir.join("photos"));
+    let stored = files(&t);
+    t.login("community").await;
+    let (s, v, _) = t
+        .send("DELETE", &format!("/api/v1/photos/{mistake}"), None, &[])
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "not_your_photo"));
+    t.login("gridworker").await;
+    let (s, _, _) = t
+        .send("DELETE", &format!("/api/v1/photos/{mistake}"), None, &[])
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(
+        t.get(&format!("/api/v1/photos/{mistake}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(files(&t), stored - 2, "the photo and its thumbnail");
+    assert_eq!(
+        (t.count("case_photo").await, t.count("audit_log").await),
+        (before.0, before.1 + 4),
+        "the upload, two sign-ins and the deletion audited"
     );
 
     let before = (t.count("case_photo").await, t.count("audit_log").await);
@@ -830,11 +872,20 @@ async fn photos_are_checked_stored_thumbnailed_and_cited() {
     assert_eq!(s, StatusCode::OK, "{v}");
     let (_, d) = t.get(&format!("/api/v1/cases/{id}")).await;
     assert_eq!(d["photos"][0]["event_id"], d["timeline"][1]["id"]);
+    // Cited, it is part of the record.
+    let (s, v, _) = t
+        .send("DELETE", &format!("/api/v1/photos/{pid}"), None, &[])
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "photo_cited"));
+    // Once cited, the same bytes again are a new photo.
+    let (s, v) = upload(&t, id, "image/png", photo.clone()).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_ne!(v["id"].as_i64(), Some(pid));
 
-    // Nine at most.
-    for _ in 1..9 {
+    // Nine at most (two are there).
+    for k in 2..9 {
         assert_eq!(
-            upload(&t, id, "image/png", png(8, 8)).await.0,
+            upload(&t, id, "image/png", png(8 + k, 8)).await.0,
             StatusCode::CREATED
         );
     }

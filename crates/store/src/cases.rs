@@ -643,7 +643,46 @@ pub async fn insert_photo(
 ) -> Result<i64, StoreError> {
     let mut am = p.into_active_model();
     am.id = sea_orm::ActiveValue::NotSet;
-    Ok(am.insert(conn).await?.id)
+    Ok(am.insert(conn).await.map_err(StoreError::classify)?.id)
+}
+
+/// The uploader's photo of a case with this content that no action cites yet: what a retried
+/// upload is answered with.
+pub async fn pending_photo(
+    conn: &impl ConnectionTrait,
+    case_id: i64,
+    uploaded_by: i64,
+    sha256: &str,
+) -> Result<Option<crate::entity::case_photo::Model>, StoreError> {
+    use crate::entity::case_photo::{Column, Entity};
+    Ok(Entity::find()
+        .filter(Column::CaseId.eq(case_id))
+        .filter(Column::UploadedBy.eq(uploaded_by))
+        .filter(Column::Sha256.eq(sha256))
+        .filter(Column::EventId.is_null())
+        .one(conn)
+        .await?)
+}
+
+/// Deletes a photo no action cites yet; `Conflict` when one cited it meanwhile.
+pub async fn delete_pending_photo(conn: &impl ConnectionTrait, id: i64) -> Result<(), StoreError> {
+    use crate::entity::case_photo::{Column, Entity};
+    let res = Entity::delete_many()
+        .filter(Column::Id.eq(id))
+        .filter(Column::EventId.is_null())
+        .exec(conn)
+        .await?;
+    if res.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Conflict)
+    }
+}
+
+/// How many photo rows point at a stored file (files are shared by content).
+pub async fn photos_at_path(conn: &impl ConnectionTrait, path: &str) -> Result<u64, StoreError> {
+    use crate::entity::case_photo::{Column, Entity};
+    Ok(Entity::find().filter(Column::Path.eq(path)).count(conn).await?)
 }
 
 pub async fn photos(

@@ -479,7 +479,8 @@ export interface paths {
         get: operations["photo"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Deletes a photo uploaded by mistake: only its uploader, only while no action cites it. */
+        delete: operations["delete_photo"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2540,6 +2541,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description a retry: the same bytes from the same person, not yet cited, are the photo stored before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PhotoView"];
+                };
+            };
             201: {
                 headers: {
                     [name: string]: unknown;
@@ -2626,6 +2636,53 @@ export interface operations {
             };
             /** @description `photo_not_found`, also when its case is out of scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    delete_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `not_your_photo` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `photo_not_found`, also when its case is out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `photo_cited`: an action cites it, it is part of the record */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -95,8 +95,16 @@ fn io_error(_: std::io::Error) -> AppError {
     AppError::new(ErrorKind::Internal, "internal", "the photo could not be stored")
 }
 
+/// A stored photo, and whether this request stored it (`false`: a retry of an earlier upload,
+/// answered with that one).
+pub struct Uploaded {
+    pub photo: PhotoView,
+    pub created: bool,
+}
+
 /// Stores a photo of a case. The caller must be able to see the case and be one of its parties
-/// (the reporter, or staff who may act on it).
+/// (the reporter, or staff who may act on it). The same bytes uploaded again by the same person
+/// while no action cites them yet are the same photo: a phone's retry never attaches it twice.
 pub async fn upload(
     app: &App,
     who: &Signed,
@@ -104,7 +112,7 @@ pub async fn upload(
     case_id: i64,
     claimed_type: Option<&str>,
     bytes: &[u8],
-) -> Result<PhotoView, AppError> {
+) -> Result<Uploaded, AppError> {
     let conn = app.db.conn();
     let c = visible_case(conn, who, case_id).await?;
     if seats(who, &c).is_empty() && !who.principal.can("case:case:handle") {
@@ -132,6 +140,14 @@ pub async fn upload(
     if claimed_type.is_some_and(|t| t.split(';').next().unwrap_or("").trim() != mime) {
         return Err(unsupported());
     }
+    let hash = hex::encode(Sha256::digest(bytes));
+    let earlier = |p: case_photo::Model| Uploaded {
+        photo: p.into(),
+        created: false,
+    };
+    if let Some(p) = repo::pending_photo(conn, case_id, who.user.id, &hash).await? {
+        return Ok(earlier(p));
+    }
     if repo::photos(conn, case_id).await?.len() >= MAX_PHOTOS {
         return Err(AppError::new(
             ErrorKind::Conflict,
@@ -140,7 +156,6 @@ pub async fn upload(
         ));
     }
     let thumb = thumbnail(bytes, format)?;
-    let hash = hex::encode(Sha256::digest(bytes));
     let dir = photo_dir(app, &c.district_code, case_id);
     tokio::fs::create_dir_all(&dir).await.map_err(io_error)?;
     let (path, thumb_path) = (
@@ -170,7 +185,21 @@ pub async fn upload(
         created_at: now,
     };
     let txn = conn.begin().await?;
-    let id = repo::insert_photo(&txn, row.clone()).await?;
+    let id = match repo::insert_photo(&txn, row.clone()).await {
+        // A retry that raced the first attempt.
+        Err(gridgov_store::StoreError::Duplicate) => {
+            txn.rollback().await?;
+            return match repo::pending_photo(conn, case_id, who.user.id, &hash).await? {
+                Some(p) => Ok(earlier(p)),
+                None => Err(AppError::new(
+                    ErrorKind::Conflict,
+                    "photo_changed",
+                    "the photo was changed meanwhile: try again",
+                )),
+            };
+        }
+        other => other?,
+    };
     let id_text = id.to_string();
     record(
         &txn,
@@ -189,7 +218,68 @@ pub async fn upload(
     // Files with the same content are shared, so a failed insert leaves at most an orphan
     // file that a later upload of the same photo reuses; the database never points at nothing.
     txn.commit().await?;
-    Ok(PhotoView::from(case_photo::Model { id, ..row }))
+    Ok(Uploaded {
+        photo: PhotoView::from(case_photo::Model { id, ..row }),
+        created: true,
+    })
+}
+
+/// Deletes a photo uploaded by mistake: only its uploader, and only while no action cites it
+/// (a cited photo is part of the record). The file goes too unless another photo row shares it.
+pub async fn delete(app: &App, who: &Signed, ip: Option<String>, id: i64) -> Result<(), AppError> {
+    let conn = app.db.conn();
+    let not_found = || AppError::not_found("photo_not_found", format!("no photo {id}"));
+    let p = repo::photo(conn, id).await?.ok_or_else(not_found)?;
+    let c = visible_case(conn, who, p.case_id)
+        .await
+        .map_err(|_| not_found())?;
+    if p.uploaded_by != Some(who.user.id) {
+        return Err(AppError::new(
+            ErrorKind::Forbidden,
+            "not_your_photo",
+            "only the person who uploaded a photo deletes it",
+        ));
+    }
+    let cited = || {
+        AppError::new(
+            ErrorKind::Conflict,
+            "photo_cited",
+            "the photo belongs to the case's record now",
+        )
+    };
+    if p.event_id.is_some() {
+        return Err(cited());
+    }
+    let txn = conn.begin().await?;
+    match repo::delete_pending_photo(&txn, id).await {
+        Err(gridgov_store::StoreError::Conflict) => return Err(cited()),
+        other => other?,
+    }
+    let id_text = id.to_string();
+    record(
+        &txn,
+        &who.actor(ip),
+        Event {
+            district: c.district_code.clone(),
+            region: Some(c.region_code.clone()),
+            action: "case.photo_delete",
+            entity_type: "case_photo",
+            entity_id: &id_text,
+            detail: serde_json::json!({ "case": p.case_id, "sha256": p.sha256 }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    // After the commit: a failure here leaves an orphan file, never a row without its file.
+    if repo::photos_at_path(conn, &p.path).await? == 0 {
+        let dir = &app.config.data_dir;
+        let _ = tokio::fs::remove_file(dir.join(&p.path)).await;
+        if let Some(t) = &p.thumb_path {
+            let _ = tokio::fs::remove_file(dir.join(t)).await;
+        }
+    }
+    Ok(())
 }
 
 /// A photo's bytes (or its thumbnail) and type, if the caller may see its case.

@@ -430,6 +430,7 @@ pub async fn kpis(
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
     responses(
         (status = 201, body = PhotoView),
+        (status = 200, body = PhotoView, description = "a retry: the same bytes from the same person, not yet cited, are the photo stored before"),
         (status = 403, body = ErrorBody, description = "`not_your_turn`: only the case's parties add photos"),
         (status = 404, body = ErrorBody, description = "`case_not_found`"),
         (status = 409, body = ErrorBody, description = "`too_many_photos`"),
@@ -456,8 +457,13 @@ pub async fn upload_photo(
     let claimed = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    let p = photos::upload(&app, &who, ip, id, claimed, &body).await?;
-    Ok((StatusCode::CREATED, Json(p)))
+    let up = photos::upload(&app, &who, ip, id, claimed, &body).await?;
+    let status = if up.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(up.photo)))
 }
 
 async fn photo_response(
@@ -493,6 +499,24 @@ pub async fn photo(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<axum::response::Response, ApiError> {
     photo_response(&app, &who, id, false).await
+}
+
+/// Deletes a photo uploaded by mistake: only its uploader, only while no action cites it.
+#[utoipa::path(delete, path = "/api/v1/photos/{id}", tag = "cases", params(("id" = i64, Path)), responses(
+    (status = 204, description = "deleted"),
+    (status = 403, body = ErrorBody, description = "`not_your_photo`"),
+    (status = 404, body = ErrorBody, description = "`photo_not_found`, also when its case is out of scope"),
+    (status = 409, body = ErrorBody, description = "`photo_cited`: an action cites it, it is part of the record"),
+))]
+pub async fn delete_photo(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    gridgov_app::access::require(&who.principal, "case:case:read")?;
+    photos::delete(&app, &who, ip, id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A case photo's thumbnail (JPEG, at most 320 px).

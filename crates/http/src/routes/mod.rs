@@ -42,7 +42,10 @@ pub fn api() -> Router<App> {
         .route("/api/v1/cases/{id}", get(cases::case_detail))
         .route("/api/v1/cases/{id}/actions", post(cases::act_on_case))
         .route("/api/v1/cases/{id}/photos", post(cases::upload_photo))
-        .route("/api/v1/photos/{id}", get(cases::photo))
+        .route(
+            "/api/v1/photos/{id}",
+            get(cases::photo).delete(cases::delete_photo),
+        )
         .route("/api/v1/photos/{id}/thumb", get(cases::photo_thumb))
         .route("/api/v1/kpis", get(cases::kpis))
         .route("/api/v1/regions", get(regions::list))

@@ -11,6 +11,7 @@ mod m20261126_000005_cases;
 mod m20261126_000006_case_updated;
 mod m20261127_000007_case_indexes;
 mod m20261130_000008_kpi_indexes;
+mod m20261130_000009_photo_retries;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_case_updated::Migration),
             Box::new(m20261127_000007_case_indexes::Migration),
             Box::new(m20261130_000008_kpi_indexes::Migration),
+            Box::new(m20261130_000009_photo_retries::Migration),
         ]
     }
 }
