@@ -27,6 +27,11 @@ impl FromRequestParts<App> for Auth {
     }
 }
 
+/// The session token a request carries, if any.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, COOKIE)
+}
+
 /// The peer address of the request (no proxy headers are trusted).
 pub fn client_ip(parts_ext: &axum::http::Extensions) -> Option<String> {
     parts_ext

@@ -993,6 +993,49 @@ async fn open_pages_hear_of_changes_they_may_see() {
     assert_eq!(e["id"], v["case"]["id"]);
 }
 
+/// The next event's name within a second (`case`, `logout`, …), if any.
+async fn next_event_name(body: &mut axum::body::Body) -> Option<String> {
+    use http_body_util::BodyExt;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .ok()??
+            .ok()?;
+        let Ok(data) = frame.into_data() else { continue };
+        let text = String::from_utf8_lossy(&data).to_string();
+        if let Some(rest) = text.strip_prefix("event: ") {
+            return rest.lines().next().map(str::to_owned);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_open_stream_ends_with_its_session() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let at = t.centre_of(GRID).await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    t.login("community").await;
+    let mut page = open_events(&t).await;
+    // The same session logs out (another tab); the stream learns of it at its next check.
+    let (s, _, _) = t.send("POST", "/api/v1/auth/logout", Some(json!({})), &[]).await;
+    assert!(s.is_success(), "{s}");
+    t.login("gridworker").await;
+    report(&t, garbage, at, "stream-after-logout-1").await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    assert_eq!(
+        next_event_name(&mut page).await.as_deref(),
+        Some("case"),
+        "checked less than 10 s ago: still sent"
+    );
+    t.clock.advance(chrono::Duration::seconds(11));
+    report(&t, garbage, at, "stream-after-logout-2").await;
+    gridgov_app::live::poll_once(&t.app).await.unwrap();
+    assert_eq!(next_event_name(&mut page).await.as_deref(), Some("logout"));
+    assert_eq!(next_event_name(&mut page).await, None, "and the stream is over");
+}
+
 /// Reports arriving together are committed together (group commit): each key still makes one
 /// case, each case has its one timeline entry and audit record, and the audit chain holds.
 #[tokio::test]

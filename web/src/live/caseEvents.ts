@@ -147,6 +147,14 @@ export class CaseEventHub {
     source.addEventListener('reload', () => {
       if (current()) this.emit({ kind: 'reload' })
     })
+    // The server ended the stream because the session ended (logged out elsewhere, expired,
+    // rights revoked): no reconnecting. Pages reload once, and their requests' 401 leads the
+    // user to the login page.
+    source.addEventListener('logout', () => {
+      if (!current()) return
+      this.stop()
+      this.emit({ kind: 'reload' })
+    })
     source.addEventListener('error', () => {
       if (!current()) return
       // EventSource would retry on its own every few seconds, and give up for good on an HTTP

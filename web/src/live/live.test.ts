@@ -158,6 +158,20 @@ describe('CaseEventHub', () => {
     expect(sources.length).toBe(2)
   })
 
+  it('stops without reconnecting when the server says the session ended', () => {
+    const { sources, hub, timers } = setUp()
+    const heard: LiveMessage[] = []
+    hub.subscribe((m) => heard.push(m))
+    sources[0]?.fire('open')
+    sources[0]?.fire('logout', '{}')
+    expect(heard).toEqual([{ kind: 'reload' }])
+    expect(sources[0]?.closed).toBe(true)
+    expect(hub.state).toBe('idle')
+    sources[0]?.fire('error')
+    timers.advance(60_000)
+    expect(sources.length).toBe(1)
+  })
+
   it('stops at once on logout and ignores the old stream', () => {
     const { sources, hub, timers } = setUp()
     const heard: LiveMessage[] = []

@@ -532,15 +532,51 @@ pub async fn photo_thumb(
     photo_response(&app, &who, id, true).await
 }
 
+/// How often an open event stream checks that its session still holds (and picks up changed
+/// roles and scopes): a logout, an expired session or a revoked right ends the stream within
+/// about this long, with an `event: logout`.
+const STREAM_RECHECK_SECONDS: i64 = 10;
+
+/// An open event stream: its subscription, who it is for and when that was last checked.
+struct Stream {
+    rx: tokio::sync::broadcast::Receiver<std::sync::Arc<gridgov_app::live::CaseChange>>,
+    app: App,
+    token: String,
+    who: gridgov_app::auth::Signed,
+    checked: chrono::DateTime<chrono::Utc>,
+    ended: bool,
+}
+
+impl Stream {
+    /// Whether the session still holds and may read cases; refreshes who it is for.
+    async fn still_allowed(&mut self) -> bool {
+        let now = self.app.clock.now();
+        if now - self.checked < chrono::Duration::seconds(STREAM_RECHECK_SECONDS) {
+            return true;
+        }
+        match gridgov_app::auth::authenticate(&self.app, &self.token).await {
+            Ok(w) if w.principal.can("case:case:read") => {
+                self.who = w;
+                self.checked = now;
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Server-sent events: `event: case` with a [`CaseChange`](gridgov_app::live::CaseChange) as
 /// JSON whenever a case the caller may see is reported or changes (within about a second, from
 /// any server process). Pages reload what they show; a comment every 15 s keeps proxies open.
+/// The session is checked again every 10 s: once it ends, the stream sends `event: logout` and
+/// closes.
 #[utoipa::path(get, path = "/api/v1/cases/events", tag = "cases", responses(
     (status = 200, content_type = "text/event-stream", description = "the stream"),
     (status = 401, body = ErrorBody),
 ))]
 pub async fn case_events(
     State(app): State<App>,
+    headers: axum::http::HeaderMap,
     Auth(who): Auth,
 ) -> Result<
     axum::response::sse::Sse<
@@ -551,20 +587,37 @@ pub async fn case_events(
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
     gridgov_app::access::require(&who.principal, "case:case:read")?;
-    let rx = app.live.subscribe();
-    let stream = futures_util::stream::unfold((rx, who), |(mut rx, who)| async move {
+    let state = Stream {
+        rx: app.live.subscribe(),
+        token: crate::auth::session_token(&headers).unwrap_or_default(),
+        checked: app.clock.now(),
+        app,
+        who,
+        ended: false,
+    };
+    let wait = std::time::Duration::from_secs(STREAM_RECHECK_SECONDS as u64);
+    let stream = futures_util::stream::unfold(state, move |mut s| async move {
+        if s.ended {
+            return None;
+        }
         loop {
-            match rx.recv().await {
-                Ok(c) if gridgov_app::live::visible(&who, &c) => {
+            // A quiet stream wakes up to re-check too.
+            let next = tokio::time::timeout(wait, s.rx.recv()).await;
+            if !s.still_allowed().await {
+                s.ended = true;
+                return Some((Ok(Event::default().event("logout").data("{}")), s));
+            }
+            match next {
+                Ok(Ok(c)) if gridgov_app::live::visible(&s.who, &c) => {
                     let data = serde_json::to_string(&*c).unwrap_or_default();
-                    return Some((Ok(Event::default().event("case").data(data)), (rx, who)));
+                    return Some((Ok(Event::default().event("case").data(data)), s));
                 }
-                Ok(_) => {}
+                Ok(Ok(_)) | Err(_) => {}
                 // A slow page missed some: tell it to reload everything.
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("reload").data("{}")), (rx, who)));
+                Ok(Err(RecvError::Lagged(_))) => {
+                    return Some((Ok(Event::default().event("reload").data("{}")), s));
                 }
-                Err(RecvError::Closed) => return None,
+                Ok(Err(RecvError::Closed)) => return None,
             }
         }
     });
