@@ -514,6 +514,8 @@ export interface paths {
          * Server-sent events: `event: case` with a [`CaseChange`](gridgov_app::live::CaseChange) as
          *     JSON whenever a case the caller may see is reported or changes (within about a second, from
          *     any server process). Pages reload what they show; a comment every 15 s keeps proxies open.
+         *     The session is checked again every 10 s: once it ends, the stream sends `event: logout` and
+         *     closes.
          */
         get: operations["case_events"];
         put?: never;
