@@ -1,6 +1,9 @@
 //! Time comes from an injected clock, so tests move time instead of sleeping.
+//!
+//! Both clocks tell time to the microsecond: PostgreSQL keeps no finer, so an answer computed
+//! from `now` (a new case's deadline, say) equals what a later read of the stored row gives.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use std::sync::Mutex;
 
 pub trait Clock: Send + Sync + std::fmt::Debug {
@@ -13,7 +16,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> DateTime<Utc> {
-        Utc::now()
+        Utc::now().trunc_subsecs(6)
     }
 }
 
@@ -41,6 +44,10 @@ impl ManualClock {
 
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_else(|_| Utc::now())
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|_| Utc::now())
+            .trunc_subsecs(6)
     }
 }
