@@ -45,6 +45,29 @@ pub struct KpiCounts {
     pub whistle_ack_minutes: Vec<i64>,
 }
 
+impl KpiCounts {
+    /// The names of the counts as serialised, in declaration order (the API's clients and
+    /// tests read panels by them). Each adds up over regions: a district's are its streets'
+    /// sums. The whistle minutes are not among them.
+    pub const COUNT_NAMES: [&'static str; 15] = [
+        "reported",
+        "registered_of_reported",
+        "registered",
+        "dispatched_of_registered",
+        "due",
+        "handled_on_time_of_due",
+        "closed_of_due",
+        "closed_on_time_of_due",
+        "reworked_of_due",
+        "extended_of_due",
+        "ratings",
+        "satisfied_ratings",
+        "closed",
+        "closed_in_grid",
+        "closed_in_community",
+    ];
+}
+
 /// The indicators, each a share in [0, 1] or minutes.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Kpis {

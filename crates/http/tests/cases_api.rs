@@ -614,26 +614,10 @@ async fn kpis_match_a_hand_worked_day() {
     let (s, v) = t.get(&q("370105001001")).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let c = &v["counts"];
-    let got: Vec<u64> = [
-        "reported",
-        "registered_of_reported",
-        "registered",
-        "dispatched_of_registered",
-        "due",
-        "handled_on_time_of_due",
-        "closed_of_due",
-        "closed_on_time_of_due",
-        "reworked_of_due",
-        "extended_of_due",
-        "ratings",
-        "satisfied_ratings",
-        "closed",
-        "closed_in_grid",
-        "closed_in_community",
-    ]
-    .iter()
-    .map(|k| c[*k].as_u64().unwrap())
-    .collect();
+    let got: Vec<u64> = gridgov_domain::kpi::KpiCounts::COUNT_NAMES
+        .iter()
+        .map(|k| c[*k].as_u64().unwrap())
+        .collect();
     assert_eq!(got, [5, 4, 4, 2, 4, 3, 3, 3, 1, 1, 2, 1, 3, 2, 2]);
     assert_eq!(c["whistle_ack_minutes"], json!([45]));
     assert_eq!(v["kpis"]["registration_rate"], 0.8);
@@ -927,8 +911,8 @@ async fn open_events(t: &TestApp) -> axum::body::Body {
     res.into_body()
 }
 
-/// The next `event: case` payload within a second, if any.
-async fn next_case_event(body: &mut axum::body::Body) -> Option<Value> {
+/// The next event (name, data) within a second that `wanted` picks by its name, if any.
+async fn next_event(body: &mut axum::body::Body, wanted: impl Fn(&str) -> bool) -> Option<(String, String)> {
     use http_body_util::BodyExt;
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
     loop {
@@ -938,10 +922,26 @@ async fn next_case_event(body: &mut axum::body::Body) -> Option<Value> {
             .ok()?;
         let Ok(data) = frame.into_data() else { continue };
         let text = String::from_utf8_lossy(&data).to_string();
-        if let Some(rest) = text.strip_prefix("event: case\ndata: ") {
-            return serde_json::from_str(rest.trim()).ok();
+        let Some(rest) = text.strip_prefix("event: ") else {
+            continue;
+        };
+        let (name, data) = rest.split_once('\n').unwrap_or((rest, ""));
+        if wanted(name) {
+            let data = data.strip_prefix("data: ").unwrap_or(data).trim();
+            return Some((name.to_owned(), data.to_owned()));
         }
     }
+}
+
+/// The next `event: case` payload within a second, if any.
+async fn next_case_event(body: &mut axum::body::Body) -> Option<Value> {
+    let (_, data) = next_event(body, |name| name == "case").await?;
+    serde_json::from_str(&data).ok()
+}
+
+/// The next event's name within a second (`case`, `logout`, …), if any.
+async fn next_event_name(body: &mut axum::body::Body) -> Option<String> {
+    next_event(body, |_| true).await.map(|(name, _)| name)
 }
 
 #[tokio::test]
@@ -991,23 +991,6 @@ async fn open_pages_hear_of_changes_they_may_see() {
         .await
         .expect("the resident hears of their own");
     assert_eq!(e["id"], v["case"]["id"]);
-}
-
-/// The next event's name within a second (`case`, `logout`, …), if any.
-async fn next_event_name(body: &mut axum::body::Body) -> Option<String> {
-    use http_body_util::BodyExt;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
-    loop {
-        let frame = tokio::time::timeout_at(deadline, body.frame())
-            .await
-            .ok()??
-            .ok()?;
-        let Ok(data) = frame.into_data() else { continue };
-        let text = String::from_utf8_lossy(&data).to_string();
-        if let Some(rest) = text.strip_prefix("event: ") {
-            return rest.lines().next().map(str::to_owned);
-        }
-    }
 }
 
 #[tokio::test]

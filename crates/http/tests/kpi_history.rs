@@ -8,34 +8,17 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use common::TestApp;
 use gridgov_app::clock::Clock;
+use gridgov_domain::kpi::KpiCounts;
 use gridgov_store::entity::{case, case_whistle};
 use sea_orm::EntityTrait;
 use serde_json::Value;
-
-/// The additive counts of a panel (everything but the whistle minutes).
-const COUNTS: [&str; 15] = [
-    "reported",
-    "registered_of_reported",
-    "registered",
-    "dispatched_of_registered",
-    "due",
-    "handled_on_time_of_due",
-    "closed_of_due",
-    "closed_on_time_of_due",
-    "reworked_of_due",
-    "extended_of_due",
-    "ratings",
-    "satisfied_ratings",
-    "closed",
-    "closed_in_grid",
-    "closed_in_community",
-];
 
 fn within(t: Option<DateTime<Utc>>, from: DateTime<Utc>, until: DateTime<Utc>) -> bool {
     t.is_some_and(|t| t >= from && t < until)
 }
 
-/// The panel's counts, recounted from the rows in Rust (formulas as in `gridgov_domain::kpi`).
+/// The panel's counts in the order of `KpiCounts::COUNT_NAMES`, recounted from the rows in
+/// Rust (formulas as in `gridgov_domain::kpi`).
 fn recount(
     cases: &[&case::Model],
     whistles: &[&case_whistle::Model],
@@ -76,7 +59,10 @@ fn recount(
 }
 
 fn counts_of(v: &Value) -> Vec<u64> {
-    COUNTS.iter().map(|k| v["counts"][k].as_u64().unwrap()).collect()
+    KpiCounts::COUNT_NAMES
+        .iter()
+        .map(|k| v["counts"][k].as_u64().unwrap())
+        .collect()
 }
 
 fn minutes_of(v: &Value) -> Vec<i64> {
@@ -136,7 +122,7 @@ async fn panels_recount_the_history_and_streets_add_up_to_the_district() {
         assert_eq!(counts_of(&district), want, "district {month}");
         assert_eq!(minutes_of(&district), minutes, "district whistles {month}");
 
-        let mut sum = vec![0u64; COUNTS.len()];
+        let mut sum = vec![0u64; KpiCounts::COUNT_NAMES.len()];
         for s in &streets {
             let v = panel(s.clone()).await;
             let mine: Vec<&case::Model> = cases.iter().filter(|c| &c.street_code == s).collect();

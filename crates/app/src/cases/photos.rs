@@ -95,6 +95,32 @@ fn io_error(_: std::io::Error) -> AppError {
     AppError::new(ErrorKind::Internal, "internal", "the photo could not be stored")
 }
 
+/// The audit record of a change to a photo of case `c`.
+async fn audit(
+    txn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    c: &gridgov_store::entity::case::Model,
+    action: &'static str,
+    photo_id: i64,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    record(
+        txn,
+        &who.actor(ip),
+        Event {
+            district: c.district_code.clone(),
+            region: Some(c.region_code.clone()),
+            action,
+            entity_type: "case_photo",
+            entity_id: &photo_id.to_string(),
+            detail,
+            ..Default::default()
+        },
+    )
+    .await
+}
+
 /// A stored photo, and whether this request stored it (`false`: a retry of an earlier upload,
 /// answered with that one).
 pub struct Uploaded {
@@ -200,21 +226,8 @@ pub async fn upload(
         }
         other => other?,
     };
-    let id_text = id.to_string();
-    record(
-        &txn,
-        &who.actor(ip),
-        Event {
-            district: c.district_code.clone(),
-            region: Some(c.region_code.clone()),
-            action: "case.photo_upload",
-            entity_type: "case_photo",
-            entity_id: &id_text,
-            detail: serde_json::json!({ "case": case_id, "sha256": hash, "bytes": bytes.len() }),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let detail = serde_json::json!({ "case": case_id, "sha256": hash, "bytes": bytes.len() });
+    audit(&txn, who, ip, &c, "case.photo_upload", id, detail).await?;
     // Files with the same content are shared, so a failed insert leaves at most an orphan
     // file that a later upload of the same photo reuses; the database never points at nothing.
     txn.commit().await?;
@@ -255,21 +268,8 @@ pub async fn delete(app: &App, who: &Signed, ip: Option<String>, id: i64) -> Res
         Err(gridgov_store::StoreError::Conflict) => return Err(cited()),
         other => other?,
     }
-    let id_text = id.to_string();
-    record(
-        &txn,
-        &who.actor(ip),
-        Event {
-            district: c.district_code.clone(),
-            region: Some(c.region_code.clone()),
-            action: "case.photo_delete",
-            entity_type: "case_photo",
-            entity_id: &id_text,
-            detail: serde_json::json!({ "case": p.case_id, "sha256": p.sha256 }),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let detail = serde_json::json!({ "case": p.case_id, "sha256": p.sha256 });
+    audit(&txn, who, ip, &c, "case.photo_delete", id, detail).await?;
     txn.commit().await?;
     // After the commit: a failure here leaves an orphan file, never a row without its file.
     if repo::photos_at_path(conn, &p.path).await? == 0 {

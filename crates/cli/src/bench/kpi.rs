@@ -9,30 +9,12 @@
 use super::client::{Conn, Target, login, percentile_ms};
 use anyhow::{Context, Result, bail, ensure};
 use chrono::{Datelike, Months};
+use gridgov_domain::kpi::KpiCounts;
 use serde_json::Value;
 use std::time::Instant;
 
 /// The demo district.
 const DISTRICT: &str = "370105000000";
-
-/// The additive counts of a panel: a district's are its streets' sums.
-const ADDITIVE: [&str; 15] = [
-    "reported",
-    "registered_of_reported",
-    "registered",
-    "dispatched_of_registered",
-    "due",
-    "handled_on_time_of_due",
-    "closed_of_due",
-    "closed_on_time_of_due",
-    "reworked_of_due",
-    "extended_of_due",
-    "ratings",
-    "satisfied_ratings",
-    "closed",
-    "closed_in_grid",
-    "closed_in_community",
-];
 
 pub struct Options {
     pub url: String,
@@ -76,7 +58,7 @@ async fn panel(conn: &mut Conn, cookie: &str, query: &str, into: &mut Series) ->
 }
 
 fn counts(v: &Value) -> Vec<u64> {
-    ADDITIVE
+    KpiCounts::COUNT_NAMES
         .iter()
         .map(|k| v["counts"][k].as_u64().unwrap_or(0))
         .collect()
@@ -132,7 +114,7 @@ pub async fn run(o: Options) -> Result<()> {
                 &mut district,
             )
             .await?;
-            let mut sum = vec![0u64; ADDITIVE.len()];
+            let mut sum = vec![0u64; KpiCounts::COUNT_NAMES.len()];
             for s in &streets {
                 let v = panel(
                     &mut conn,
