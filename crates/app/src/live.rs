@@ -85,6 +85,12 @@ pub async fn poll_once(app: &App) -> Result<usize, AppError> {
             .state
             .lock()
             .map_err(|_| AppError::new(crate::ErrorKind::Internal, "internal", "poisoned"))?;
+        if app.live.tx.receiver_count() == 0 {
+            // No open page: nothing to read, and a page opened later loads what it shows
+            // itself. Skipping matters under load, where the poll would decode every report.
+            st.watermark = Some(now);
+            return Ok(0);
+        }
         *st.watermark.get_or_insert(now) - Duration::seconds(OVERLAP_SECONDS)
     };
     let rows = repo::changed_since(app.db.conn(), since, 2000).await?;

@@ -284,6 +284,14 @@ impl RegionCode {
         RegionCode(format!("{}000000", &self.0[0..6]))
     }
 
+    /// The street this region lies in (itself for a street), `None` for a district.
+    pub fn street(&self) -> Option<RegionCode> {
+        match self.level() {
+            RegionLevel::District => None,
+            _ => Some(RegionCode(format!("{}000", &self.0[0..9]))),
+        }
+    }
+
     /// All ancestors from the district down to the parent.
     pub fn ancestors(&self) -> Vec<RegionCode> {
         let mut out = Vec::new();
@@ -377,6 +385,20 @@ mod tests {
         assert_eq!(code("370105016400").level(), RegionLevel::Community);
         assert_eq!(code("370105001008003").level(), RegionLevel::Grid);
         assert_eq!(code("37010500100800302").level(), RegionLevel::Subgrid);
+    }
+
+    #[test]
+    fn streets_of_regions() {
+        assert_eq!(code("370105000000").street(), None);
+        let street = Some(code("370105001000"));
+        for c in [
+            "370105001000",
+            "370105001008",
+            "370105001008003",
+            "37010500100800302",
+        ] {
+            assert_eq!(code(c).street(), street, "{c}");
+        }
     }
 
     #[test]

@@ -994,6 +994,32 @@ async fn open_pages_hear_of_changes_they_may_see() {
 }
 
 #[tokio::test]
+async fn with_no_open_page_the_poll_reads_nothing() {
+    let t = TestApp::demo().await;
+    let garbage = category_id(&t, "sanitation.garbage").await;
+    let at = t.centre_of(GRID).await;
+    t.login("gridworker").await;
+    let (s, _) = report(&t, garbage, at, "unheard-report-1").await;
+    assert!(s.is_success(), "{s}");
+    assert_eq!(
+        gridgov_app::live::poll_once(&t.app).await.unwrap(),
+        0,
+        "nothing read or sent"
+    );
+    let mut page = open_events(&t).await;
+    let (s, v) = report(&t, garbage, at, "heard-report-1").await;
+    assert!(s.is_success(), "{s} {v}");
+    assert!(gridgov_app::live::poll_once(&t.app).await.unwrap() >= 1);
+    // The first poll with a page open re-reads a few seconds back (late commits), so the page
+    // may hear of the earlier report too; it must hear of the new one.
+    let mut heard = Vec::new();
+    while let Some(e) = next_case_event(&mut page).await {
+        heard.push(e["id"].clone());
+    }
+    assert!(heard.contains(&v["case"]["id"]), "{heard:?} {v}");
+}
+
+#[tokio::test]
 async fn an_open_stream_ends_with_its_session() {
     let t = TestApp::demo().await;
     let garbage = category_id(&t, "sanitation.garbage").await;

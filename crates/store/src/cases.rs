@@ -2,8 +2,8 @@
 
 use crate::StoreError;
 use crate::entity::{calendar_day, case, case_category, case_event, case_whistle};
-use crate::scope::region_condition;
 use chrono::{DateTime, Utc};
+use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::sea_query::{
     Alias, CaseStatement, Condition, Expr, ExprTrait, Func, IntoColumnRef, Query, UnionType,
@@ -107,7 +107,9 @@ pub async fn insert_cases_once(
     let mut inserted = std::collections::HashSet::with_capacity(cases.len());
     // About 40 values a row: 200 rows stay far below every backend's limit on bound values.
     for chunk in cases.chunks(200) {
-        let rows = chunk.iter().cloned().map(IntoActiveModel::into_active_model);
+        let rows = chunk
+            .iter()
+            .map(|c| c.clone().with_sla_next().into_active_model());
         let r = case::Entity::insert_many(rows)
             .on_conflict_do_nothing_on([case::Column::ReporterUserId, case::Column::IdempotencyKey])
             .exec_with_returning_keys(conn)
@@ -145,6 +147,7 @@ pub async fn update_case(
     new: case::Model,
 ) -> Result<(), StoreError> {
     use sea_orm::{Iterable, ModelTrait};
+    let new = new.with_sla_next();
     let mut am = <case::ActiveModel as Default>::default();
     for col in case::Column::iter() {
         if !matches!(col, case::Column::Id) && old.get(col) != new.get(col) {
@@ -239,6 +242,15 @@ pub async fn whistles(
         .await?)
 }
 
+/// Open cases, word for word the condition of the open-case indexes (migration 10): SQLite uses
+/// a partial index only when the query repeats its condition with the states as literals.
+pub const OPEN: &str = "state NOT IN ('closed', 'rejected', 'merged')";
+
+/// [`OPEN`] as a query condition.
+pub fn open_cases() -> sea_orm::sea_query::SimpleExpr {
+    Expr::cust(OPEN)
+}
+
 /// Which cases a caller may see, as a SQL predicate: the region scope of `case:case:read`,
 /// their own reports (own-records scope), and for department staff only what concerns their
 /// department (whistled to it, held by it, or in one of its categories).
@@ -252,7 +264,7 @@ impl CaseScope {
     pub fn condition(&self) -> Condition {
         let mut reach = Condition::any();
         if self.region.all || !self.region.subtrees.is_empty() || !self.region.units.is_empty() {
-            reach = reach.add(region_condition(&self.region, case::Column::RegionCode));
+            reach = reach.add(regions_condition(&self.region));
         }
         if let Some(me) = self.region.own_records_of {
             reach = reach.add(case::Column::ReporterUserId.eq(me));
@@ -282,19 +294,56 @@ impl CaseScope {
     }
 }
 
+/// Cases in the scope's regions. Below the district a region's cases are those of its street
+/// whose code lies in its subtree: with the street named, the (street, id, region) index serves
+/// a list newest first and its count (migration 10).
+fn regions_condition(scope: &Scope) -> Condition {
+    if scope.all {
+        return Condition::all();
+    }
+    let mut any = Condition::any();
+    for r in &scope.subtrees {
+        any = any.add(in_subtree(r));
+    }
+    for u in &scope.units {
+        any = any.add(in_street(u).add(case::Column::RegionCode.eq(u.as_str())));
+    }
+    if any.is_empty() {
+        any = any.add(Expr::val(1).eq(0));
+    }
+    any
+}
+
+/// Cases in a region's subtree.
+fn in_subtree(r: &RegionCode) -> Condition {
+    let p = r.subtree_prefix();
+    in_street(r)
+        .add(case::Column::RegionCode.gte(p))
+        .add(case::Column::RegionCode.lt(format!("{p}~")))
+}
+
+/// Cases in a region's street (all cases for a district).
+fn in_street(r: &RegionCode) -> Condition {
+    let c = Condition::all();
+    match r.street() {
+        Some(s) => c.add(case::Column::StreetCode.eq(s.as_str())),
+        None => c,
+    }
+}
+
 /// What an inbox asks for.
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
     pub id: Option<i64>,
     pub states: Vec<String>,
-    /// Cases held by this centre or grid (a queue).
+    /// Open cases held by this centre or grid (its to-do list).
     pub holder_unit: Option<String>,
     /// Cases held by this department.
     pub holder_department: Option<i64>,
     pub reporter: Option<i64>,
     pub category: Option<i64>,
     /// Cases in this region's subtree.
-    pub region_prefix: Option<String>,
+    pub region: Option<RegionCode>,
     /// Only cases whose running stage is past its deadline at this instant.
     pub overdue_at: Option<DateTime<Utc>>,
     pub q: Option<String>,
@@ -309,6 +358,18 @@ pub async fn list_cases(
     offset: u64,
     limit: u64,
 ) -> Result<(Vec<case::Model>, u64), StoreError> {
+    let q = list_select(district, scope, f);
+    let total = q.clone().count(conn).await?;
+    let rows = q
+        .order_by_desc(case::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    Ok((rows, total))
+}
+
+fn list_select(district: &str, scope: &CaseScope, f: &CaseFilter) -> sea_orm::Select<case::Entity> {
     let mut q = case::Entity::find()
         .filter(case::Column::DistrictCode.eq(district))
         .filter(scope.condition());
@@ -321,7 +382,8 @@ pub async fn list_cases(
     if let Some(u) = &f.holder_unit {
         q = q
             .filter(case::Column::HolderUnit.eq(u.as_str()))
-            .filter(case::Column::HolderKind.ne("department"));
+            .filter(case::Column::HolderKind.ne("department"))
+            .filter(open_cases());
     }
     if let Some(d) = f.holder_department {
         q = q.filter(case::Column::HolderDepartmentId.eq(d));
@@ -332,10 +394,8 @@ pub async fn list_cases(
     if let Some(c) = f.category {
         q = q.filter(case::Column::CategoryId.eq(c));
     }
-    if let Some(p) = &f.region_prefix {
-        q = q
-            .filter(case::Column::RegionCode.gte(p.as_str()))
-            .filter(case::Column::RegionCode.lt(format!("{p}~")));
+    if let Some(r) = &f.region {
+        q = q.filter(in_subtree(r));
     }
     if let Some(now) = f.overdue_at {
         q = q.filter(case::Column::StageDueAt.lt(now));
@@ -348,14 +408,7 @@ pub async fn list_cases(
                 .add(case::Column::Address.like(pattern)),
         );
     }
-    let total = q.clone().count(conn).await?;
-    let rows = q
-        .order_by_desc(case::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    q
 }
 
 /// Sets a category's fields if its version is still `expected`.
@@ -418,18 +471,24 @@ pub async fn sla_candidates(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<case::Model>, StoreError> {
-    let q = case::Entity::find().filter(case::Column::Stage.is_not_null());
+    Ok(sla_select(mark, now).limit(limit).all(conn).await?)
+}
+
+/// Cases whose `mark` is due at `now`, read through the index of marks still to come
+/// (`sla_next_at`, the earlier of them), earliest first.
+fn sla_select(mark: SlaMark, now: DateTime<Utc>) -> sea_orm::Select<case::Entity> {
+    let q = case::Entity::find()
+        .filter(case::Column::SlaNextAt.lte(now))
+        .filter(case::Column::Stage.is_not_null());
     let q = match mark {
         SlaMark::Warned => q
             .filter(case::Column::StageWarnAt.lte(now))
-            .filter(case::Column::WarnedAt.is_null())
-            .order_by_asc(case::Column::StageWarnAt),
+            .filter(case::Column::WarnedAt.is_null()),
         SlaMark::Overdue => q
             .filter(case::Column::StageDueAt.lt(now))
-            .filter(case::Column::OverdueAt.is_null())
-            .order_by_asc(case::Column::StageDueAt),
+            .filter(case::Column::OverdueAt.is_null()),
     };
-    Ok(q.limit(limit).all(conn).await?)
+    q.order_by_asc(case::Column::SlaNextAt)
 }
 
 /// Sets the mark if the case is still unmarked at the same version: exactly one of several
@@ -441,13 +500,17 @@ pub async fn set_sla_mark(
     mark: SlaMark,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    let col = match mark {
-        SlaMark::Warned => case::Column::WarnedAt,
-        SlaMark::Overdue => case::Column::OverdueAt,
+    use case::Column as C;
+    // The mark set, and the other one's time as the next if it is still to come.
+    let (col, other, other_at) = match mark {
+        SlaMark::Warned => (C::WarnedAt, C::OverdueAt, C::StageDueAt),
+        SlaMark::Overdue => (C::OverdueAt, C::WarnedAt, C::StageWarnAt),
     };
+    let next = CaseStatement::new().case(Expr::col(other).is_null(), Expr::col(other_at));
     let res = case::Entity::update_many()
         .col_expr(col, Expr::value(now))
-        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .col_expr(C::SlaNextAt, next.into())
+        .col_expr(C::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(id))
         .filter(case::Column::Version.eq(version))
         .filter(col.is_null())
@@ -767,7 +830,11 @@ pub async fn insert_history(
         _ => st.to_string(),
     };
     for chunk in cases.chunks(400) {
-        let q = case::Entity::insert_many(chunk.iter().map(|c| c.clone().into_active_model()));
+        let q = case::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|c| c.clone().with_sla_next().into_active_model()),
+        );
         conn.execute_unprepared(&sql(q.build(backend))).await?;
     }
     let without_id = |mut am: case_event::ActiveModel| {
@@ -801,15 +868,200 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use chrono::TimeZone;
+    use sea_orm::QueryTrait;
+
+    async fn sqlite_with_schema() -> (tempfile::TempDir, crate::Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
+        crate::Db::connect(&url).await.unwrap().migrate().await.unwrap();
+        // Connections opened before the migration may plan with the schema they first read.
+        (dir, crate::Db::connect(&url).await.unwrap())
+    }
+
+    /// SQLite's plan for a statement, one line per step.
+    async fn plan(db: &crate::Db, st: sea_orm::Statement) -> Vec<String> {
+        let plan = sea_orm::Statement::from_sql_and_values(
+            sea_orm::DbBackend::Sqlite,
+            format!("EXPLAIN QUERY PLAN {}", st.sql),
+            st.values.map(|v| v.0).unwrap_or_default(),
+        );
+        let rows = db.conn().query_all_raw(plan).await.unwrap();
+        rows.iter()
+            .map(|r| r.try_get::<String>("", "detail").unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn open_means_the_domain_s_open_states() {
+        use gridgov_domain::case::CaseState;
+        for s in CaseState::ALL {
+            let named = OPEN.contains(&format!("'{}'", s.as_str()));
+            assert_eq!(named, !s.is_open(), "{s:?}");
+        }
+    }
+
+    /// A centre's to-do list reads the small index of open cases by holder, newest first,
+    /// without sorting.
+    #[tokio::test]
+    async fn a_to_do_list_reads_the_open_holder_index() {
+        let (_dir, db) = sqlite_with_schema().await;
+        let scope = CaseScope {
+            region: Scope {
+                subtrees: vec!["370105001001".parse().unwrap()],
+                ..Scope::default()
+            },
+            department: None,
+        };
+        let f = CaseFilter {
+            holder_unit: Some("370105001001".into()),
+            ..CaseFilter::default()
+        };
+        let q = list_select("370105", &scope, &f)
+            .order_by_desc(case::Column::Id)
+            .limit(20);
+        let details = plan(&db, q.build(sea_orm::DbBackend::Sqlite)).await;
+        assert!(
+            details
+                .iter()
+                .any(|d| d.contains("USING INDEX idx_case_open_holder ")),
+            "{details:?}"
+        );
+        assert!(!details.iter().any(|d| d.contains("TEMP B-TREE")), "{details:?}");
+    }
+
+    /// A street's, community's or grid's case list, newest first, and its count read the index
+    /// of cases by street, not the table, and never sort; the district's list reads the table
+    /// newest first.
+    #[tokio::test]
+    async fn a_region_s_list_reads_the_street_index() {
+        let (_dir, db) = sqlite_with_schema().await;
+        for (region, page_plan) in [
+            ("370105001001", "USING INDEX idx_case_street_id "),
+            ("370105001000", "USING INDEX idx_case_street_id "),
+            ("370105001001001", "USING INDEX idx_case_street_id "),
+            ("370105000000", "SCAN cases"),
+        ] {
+            let scope = CaseScope {
+                region: Scope {
+                    subtrees: vec![region.parse().unwrap()],
+                    ..Scope::default()
+                },
+                department: None,
+            };
+            let q = list_select("370105", &scope, &CaseFilter::default());
+            let page = q.clone().order_by_desc(case::Column::Id).limit(20);
+            let details = plan(&db, page.build(sea_orm::DbBackend::Sqlite)).await;
+            assert!(
+                details.iter().any(|d| d.contains(page_plan)),
+                "{region}: {details:?}"
+            );
+            assert!(!details.iter().any(|d| d.contains("TEMP B-TREE")), "{details:?}");
+            let count = q.select_only().expr(Expr::val(1).count());
+            let details = plan(&db, count.build(sea_orm::DbBackend::Sqlite)).await;
+            assert!(
+                details.iter().any(|d| d.contains("USING COVERING INDEX")),
+                "{region}: {details:?}"
+            );
+        }
+    }
+
+    /// The migration's SQL for cases stored before it agrees with `Model::sla_next`, and the
+    /// store keeps the column through inserts and marks.
+    #[tokio::test]
+    async fn the_next_sla_mark_is_kept_with_the_case() {
+        let (_dir, db) = sqlite_with_schema().await;
+        let t = |h| Some(Utc.with_ymd_and_hms(2026, 11, 1, h, 0, 0).unwrap());
+        let times = [None, t(1), t(2)];
+        let mut cases = Vec::new();
+        for stage in [None, Some("accept".to_owned())] {
+            for (w, d, wd, od) in all_fours(&times) {
+                cases.push(case::Model {
+                    id: cases.len() as i64 + 1,
+                    stage: stage.clone(),
+                    stage_warn_at: w,
+                    stage_due_at: d,
+                    warned_at: wd,
+                    overdue_at: od,
+                    ..crate::entity::case::tests::sample()
+                });
+            }
+        }
+        insert_cases_once(db.conn(), cases.clone()).await.unwrap();
+        let sql = crate::migration::m20261201_000010_case_indexes::SLA_NEXT;
+        let mismatched = db
+            .conn()
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                format!("SELECT id FROM cases WHERE sla_next_at IS NOT ({sql})"),
+            ))
+            .await
+            .unwrap();
+        assert!(mismatched.is_empty(), "{} rows differ", mismatched.len());
+        for c in &cases {
+            let stored = case_by_id(db.conn(), c.id).await.unwrap().unwrap();
+            assert_eq!(stored.sla_next_at, c.sla_next(), "{c:?}");
+        }
+        // Warning a case leaves its deadline as the next mark; marking it overdue, none.
+        let c = cases
+            .iter()
+            .find(|c| {
+                c.stage.is_some()
+                    && c.stage_warn_at == t(1)
+                    && c.stage_due_at == t(2)
+                    && c.warned_at.is_none()
+                    && c.overdue_at.is_none()
+            })
+            .unwrap();
+        set_sla_mark(db.conn(), c.id, c.version, SlaMark::Warned, t(1).unwrap())
+            .await
+            .unwrap();
+        let after = case_by_id(db.conn(), c.id).await.unwrap().unwrap();
+        assert_eq!(after.sla_next_at, t(2));
+        set_sla_mark(db.conn(), c.id, c.version, SlaMark::Overdue, t(2).unwrap())
+            .await
+            .unwrap();
+        let after = case_by_id(db.conn(), c.id).await.unwrap().unwrap();
+        assert_eq!(after.sla_next_at, None);
+    }
+
+    /// Every (warn, due, warned, overdue) combination of the given times.
+    #[allow(clippy::type_complexity)]
+    fn all_fours<T: Copy>(v: &[T]) -> Vec<(T, T, T, T)> {
+        let mut out = Vec::new();
+        for &a in v {
+            for &b in v {
+                for &c in v {
+                    for &d in v {
+                        out.push((a, b, c, d));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The SLA ticker's searches read the index of marks still to come.
+    #[tokio::test]
+    async fn sla_searches_read_the_next_mark_index() {
+        let (_dir, db) = sqlite_with_schema().await;
+        for mark in [SlaMark::Warned, SlaMark::Overdue] {
+            let q = sla_select(mark, Utc::now()).limit(100);
+            let details = plan(&db, q.build(sea_orm::DbBackend::Sqlite)).await;
+            assert!(
+                details
+                    .iter()
+                    .any(|d| d.contains("USING INDEX idx_case_sla_next ")),
+                "{mark:?}: {details:?}"
+            );
+            assert!(!details.iter().any(|d| d.contains("TEMP B-TREE")), "{details:?}");
+        }
+    }
 
     /// Every part of an indicator query reads only its indicator index, on SQLite as the demo
     /// and a fresh install leave it (no statistics gathered).
     #[tokio::test]
     async fn indicator_queries_read_only_their_indexes() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("plan.db").display());
-        let db = crate::Db::connect(&url).await.unwrap();
-        db.migrate().await.unwrap();
+        let (_dir, db) = sqlite_with_schema().await;
         let (from, until) = (
             Utc.with_ymd_and_hms(2026, 9, 30, 16, 0, 0).unwrap(),
             Utc.with_ymd_and_hms(2026, 10, 31, 16, 0, 0).unwrap(),
@@ -830,15 +1082,9 @@ mod tests {
         ];
         for area in &areas {
             let st = sea_orm::DbBackend::Sqlite.build(&kpi_statement(area, from, until));
-            let plan = sea_orm::Statement::from_sql_and_values(
-                sea_orm::DbBackend::Sqlite,
-                format!("EXPLAIN QUERY PLAN {}", st.sql),
-                st.values.map(|v| v.0).unwrap_or_default(),
-            );
-            let rows = db.conn().query_all_raw(plan).await.unwrap();
-            let details: Vec<String> = rows
-                .iter()
-                .map(|r| r.try_get::<String>("", "detail").unwrap())
+            let details: Vec<String> = plan(&db, st)
+                .await
+                .into_iter()
                 .filter(|d| d.contains("cases"))
                 .collect();
             assert_eq!(details.len(), 5, "{area:?}: {details:#?}");

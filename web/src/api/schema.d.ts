@@ -2263,7 +2263,7 @@ export interface operations {
         parameters: {
             query?: {
                 /**
-                 * @description `all` (everything in scope, the default), `mine` (held by my centre or grid),
+                 * @description `all` (everything in scope, the default), `mine` (open cases held by my centre or grid),
                  *     `department` (whistled to my department), `reported` (reported by me).
                  */
                 inbox?: string;

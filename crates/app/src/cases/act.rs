@@ -466,6 +466,7 @@ mod tests {
             rated_at: None,
             resolution_level: None,
             merged_into: None,
+            sla_next_at: None,
             updated_at: Utc::now(),
         };
         assert_eq!(resolution_level(&c), "grid");

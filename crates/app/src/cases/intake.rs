@@ -31,8 +31,11 @@ const MAX_BATCH: usize = 256;
 /// The writer's own PostgreSQL connections: a batch's duplicate searches run on them at once.
 const WRITER_CONNECTIONS: u32 = 8;
 
-/// The writer's SQLite page cache: the case table's indexes stay in memory between batches.
-const WRITER_CACHE_KIB: u32 = 64 * 1024;
+/// The writer's SQLite page cache. Larger is slower: at every commit SQLite walks the cache's
+/// whole hash table, and with 64 MiB that walk cost more than the reads a larger cache saves
+/// (`gridgov bench cases`: 4 MiB 4,737/s, 16 MiB 5,185–5,382/s, 64 MiB 5,026–5,159/s, 256 MiB
+/// 4,700/s on a fresh demo; the gap widens as the database grows).
+const WRITER_CACHE_KIB: u32 = 16 * 1024;
 
 type Outcome = Result<Stored, AppError>;
 

@@ -511,7 +511,7 @@ pub async fn list(app: &App, who: &Signed, q: ListQuery) -> Result<CasePage, App
     let mut f = CaseFilter {
         states: q.states.clone(),
         category: q.category,
-        region_prefix: region.map(|r| r.subtree_prefix().to_owned()),
+        region,
         overdue_at: q.overdue.then(|| app.clock.now()),
         q: q.q.clone(),
         ..Default::default()

@@ -234,6 +234,7 @@ pub async fn report(app: &App, who: &Signed, ip: Option<String>, r: NewReport) -
         rated_at: None,
         resolution_level: None,
         merged_into: None,
+        sla_next_at: None,
         updated_at: now,
     };
     let event = case_event::Model {

@@ -174,6 +174,7 @@ fn simulate(
         rated_at: None,
         resolution_level: None,
         merged_into: None,
+        sla_next_at: None,
         updated_at: reported_at,
     };
     let mut s = Sim {

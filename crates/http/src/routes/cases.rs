@@ -231,7 +231,7 @@ pub async fn report_case(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
-    /// `all` (everything in scope, the default), `mine` (held by my centre or grid),
+    /// `all` (everything in scope, the default), `mine` (open cases held by my centre or grid),
     /// `department` (whistled to my department), `reported` (reported by me).
     pub inbox: Option<String>,
     /// Comma-separated states, e.g. `reported,accepted`.
