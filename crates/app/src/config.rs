@@ -33,6 +33,9 @@ pub struct Config {
     pub secure_cookies: bool,
     /// 64 hex digits; without it a key file is made under `data_dir`.
     pub secret_key: Option<String>,
+    /// The keys that encrypt personal data at rest: `id:64hex` entries separated by commas, the
+    /// first sealing new values (see [`crate::vault`]); without them `data_dir/data.keys`.
+    pub data_keys: Option<String>,
     /// Where one-time codes go: `log` (demo and development only: the code is written to the
     /// server log with the number masked). An SMS gateway plugs in behind the same trait.
     pub otp_sender: String,
@@ -63,6 +66,7 @@ impl Default for Config {
             session_absolute_hours: 12,
             secure_cookies: false,
             secret_key: None,
+            data_keys: None,
             otp_sender: "log".into(),
             duplicate_radius_m: 50.0,
             duplicate_days: 7,
@@ -129,6 +133,13 @@ mod tests {
             ..Config::default()
         };
         assert!(!format!("{c:?}").contains("pw"));
+        let c = Config {
+            secret_key: Some("ab".repeat(32)),
+            data_keys: Some(format!("k1:{}", "cd".repeat(32))),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("abab") && !shown.contains("cdcd"), "{shown}");
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct App {
     pub config: Arc<Config>,
     pub clock: Arc<dyn clock::Clock>,
     pub secret: secret::Secret,
+    /// Seals and opens personal data, and indexes it for exact lookup.
+    pub vault: Arc<vault::Vault>,
     pub otp: Arc<dyn otp::OtpSender>,
     /// Case changes for this process's open event streams.
     pub live: live::Live,
@@ -82,6 +84,10 @@ impl App {
         let intake = cases::intake::Intake::start(&db, config.database_url())?;
         let locator = Arc::new(SharedLocator::new(Locator::default()));
         let secret = secret::Secret::load(&config)?;
+        let vault = Arc::new(vault::Vault {
+            keys: vault::KeyRing::load_or_create(config.data_keys.as_deref(), &config.data_dir)?,
+            blind: vault::BlindIndex::new(&secret)?,
+        });
         let otp: Arc<dyn otp::OtpSender> = match config.otp_sender.as_str() {
             "log" => Arc::new(otp::LogSender),
             other => {
@@ -97,6 +103,7 @@ impl App {
             config: Arc::new(config),
             clock,
             secret,
+            vault,
             otp,
             live: live::Live::default(),
             caches: Arc::default(),

@@ -29,6 +29,13 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::path::Path;
 
+/// What the application seals personal data with and finds it by.
+#[derive(Clone, Debug)]
+pub struct Vault {
+    pub keys: KeyRing,
+    pub blind: BlindIndex,
+}
+
 /// The key file's name under the data directory, used when no keys are configured.
 pub const KEY_FILE: &str = "data.keys";
 
