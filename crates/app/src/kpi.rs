@@ -18,10 +18,74 @@ pub struct KpiPanel {
     pub region: String,
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = KpiCountsDoc)]
     pub counts: KpiCounts,
-    #[schema(value_type = Object)]
+    #[schema(value_type = KpisDoc)]
     pub kpis: Kpis,
+}
+
+/// [`KpiCounts`] as the API documents it (the domain crate knows nothing of OpenAPI); a test
+/// holds the two to the same fields.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+#[schema(as = KpiCounts)]
+pub struct KpiCountsDoc {
+    /// 上报数: cases reported in the window.
+    reported: u64,
+    /// … of which registered (accepted).
+    registered_of_reported: u64,
+    /// 立案数: cases registered in the window.
+    registered: u64,
+    /// … of which dispatched.
+    dispatched_of_registered: u64,
+    /// Cases whose handling deadline fell in the window.
+    due: u64,
+    handled_on_time_of_due: u64,
+    closed_of_due: u64,
+    closed_on_time_of_due: u64,
+    reworked_of_due: u64,
+    extended_of_due: u64,
+    /// Ratings given in the window.
+    ratings: u64,
+    satisfied_ratings: u64,
+    /// Cases closed in the window.
+    closed: u64,
+    closed_in_grid: u64,
+    closed_in_community: u64,
+    /// Minutes from whistle to acknowledgement, one per whistle acknowledged in the window.
+    whistle_ack_minutes: Vec<i64>,
+}
+
+/// [`Kpis`] as the API documents it: each rate a share in [0, 1], null where its denominator
+/// is zero; a test holds the two to the same fields.
+#[allow(dead_code)]
+#[derive(ToSchema)]
+#[schema(as = Kpis)]
+pub struct KpisDoc {
+    /// 立案率
+    registration_rate: Option<f64>,
+    /// 派遣率
+    dispatch_rate: Option<f64>,
+    /// 按期处置率
+    on_time_handling_rate: Option<f64>,
+    /// 结案率
+    closing_rate: Option<f64>,
+    /// 按期结案率
+    on_time_closing_rate: Option<f64>,
+    /// 返工率
+    rework_rate: Option<f64>,
+    /// 延期率
+    extension_rate: Option<f64>,
+    /// 满意率
+    satisfaction_rate: Option<f64>,
+    /// 网格内解决率
+    grid_resolution_rate: Option<f64>,
+    /// 社区内解决率
+    community_resolution_rate: Option<f64>,
+    /// Mean minutes from whistle to acknowledgement (报到).
+    whistle_ack_mean_minutes: Option<f64>,
+    /// 90th percentile of the same.
+    whistle_ack_p90_minutes: Option<i64>,
 }
 
 /// The window of a calendar month in Beijing time (`2026-10`).

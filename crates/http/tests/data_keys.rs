@@ -8,7 +8,12 @@ use common::TestApp;
 #[tokio::test]
 async fn configured_keys_seal_and_no_key_file_is_made() {
     let t = TestApp::with(|c| c.data_keys = Some(format!("k7:{}", "ab".repeat(32)))).await;
-    let sealed = t.app.vault.keys.seal("person.id_number", "370105199001011234").unwrap();
+    let sealed = t
+        .app
+        .vault
+        .keys
+        .seal("person.id_number", "370105199001011234")
+        .unwrap();
     assert!(sealed.starts_with("k7:"), "sealed under the configured key");
     assert!(!sealed.contains("370105"));
     assert_eq!(

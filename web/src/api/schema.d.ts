@@ -942,6 +942,65 @@ export interface components {
             code: string;
             reason: string;
         };
+        /**
+         * @description [`KpiCounts`] as the API documents it (the domain crate knows nothing of OpenAPI); a test
+         *     holds the two to the same fields.
+         */
+        KpiCounts: {
+            /**
+             * Format: int64
+             * @description 上报数: cases reported in the window.
+             */
+            reported: number;
+            /**
+             * Format: int64
+             * @description … of which registered (accepted).
+             */
+            registered_of_reported: number;
+            /**
+             * Format: int64
+             * @description 立案数: cases registered in the window.
+             */
+            registered: number;
+            /**
+             * Format: int64
+             * @description … of which dispatched.
+             */
+            dispatched_of_registered: number;
+            /**
+             * Format: int64
+             * @description Cases whose handling deadline fell in the window.
+             */
+            due: number;
+            /** Format: int64 */
+            handled_on_time_of_due: number;
+            /** Format: int64 */
+            closed_of_due: number;
+            /** Format: int64 */
+            closed_on_time_of_due: number;
+            /** Format: int64 */
+            reworked_of_due: number;
+            /** Format: int64 */
+            extended_of_due: number;
+            /**
+             * Format: int64
+             * @description Ratings given in the window.
+             */
+            ratings: number;
+            /** Format: int64 */
+            satisfied_ratings: number;
+            /**
+             * Format: int64
+             * @description Cases closed in the window.
+             */
+            closed: number;
+            /** Format: int64 */
+            closed_in_grid: number;
+            /** Format: int64 */
+            closed_in_community: number;
+            /** @description Minutes from whistle to acknowledgement, one per whistle acknowledged in the window. */
+            whistle_ack_minutes: number[];
+        };
         /** @description An indicator panel: the counts and the rates computed from them. */
         KpiPanel: {
             region: string;
@@ -949,8 +1008,74 @@ export interface components {
             from: string;
             /** Format: date-time */
             until: string;
-            counts: Record<string, unknown>;
-            kpis: Record<string, unknown>;
+            counts: components["schemas"]["KpiCounts"];
+            kpis: components["schemas"]["Kpis"];
+        };
+        /**
+         * @description [`Kpis`] as the API documents it: each rate a share in [0, 1], null where its denominator
+         *     is zero; a test holds the two to the same fields.
+         */
+        Kpis: {
+            /**
+             * Format: double
+             * @description 立案率
+             */
+            registration_rate?: number | null;
+            /**
+             * Format: double
+             * @description 派遣率
+             */
+            dispatch_rate?: number | null;
+            /**
+             * Format: double
+             * @description 按期处置率
+             */
+            on_time_handling_rate?: number | null;
+            /**
+             * Format: double
+             * @description 结案率
+             */
+            closing_rate?: number | null;
+            /**
+             * Format: double
+             * @description 按期结案率
+             */
+            on_time_closing_rate?: number | null;
+            /**
+             * Format: double
+             * @description 返工率
+             */
+            rework_rate?: number | null;
+            /**
+             * Format: double
+             * @description 延期率
+             */
+            extension_rate?: number | null;
+            /**
+             * Format: double
+             * @description 满意率
+             */
+            satisfaction_rate?: number | null;
+            /**
+             * Format: double
+             * @description 网格内解决率
+             */
+            grid_resolution_rate?: number | null;
+            /**
+             * Format: double
+             * @description 社区内解决率
+             */
+            community_resolution_rate?: number | null;
+            /**
+             * Format: double
+             * @description Mean minutes from whistle to acknowledgement (报到).
+             */
+            whistle_ack_mean_minutes?: number | null;
+            /**
+             * Format: int64
+             * @description 90th percentile of the same.
+             */
+            whistle_ack_p90_minutes?: number | null;
         };
         LocateResult: {
             /** @description The point in WGS84. */

@@ -349,45 +349,14 @@ export interface CaseChange {
   updated_at: string
 }
 
-/** The counts behind the indicators (GET /api/v1/kpis; the document has `object`). */
-export type KpiCounts = {
-  reported: number
-  registered_of_reported: number
-  registered: number
-  dispatched_of_registered: number
-  due: number
-  handled_on_time_of_due: number
-  closed_of_due: number
-  closed_on_time_of_due: number
-  reworked_of_due: number
-  extended_of_due: number
-  ratings: number
-  satisfied_ratings: number
-  closed: number
-  closed_in_grid: number
-  closed_in_community: number
-  /** Minutes from whistle to 报到, one per whistle acknowledged in the window. */
-  whistle_ack_minutes: number[]
-}
+/** The counts behind the indicators (GET /api/v1/kpis). */
+export type KpiCounts = Schemas['KpiCounts']
 
 /** The indicators: rates in [0, 1], null for an empty denominator; the whistle response in minutes. */
-export type Kpis = {
-  registration_rate: number | null
-  dispatch_rate: number | null
-  on_time_handling_rate: number | null
-  closing_rate: number | null
-  on_time_closing_rate: number | null
-  rework_rate: number | null
-  extension_rate: number | null
-  satisfaction_rate: number | null
-  grid_resolution_rate: number | null
-  community_resolution_rate: number | null
-  whistle_ack_mean_minutes: number | null
-  whistle_ack_p90_minutes: number | null
-}
+export type Kpis = Schemas['Kpis']
 
 /** GET /api/v1/kpis: a region subtree's indicators over [from, until). */
-export type KpiPanel = Narrow<Schemas['KpiPanel'], { counts: KpiCounts; kpis: Kpis }>
+export type KpiPanel = Schemas['KpiPanel']
 
 /** The window of GET /api/v1/kpis: a Beijing-time month (`2026-11`), or from/until in RFC 3339. */
 export type KpiQuery = { region?: string; month?: string; from?: string; until?: string }
