@@ -10,6 +10,7 @@ pub mod idcard;
 pub mod kpi;
 pub mod phone;
 pub mod region;
+pub mod registry;
 pub mod rng;
 pub mod sla;
 pub mod staff;

@@ -1,0 +1,267 @@
+//! The one net of basic information (基础信息"一张网"): the kinds a registry record is of, with
+//! the Chinese labels that operators see and type (spreadsheet drop-down lists carry the labels;
+//! the API and the database carry the codes), and the rule that flags a care visit as overdue.
+//!
+//! Each kind parses from its code (`floating`) or its label (`流动人口`), so an import can take
+//! either; anything else is an error naming what was given.
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A closed list of kinds with a code and a zh-CN label each.
+pub trait Kind: Sized + Copy + 'static {
+    /// Every kind, in the order forms and drop-down lists show them.
+    const ALL: &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+
+    /// From the code or the label, surrounding spaces ignored.
+    fn parse(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|k| k.code() == s || k.label() == s)
+    }
+
+    /// The labels, for a drop-down list.
+    fn labels() -> Vec<&'static str> {
+        Self::ALL.iter().map(|k| k.label()).collect()
+    }
+}
+
+macro_rules! kinds {
+    ($(#[$m:meta])* $t:ident { $($(#[$vm:meta])* $v:ident => $code:literal, $label:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $t { $($(#[$vm])* $v),* }
+
+        impl Kind for $t {
+            const ALL: &'static [Self] = &[$(Self::$v),*];
+            fn code(self) -> &'static str {
+                match self { $(Self::$v => $code),* }
+            }
+            fn label(self) -> &'static str {
+                match self { $(Self::$v => $label),* }
+            }
+        }
+    };
+}
+
+kinds!(
+    /// 实有人口: how a resident lives in the district.
+    PersonKind {
+        Registered => "registered", "户籍人口",
+        Floating => "floating", "流动人口",
+        Overseas => "overseas", "境外人员",
+    }
+);
+
+kinds!(
+    /// 与户主关系: a household member's relation to the head of the household.
+    Relation {
+        Head => "head", "户主",
+        Spouse => "spouse", "配偶",
+        Child => "child", "子女",
+        ChildInLaw => "child_in_law", "儿媳/女婿",
+        Grandchild => "grandchild", "孙子女",
+        Parent => "parent", "父母",
+        Grandparent => "grandparent", "祖父母",
+        Sibling => "sibling", "兄弟姐妹",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 房屋用途.
+    HouseUse {
+        Residential => "residential", "住宅",
+        Commercial => "commercial", "商业",
+        Mixed => "mixed", "商住两用",
+        Office => "office", "办公",
+        Industrial => "industrial", "工业仓储",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 产权性质.
+    Ownership {
+        Private => "private", "私产",
+        Public => "public", "公产",
+        Unit => "unit", "单位产",
+        Collective => "collective", "集体产",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 居住状况: who lives in a house, if anyone (rented houses are where floating residents are).
+    Occupancy {
+        OwnerOccupied => "owner_occupied", "自住",
+        Rented => "rented", "出租",
+        Vacant => "vacant", "空置",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 单位类型.
+    OrgKind {
+        Enterprise => "enterprise", "企业",
+        Shop => "shop", "个体工商户",
+        School => "school", "学校",
+        Hospital => "hospital", "医疗机构",
+        SocialOrg => "social_org", "社会组织",
+        Public => "public", "机关事业单位",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 关爱对象与重点人群: groups whose members grid workers visit on a cycle.
+    CareGroup {
+        ElderlyAlone => "elderly_alone", "独居老人",
+        EmptyNest => "empty_nest", "空巢老人",
+        Disabled => "disabled", "残疾人",
+        LowIncome => "low_income", "低保对象",
+        LeftBehindChild => "left_behind_child", "留守儿童",
+        SeriousIllness => "serious_illness", "大病患者",
+        EntitledVeteran => "entitled_veteran", "优抚对象",
+        MentalDisorder => "mental_disorder", "严重精神障碍患者",
+        CommunityCorrection => "community_correction", "社区矫正对象",
+        DrugRehabilitation => "drug_rehabilitation", "社区戒毒康复人员",
+    }
+);
+
+impl CareGroup {
+    /// The visiting cycle a membership starts with (an operator may set another): weekly where
+    /// a person may come to harm alone or is under supervision, fortnightly for the frail and
+    /// children, monthly otherwise.
+    pub fn default_visit_days(self) -> u32 {
+        match self {
+            Self::ElderlyAlone | Self::CommunityCorrection | Self::DrugRehabilitation => 7,
+            Self::EmptyNest | Self::LeftBehindChild | Self::MentalDisorder => 14,
+            Self::Disabled | Self::LowIncome | Self::SeriousIllness | Self::EntitledVeteran => 30,
+        }
+    }
+}
+
+kinds!(
+    /// 部件: public facilities on the street.
+    FacilityKind {
+        StreetLamp => "street_lamp", "路灯",
+        ManholeCover => "manhole_cover", "井盖",
+        FireHydrant => "fire_hydrant", "消防栓",
+        TrashBin => "trash_bin", "垃圾箱",
+        Camera => "camera", "监控探头",
+        TrafficSign => "traffic_sign", "交通标志",
+        BusShelter => "bus_shelter", "公交候车亭",
+        Other => "other", "其他",
+    }
+);
+
+kinds!(
+    /// 部件状态.
+    FacilityState {
+        Normal => "normal", "完好",
+        Damaged => "damaged", "损坏",
+        Missing => "missing", "缺失",
+        Removed => "removed", "已拆除",
+    }
+);
+
+/// The visiting cycle of a person in a care group must lie in [1, 365] days.
+pub fn check_visit_days(days: u32) -> Result<u32, &'static str> {
+    if (1..=365).contains(&days) {
+        Ok(days)
+    } else {
+        Err("visit_cycle_out_of_range")
+    }
+}
+
+/// When the next visit is due: one cycle after the last visit, or after joining the group if
+/// nobody has visited since.
+pub fn visit_due(joined: NaiveDate, last_visit: Option<NaiveDate>, cycle_days: u32) -> NaiveDate {
+    let from = match last_visit {
+        Some(v) if v > joined => v,
+        _ => joined,
+    };
+    from + Duration::days(i64::from(cycle_days))
+}
+
+/// Whether the visit is overdue on `today`: the due day itself is still on time.
+pub fn visit_overdue(joined: NaiveDate, last_visit: Option<NaiveDate>, cycle_days: u32, today: NaiveDate) -> bool {
+    today > visit_due(joined, last_visit, cycle_days)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::collections::HashSet;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// Codes and labels of every kind are unique within it and parse back to it; serde uses the
+    /// same codes.
+    fn round_trips<K: Kind + std::fmt::Debug + PartialEq + Serialize>() {
+        let codes: HashSet<_> = K::ALL.iter().map(|k| k.code()).collect();
+        let labels: HashSet<_> = K::ALL.iter().map(|k| k.label()).collect();
+        assert_eq!(codes.len(), K::ALL.len());
+        assert_eq!(labels.len(), K::ALL.len());
+        for &k in K::ALL {
+            assert_eq!(K::parse(k.code()), Some(k));
+            assert_eq!(K::parse(&format!(" {} ", k.label())), Some(k));
+            assert_eq!(serde_json::to_value(k).unwrap(), k.code());
+        }
+        assert_eq!(K::parse("no such kind"), None);
+        assert_eq!(K::parse(""), None);
+    }
+
+    #[test]
+    fn every_kind_parses_from_its_code_and_label() {
+        round_trips::<PersonKind>();
+        round_trips::<Relation>();
+        round_trips::<HouseUse>();
+        round_trips::<Ownership>();
+        round_trips::<Occupancy>();
+        round_trips::<OrgKind>();
+        round_trips::<CareGroup>();
+        round_trips::<FacilityKind>();
+        round_trips::<FacilityState>();
+        assert_eq!(PersonKind::parse("流动人口"), Some(PersonKind::Floating));
+        assert_eq!(PersonKind::labels(), ["户籍人口", "流动人口", "境外人员"]);
+    }
+
+    #[test]
+    fn visiting_cycles() {
+        assert_eq!(CareGroup::ElderlyAlone.default_visit_days(), 7);
+        assert_eq!(CareGroup::LeftBehindChild.default_visit_days(), 14);
+        assert_eq!(CareGroup::LowIncome.default_visit_days(), 30);
+        for &g in CareGroup::ALL {
+            assert!(check_visit_days(g.default_visit_days()).is_ok(), "{g:?}");
+        }
+        assert_eq!(check_visit_days(0), Err("visit_cycle_out_of_range"));
+        assert_eq!(check_visit_days(366), Err("visit_cycle_out_of_range"));
+        assert_eq!(check_visit_days(365), Ok(365));
+    }
+
+    #[test]
+    fn a_visit_is_overdue_the_day_after_it_was_due() {
+        let joined = d("2026-11-01");
+        // Never visited: due a cycle after joining.
+        assert_eq!(visit_due(joined, None, 7), d("2026-11-08"));
+        assert!(!visit_overdue(joined, None, 7, d("2026-11-08")));
+        assert!(visit_overdue(joined, None, 7, d("2026-11-09")));
+        // Visited: due a cycle after the visit.
+        assert_eq!(visit_due(joined, Some(d("2026-11-20")), 7), d("2026-11-27"));
+        assert!(!visit_overdue(joined, Some(d("2026-11-20")), 7, d("2026-11-27")));
+        assert!(visit_overdue(joined, Some(d("2026-11-20")), 7, d("2026-11-28")));
+        // A visit before joining (in an earlier membership) does not count.
+        assert_eq!(visit_due(joined, Some(d("2026-10-01")), 30), d("2026-12-01"));
+    }
+}
