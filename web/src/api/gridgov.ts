@@ -1,5 +1,5 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
-import { getJson, postBlob, postJson, putJson } from './http'
+import { deleteJson, getJson, postBlob, postJson, putJson } from './http'
 import type { paths } from './schema'
 import type {
   AuditPage,
@@ -53,6 +53,9 @@ export type PutPath = { [P in keyof paths]: paths[P] extends { put: object } ? P
 /** Path templates of the POST endpoints in the OpenAPI document, e.g. `/api/v1/auth/login`. */
 export type PostPath = { [P in keyof paths]: paths[P] extends { post: object } ? P : never }[keyof paths]
 
+/** Path templates of the DELETE endpoints in the OpenAPI document, e.g. `/api/v1/photos/{id}`. */
+export type DeletePath = { [P in keyof paths]: paths[P] extends { delete: object } ? P : never }[keyof paths]
+
 /** The `{name}` placeholders of a path template. */
 type Placeholders<S extends string> = S extends `${string}{${infer N}}${infer Rest}` ? N | Placeholders<Rest> : never
 
@@ -67,7 +70,7 @@ type PathArgs<P extends string> = P extends unknown
  * The URL path of a documented endpoint, its `{name}` segments filled in and percent-encoded.
  * Naming an endpoint the document lacks, or leaving out a placeholder, does not compile.
  */
-export function apiPath<P extends GetPath | PostPath | PutPath>(template: P, ...params: PathArgs<P>): string {
+export function apiPath<P extends GetPath | PostPath | PutPath | DeletePath>(template: P, ...params: PathArgs<P>): string {
   const values: Record<string, string> = params[0] ?? {}
   return template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(values[name] ?? ''))
 }
@@ -265,11 +268,20 @@ export function actOnCase(id: number, body: CaseActionBody): Promise<CaseView> {
 
 /**
  * Adds a photo to a case: the body is the image itself (JPEG, PNG or WebP, at most 10 MB, 9 per
- * case). Cite it afterwards in an action's `photo_ids`. Not idempotent: a retry after a lost answer
- * stores the photo twice (see `offlineQueue.ts`, which checks the case's photos first).
+ * case). Cite it afterwards in an action's `photo_ids`. A retry (the same bytes from the same
+ * person, not cited yet) answers 200 with the photo stored before, so two identical picks share
+ * one id.
  */
 export function uploadPhoto(caseId: number, photo: Blob, signal?: AbortSignal): Promise<PhotoView> {
   return postBlob<PhotoView>(apiPath('/api/v1/cases/{id}/photos', { id: String(caseId) }), photo, { signal })
+}
+
+/**
+ * Deletes a photo uploaded by mistake (204): only its uploader (403 `not_your_photo`), only while
+ * no action cites it (409 `photo_cited`); 404 `photo_not_found` when it is gone already.
+ */
+export async function deletePhoto(id: number): Promise<void> {
+  await deleteJson<unknown>(apiPath('/api/v1/photos/{id}', { id: String(id) }))
 }
 
 /** The URL of a photo (same origin: the session cookie goes along with an <img>). */

@@ -3,6 +3,7 @@ import { ApiError, buildUrl, getJson, isSessionLost, onUnauthorized, postJson, r
 import {
   apiPath,
   changePassword,
+  deletePhoto,
   fetchAudit,
   fetchGrid,
   fetchGrids,
@@ -107,6 +108,17 @@ describe('account and audit endpoints', () => {
     expect(call(change)[0]).toBe('/api/v1/auth/password')
     expect(call(change)[1].method).toBe('POST')
     expect(JSON.parse(String(call(change)[1].body))).toEqual({ current_password: 'a', new_password: 'b' })
+  })
+
+  it('deletes a photo with DELETE, reading the 204, and reports its conflict', async () => {
+    const gone = noContent()
+    vi.stubGlobal('fetch', gone)
+    await expect(deletePhoto(41)).resolves.toBeUndefined()
+    expect(call(gone)[0]).toBe('/api/v1/photos/41')
+    expect(call(gone)[1].method).toBe('DELETE')
+    expect(call(gone)[1].body).toBeUndefined()
+    vi.stubGlobal('fetch', respond(409, { error: { code: 'photo_cited', message: 'cited' } }))
+    await expect(deletePhoto(41)).rejects.toMatchObject({ status: 409, code: 'photo_cited' })
   })
 
   it('a wrong current password is a field error, not a lost session', async () => {

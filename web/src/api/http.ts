@@ -90,7 +90,7 @@ export function isSessionLost(error: unknown): boolean {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT'
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE'
   query?: Query
   /** Sent as JSON. */
   body?: unknown
@@ -171,4 +171,9 @@ export function postBlob<T>(path: string, blob: Blob, options: Omit<RequestOptio
 /** PUTs `body` as JSON; resolves with the JSON answer, or undefined for 204. */
 export function putJson<T>(path: string, body?: unknown, options: Omit<RequestOptions, 'method' | 'body'> = {}): Promise<T> {
   return request<T>(path, { ...options, method: 'PUT', body })
+}
+
+/** DELETEs a resource; resolves with the JSON answer, or undefined for 204. */
+export function deleteJson<T>(path: string, options: Omit<RequestOptions, 'method' | 'body' | 'rawBody'> = {}): Promise<T> {
+  return request<T>(path, { ...options, method: 'DELETE' })
 }

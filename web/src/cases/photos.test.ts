@@ -1,6 +1,19 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { ApiError } from '../api/http'
 import type { PhotoView } from '../api/types'
-import { formatBytes, matchUploaded, MAX_PHOTOS, photoSlots, photosByEvent, resizePlan, scaledSize, takesPhotos } from './photos'
+import {
+  formatBytes,
+  matchUploaded,
+  MAX_PHOTOS,
+  photoSlots,
+  photosByEvent,
+  photoToDelete,
+  removalAfter,
+  removePickedPhoto,
+  resizePlan,
+  scaledSize,
+  takesPhotos,
+} from './photos'
 
 const photo = (id: number, event_id: number | null, bytes = 1000, mime = 'image/jpeg'): PhotoView => ({ id, event_id, mime, bytes, created_at: '2026-11-25T02:00:00Z' })
 
@@ -69,5 +82,68 @@ describe('photo helpers', () => {
     ]
     const onCase = [photo(1, null, 300), photo(2, 8, 300), photo(3, null, 999, 'image/png'), photo(4, null, 300)]
     expect([...matchUploaded(tried, onCase, new Set([1])).entries()]).toEqual([['a', 4]])
+  })
+})
+
+describe('removing a picked photo', () => {
+  const picked = (uploaded: number | null) => ({ uploaded })
+  /** A DELETE that succeeds (204), or fails with `error`. */
+  const deleter = (error?: unknown) => vi.fn(async (_id: number) => (error === undefined ? undefined : Promise.reject(error)))
+
+  it('deletes an uploaded photo and drops it when the server answers 204', async () => {
+    const photo = picked(41)
+    const remove = deleter()
+    await expect(removePickedPhoto(photo, [picked(40), photo], remove)).resolves.toEqual({ kind: 'removed' })
+    expect(remove.mock.calls).toEqual([[41]])
+  })
+
+  it('drops it when it is gone already (404 photo_not_found)', async () => {
+    const remove = deleter(new ApiError(404, 'photo_not_found', 'no such photo'))
+    await expect(removePickedPhoto(picked(41), [], remove)).resolves.toEqual({ kind: 'removed' })
+    expect(remove).toHaveBeenCalledOnce()
+  })
+
+  it('drops it but says so when an action cites it (409 photo_cited)', async () => {
+    const remove = deleter(new ApiError(409, 'photo_cited', 'cited'))
+    await expect(removePickedPhoto(picked(41), [], remove)).resolves.toEqual({ kind: 'cited' })
+    expect(remove).toHaveBeenCalledOnce()
+  })
+
+  it('keeps it, with the error to show, when the delete fails otherwise', async () => {
+    const offline = new ApiError(0, 'network_error', 'Failed to fetch')
+    await expect(removePickedPhoto(picked(41), [], deleter(offline))).resolves.toEqual({ kind: 'kept', error: offline })
+    const notMine = new ApiError(403, 'not_your_photo', 'not yours')
+    await expect(removePickedPhoto(picked(41), [], deleter(notMine))).resolves.toEqual({ kind: 'kept', error: notMine })
+    const broken = new ApiError(500, 'internal', 'oops')
+    await expect(removePickedPhoto(picked(41), [], deleter(broken))).resolves.toEqual({ kind: 'kept', error: broken })
+    const thrown = new TypeError('boom')
+    await expect(removePickedPhoto(picked(41), [], deleter(thrown))).resolves.toEqual({ kind: 'kept', error: thrown })
+  })
+
+  it('only trusts the documented codes: another 404 or 409 keeps the photo', () => {
+    // A proxy's 404 page (no error body) says nothing about the photo.
+    expect(removalAfter(new ApiError(404, 'bad_response', 'HTTP 404')).kind).toBe('kept')
+    expect(removalAfter(new ApiError(409, 'stale_version', 'stale')).kind).toBe('kept')
+    expect(removalAfter(new ApiError(404, 'photo_not_found', '')).kind).toBe('removed')
+    expect(removalAfter(new ApiError(409, 'photo_cited', '')).kind).toBe('cited')
+  })
+
+  it('drops a photo with no id (not uploaded, or still uploading) without asking the server', async () => {
+    const photo = picked(null)
+    const remove = deleter()
+    await expect(removePickedPhoto(photo, [photo, picked(7)], remove)).resolves.toEqual({ kind: 'removed' })
+    expect(remove).not.toHaveBeenCalled()
+    expect(photoToDelete(photo, [photo])).toBeNull()
+  })
+
+  it('does not delete an upload another picked photo shares (identical bytes, one id)', async () => {
+    const photo = picked(41)
+    const twin = picked(41)
+    const remove = deleter()
+    await expect(removePickedPhoto(photo, [photo, twin], remove)).resolves.toEqual({ kind: 'removed' })
+    expect(remove).not.toHaveBeenCalled()
+    // The last of the two deletes it; the photo itself in the selection does not count as a twin.
+    expect(photoToDelete(twin, [twin])).toBe(41)
+    expect(photoToDelete(photo, [picked(40), photo])).toBe(41)
   })
 })

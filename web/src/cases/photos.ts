@@ -1,5 +1,7 @@
 // Case photos without Vue: the server's limits, how far a photo is scaled down before it is sent,
-// which photos belong to which step, and (the one browser-only part) the canvas that scales them.
+// which photos belong to which step, what removing a picked photo does, and (the one browser-only
+// part) the canvas that scales them.
+import { ApiError } from '../api/http'
 import type { PhotoView } from '../api/types'
 
 /** The server keeps at most this many photos per case. */
@@ -99,6 +101,59 @@ export function matchUploaded(
     }
   }
   return out
+}
+
+/** A photo picked for an action's step, as the pickers' parents hold it: the server's id once uploaded. */
+export interface PickedUpload {
+  uploaded: number | null
+}
+
+/**
+ * What becomes of a picked photo the user removes from the selection:
+ * - `removed`: out of the selection: deleted on the server, gone already (404), or never uploaded.
+ * - `cited`: out of the selection, but the server keeps it (409 `photo_cited`): an action cites it,
+ *   so it is part of the case record and this step could not cite it again anyway. The page says so.
+ * - `kept`: still selected, and the page shows `error` (403, network, 5xx...). Dropping it would
+ *   leave the pending photo on the server with nothing left to delete it; kept, the user can try
+ *   again or send it after all.
+ */
+export type PhotoRemoval = { kind: 'removed' } | { kind: 'cited' } | { kind: 'kept'; error: unknown }
+
+/**
+ * The id to delete on the server when `photo` leaves `selection`, or null: not uploaded (never, or
+ * not yet: it is just dropped), or another picked photo is the same upload (identical bytes share one
+ * id, the upload being idempotent) and still needs it.
+ */
+export function photoToDelete<P extends PickedUpload>(photo: P, selection: readonly P[]): number | null {
+  const id = photo.uploaded
+  if (id === null) return null
+  return selection.some((p) => p !== photo && p.uploaded === id) ? null : id
+}
+
+/** What the error of a photo's DELETE means for the selection (see PhotoRemoval). */
+export function removalAfter(error: unknown): PhotoRemoval {
+  if (error instanceof ApiError && error.status === 404 && error.code === 'photo_not_found') return { kind: 'removed' }
+  if (error instanceof ApiError && error.status === 409 && error.code === 'photo_cited') return { kind: 'cited' }
+  return { kind: 'kept', error }
+}
+
+/**
+ * Removes a picked photo: deletes its upload on the server when one is due (photoToDelete), then
+ * says what becomes of it. Never throws; the caller takes it out of the selection unless `kept`.
+ */
+export async function removePickedPhoto<P extends PickedUpload>(
+  photo: P,
+  selection: readonly P[],
+  deletePhoto: (id: number) => Promise<void>,
+): Promise<PhotoRemoval> {
+  const id = photoToDelete(photo, selection)
+  if (id === null) return { kind: 'removed' }
+  try {
+    await deletePhoto(id)
+    return { kind: 'removed' }
+  } catch (error) {
+    return removalAfter(error)
+  }
 }
 
 // --- Browser only ----------------------------------------------------------------------------------
