@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 14] = [
+pub const PERMISSIONS: [(&str, &str); 17] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -33,6 +33,15 @@ pub const PERMISSIONS: [(&str, &str); 14] = [
         "create and edit case categories, their limits and departments (district-wide scope)",
     ),
     ("case:kpi:read", "see case indicators"),
+    (
+        "registry:person:read",
+        "see people in the registry, ID and phone numbers masked",
+    ),
+    ("registry:person:write", "register and edit people"),
+    (
+        "registry:person:reveal",
+        "see a person's ID or phone number whole (each time recorded in the audit log)",
+    ),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -55,6 +64,9 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "case:category:read",
             "case:category:write",
             "case:kpi:read",
+            "registry:person:read",
+            "registry:person:write",
+            "registry:person:reveal",
         ],
     ),
     (
@@ -67,6 +79,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "case:case:read",
             "case:category:read",
             "case:kpi:read",
+            "registry:person:read",
         ],
     ),
     ("street_operator", "街道中心操作员", CENTRE),
@@ -100,9 +113,13 @@ const CENTRE: &[&str] = &[
     "case:case:handle",
     "case:category:read",
     "case:kpi:read",
+    "registry:person:read",
+    "registry:person:write",
+    "registry:person:reveal",
 ];
 
-/// What a grid's staff do.
+/// What a grid's staff do: they collect people's records on the spot, but see the numbers
+/// masked once saved (revealing is for the centres).
 const GRID: &[&str] = &[
     "region:region:read",
     "region:team:read",
@@ -110,6 +127,8 @@ const GRID: &[&str] = &[
     "case:case:report",
     "case:case:handle",
     "case:category:read",
+    "registry:person:read",
+    "registry:person:write",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

@@ -18,6 +18,7 @@ pub mod kpi;
 pub mod live;
 pub mod otp;
 pub mod regions;
+pub mod registry;
 pub mod secret;
 pub mod sla;
 pub mod vault;

@@ -192,7 +192,12 @@ pub fn visit_due(joined: NaiveDate, last_visit: Option<NaiveDate>, cycle_days: u
 }
 
 /// Whether the visit is overdue on `today`: the due day itself is still on time.
-pub fn visit_overdue(joined: NaiveDate, last_visit: Option<NaiveDate>, cycle_days: u32, today: NaiveDate) -> bool {
+pub fn visit_overdue(
+    joined: NaiveDate,
+    last_visit: Option<NaiveDate>,
+    cycle_days: u32,
+    today: NaiveDate,
+) -> bool {
     today > visit_due(joined, last_visit, cycle_days)
 }
 

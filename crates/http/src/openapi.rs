@@ -2,7 +2,7 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{admin, auth, cases, health, regions};
+use crate::routes::{admin, auth, cases, health, people, regions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -44,6 +44,11 @@ use utoipa::OpenApi;
         cases::delete_photo,
         cases::photo_thumb,
         cases::case_events,
+        people::create_person,
+        people::list_people,
+        people::search_people,
+        people::get_person,
+        people::reveal_number,
         regions::list,
         regions::region,
         regions::grid,
@@ -54,6 +59,7 @@ use utoipa::OpenApi;
     tags(
         (name = "cases", description = "The case lifecycle: report, accept, dispatch, whistle, handle, verify, rate"),
         (name = "regions", description = "The region tree, grid map and locator"),
+        (name = "registry", description = "The one net of basic information: people (numbers encrypted, masked, revealed with an audit record)"),
         (name = "auth", description = "Sessions"),
         (name = "admin", description = "Accounts, roles, scopes, audit"),
         (name = "meta", description = "Front-end bootstrap"),

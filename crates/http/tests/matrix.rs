@@ -76,6 +76,16 @@ async fn every_endpoint_for_every_role() {
         case_ids.push(v["case"]["id"].as_i64().unwrap());
     }
     let (in_case, out_case) = (case_ids[0], case_ids[1]);
+    // Two people, registered by the admin: one in the grid accounts' grid, one in another street.
+    let mut person_ids = Vec::new();
+    for grid in [IN, out_grid.as_str()] {
+        let body =
+            serde_json::json!({"name": "矩阵", "kind": "registered", "grid": grid, "phone": "13800138000"});
+        let (s, v, _) = t.send("POST", "/api/v1/people", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        person_ids.push(v["id"].as_i64().unwrap());
+    }
+    let (in_person, out_person) = (person_ids[0], person_ids[1]);
     let cases: Vec<(String, [u16; 9])> = vec![
         ("/api/v1/users".into(), admin_only),
         (format!("/api/v1/users/{worker_id}"), admin_only),
@@ -193,6 +203,36 @@ async fn every_endpoint_for_every_role() {
         (
             format!("/api/v1/kpis?month=2026-10&region={OUT_STREET}"),
             [401, 200, 200, 404, 404, 403, 403, 403, 403],
+        ),
+        // The registry: centres and grid staff in their scope; grid staff do not reveal.
+        ("/api/v1/people".into(), row(200, 200, 200, 200, 403, 403)),
+        (
+            "POST /api/v1/people/search".into(),
+            [401, 200, 200, 200, 200, 200, 200, 403, 403],
+        ),
+        (
+            format!("/api/v1/people/{in_person}"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/people/{out_person}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "POST /api/v1/people".into(),
+            [401, 400, 403, 400, 400, 400, 400, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/people/{in_person}/reveal"),
+            [401, 400, 403, 400, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/people/{in_person}/reveal {{\"field\":\"phone\"}}"),
+            [401, 200, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/people/{out_person}/reveal {{\"field\":\"phone\"}}"),
+            [401, 200, 403, 404, 404, 403, 403, 403, 403],
         ),
         ("/api/v1/meta".into(), [200; 9]),
         (

@@ -264,7 +264,11 @@ impl CaseScope {
     pub fn condition(&self) -> Condition {
         let mut reach = Condition::any();
         if self.region.all || !self.region.subtrees.is_empty() || !self.region.units.is_empty() {
-            reach = reach.add(regions_condition(&self.region));
+            reach = reach.add(crate::scope::street_led_condition(
+                &self.region,
+                case::Column::StreetCode,
+                case::Column::RegionCode,
+            ));
         }
         if let Some(me) = self.region.own_records_of {
             reach = reach.add(case::Column::ReporterUserId.eq(me));
@@ -291,43 +295,6 @@ impl CaseScope {
                 .add(case::Column::Id.in_subquery(whistled))
                 .add(case::Column::CategoryId.in_subquery(categories)),
         )
-    }
-}
-
-/// Cases in the scope's regions. Below the district a region's cases are those of its street
-/// whose code lies in its subtree: with the street named, the (street, id, region) index serves
-/// a list newest first and its count (migration 10).
-fn regions_condition(scope: &Scope) -> Condition {
-    if scope.all {
-        return Condition::all();
-    }
-    let mut any = Condition::any();
-    for r in &scope.subtrees {
-        any = any.add(in_subtree(r));
-    }
-    for u in &scope.units {
-        any = any.add(in_street(u).add(case::Column::RegionCode.eq(u.as_str())));
-    }
-    if any.is_empty() {
-        any = any.add(Expr::val(1).eq(0));
-    }
-    any
-}
-
-/// Cases in a region's subtree.
-fn in_subtree(r: &RegionCode) -> Condition {
-    let p = r.subtree_prefix();
-    in_street(r)
-        .add(case::Column::RegionCode.gte(p))
-        .add(case::Column::RegionCode.lt(format!("{p}~")))
-}
-
-/// Cases in a region's street (all cases for a district).
-fn in_street(r: &RegionCode) -> Condition {
-    let c = Condition::all();
-    match r.street() {
-        Some(s) => c.add(case::Column::StreetCode.eq(s.as_str())),
-        None => c,
     }
 }
 
@@ -395,7 +362,11 @@ fn list_select(district: &str, scope: &CaseScope, f: &CaseFilter) -> sea_orm::Se
         q = q.filter(case::Column::CategoryId.eq(c));
     }
     if let Some(r) = &f.region {
-        q = q.filter(in_subtree(r));
+        q = q.filter(crate::scope::in_subtree(
+            r,
+            case::Column::StreetCode,
+            case::Column::RegionCode,
+        ));
     }
     if let Some(now) = f.overdue_at {
         q = q.filter(case::Column::StageDueAt.lt(now));

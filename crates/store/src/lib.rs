@@ -11,6 +11,7 @@ pub mod db;
 pub mod direct;
 pub mod entity;
 pub mod migration;
+pub mod people;
 pub mod regions;
 pub mod reports;
 pub mod scope;

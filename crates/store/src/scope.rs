@@ -2,6 +2,7 @@
 //! [`Scope`] argument and add this condition, so the filtering happens in the database, never
 //! after loading, and a query cannot be written without deciding its scope.
 
+use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, IntoColumnRef};
 
@@ -48,4 +49,50 @@ pub fn region_or_path_condition(scope: &Scope, col: impl IntoColumnRef + Clone) 
         c = c.add(Expr::col(col).is_in(path));
     }
     c
+}
+
+/// Rows in the scope's regions, for tables that carry their street's code beside the region's:
+/// below the district a region's rows are those of its street whose code lies in its subtree.
+/// With the street named, an index led by (street, id) serves a scope's list newest first and
+/// its count (cases, people).
+pub fn street_led_condition(
+    scope: &Scope,
+    street: impl IntoColumnRef + Clone,
+    region: impl IntoColumnRef + Clone,
+) -> Condition {
+    if scope.all {
+        return Condition::all();
+    }
+    let mut any = Condition::any();
+    for r in &scope.subtrees {
+        any = any.add(in_subtree(r, street.clone(), region.clone()));
+    }
+    for u in &scope.units {
+        any = any.add(in_street(u, street.clone()).add(Expr::col(region.clone()).eq(u.as_str())));
+    }
+    if any.is_empty() {
+        any = any.add(Expr::val(1).eq(0));
+    }
+    any
+}
+
+/// Rows in a region's subtree (see [`street_led_condition`]).
+pub fn in_subtree(
+    r: &RegionCode,
+    street: impl IntoColumnRef,
+    region: impl IntoColumnRef + Clone,
+) -> Condition {
+    let p = r.subtree_prefix();
+    in_street(r, street)
+        .add(Expr::col(region.clone()).gte(p))
+        .add(Expr::col(region).lt(format!("{p}~")))
+}
+
+/// Rows in a region's street (every row for a district).
+fn in_street(r: &RegionCode, street: impl IntoColumnRef) -> Condition {
+    let c = Condition::all();
+    match r.street() {
+        Some(s) => c.add(Expr::col(street).eq(s.as_str())),
+        None => c,
+    }
 }

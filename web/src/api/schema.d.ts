@@ -526,6 +526,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * People in the caller's scope, newest first, numbers masked. Names and numbers are searched
+         *     with `POST /api/v1/people/search`, so that no personal data is ever in a URL.
+         */
+        get: operations["list_people"];
+        put?: never;
+        /** Registers a person in a grid. */
+        post: operations["create_person"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Searches people in the caller's scope by the start of a name or a whole ID or phone number,
+         *     newest first, numbers masked. A POST so that the terms stay out of URLs and logs.
+         */
+        post: operations["search_people"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A person, numbers masked. */
+        get: operations["get_person"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Shows one of a person's numbers whole; recorded in the audit log as `person.reveal`. */
+        post: operations["reveal_number"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -1133,6 +1208,46 @@ export interface components {
             permission: string;
             description: string;
         };
+        /** @description A new person, as an operator or grid worker enters it. */
+        PersonInput: {
+            name: string;
+            /** @description `registered`, `floating` or `overseas` (or 户籍人口, 流动人口, 境外人员). */
+            kind: string;
+            /** @description The grid (or sub-grid) the person lives in. */
+            grid: string;
+            /** @description 18 digits (the last may be X) or a legacy 15-digit number. */
+            id_number?: string | null;
+            /** @description A mobile number or a landline. */
+            phone?: string | null;
+            address?: string | null;
+            note?: string | null;
+        };
+        /** @description A page of people with the total. */
+        PersonPage: {
+            items: components["schemas"]["PersonView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A person as lists and pages show them: numbers masked. */
+        PersonView: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            kind: string;
+            sex?: string | null;
+            /** Format: date */
+            birth_date?: string | null;
+            grid: string;
+            community: string;
+            street: string;
+            /** @description e.g. `370105********1234`. */
+            id_number?: string | null;
+            phone?: string | null;
+            address?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         PhotoView: {
             /** Format: int64 */
             id: number;
@@ -1227,6 +1342,19 @@ export interface components {
         ResetPassword: {
             password: string;
         };
+        RevealBody: {
+            field: components["schemas"]["RevealField"];
+        };
+        /**
+         * @description Which number to reveal.
+         * @enum {string}
+         */
+        RevealField: "id_number" | "phone";
+        /** @description A number shown whole. */
+        Revealed: {
+            field: components["schemas"]["RevealField"];
+            value: string;
+        };
         RoleAssignment: {
             role: string;
             /**
@@ -1255,6 +1383,21 @@ export interface components {
         };
         ScopeList: {
             items: components["schemas"]["EffectiveScope"][];
+        };
+        /** @description What a search asks for; every given part must match. */
+        SearchBody: {
+            /** @description The start of a name. */
+            name?: string | null;
+            /** @description A whole ID number (18 or 15 characters): found through its blind index. */
+            id_number?: string | null;
+            /** @description A whole phone number, likewise. */
+            phone?: string | null;
+            kind?: string | null;
+            region?: string | null;
+            /** Format: int64 */
+            page?: number | null;
+            /** Format: int64 */
+            page_size?: number | null;
         };
         SetDisabled: {
             disabled: boolean;
@@ -2869,6 +3012,242 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_people: {
+        parameters: {
+            query?: {
+                /** @description `registered`, `floating` or `overseas`. */
+                kind?: string;
+                /** @description Only people in this region's subtree. */
+                region?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_kind`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonInput"];
+            };
+        };
+        responses: {
+            /** @description registered; the numbers come back masked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid`, an ID number's `id_length`, `id_characters`, `id_region`, `id_birth_date`, `id_check_digit`, a phone's code), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such grid, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_id_number`: the district has a person with this ID number */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    search_people: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonPage"];
+                };
+            };
+            /** @description `validation_failed` (an ID number's or phone's code, `unknown_kind`, bad region), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `person_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reveal_number: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevealBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revealed"];
+                };
+            };
+            /** @description `invalid_json` (field is `id_number` or `phone`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:reveal */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `person_not_found` (also outside the caller's scope), `no_such_number` */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod health;
+pub mod people;
 pub mod regions;
 
 use axum::Router;
@@ -48,6 +49,13 @@ pub fn api() -> Router<App> {
         )
         .route("/api/v1/photos/{id}/thumb", get(cases::photo_thumb))
         .route("/api/v1/kpis", get(cases::kpis))
+        .route(
+            "/api/v1/people",
+            get(people::list_people).post(people::create_person),
+        )
+        .route("/api/v1/people/search", post(people::search_people))
+        .route("/api/v1/people/{id}", get(people::get_person))
+        .route("/api/v1/people/{id}/reveal", post(people::reveal_number))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

@@ -13,6 +13,7 @@ pub mod centre;
 pub mod department;
 pub mod login_throttle;
 pub mod otp_challenge;
+pub mod person;
 pub mod region;
 pub mod role;
 pub mod session;

@@ -13,6 +13,7 @@ mod m20261127_000007_case_indexes;
 mod m20261130_000008_kpi_indexes;
 mod m20261130_000009_photo_retries;
 pub(crate) mod m20261201_000010_case_indexes;
+mod m20261201_000011_people;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000008_kpi_indexes::Migration),
             Box::new(m20261130_000009_photo_retries::Migration),
             Box::new(m20261201_000010_case_indexes::Migration),
+            Box::new(m20261201_000011_people::Migration),
         ]
     }
 }

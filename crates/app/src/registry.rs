@@ -1,0 +1,408 @@
+//! The registry's people (实有人口), private by design.
+//!
+//! An ID number is checked (GB 11643: check digit, birth date; a 15-digit number becomes 18),
+//! gives the person's sex and birth date, and is then kept only sealed (`vault`), as a blind
+//! index for exact search and in masked form for every list and page. A phone number likewise.
+//! Seeing a number whole is a separate action, `reveal`, for roles granted
+//! `registry:person:reveal`, and each reveal is in the audit log. The audit log itself only ever
+//! holds masked numbers.
+
+use crate::access::require;
+use crate::audit::{Event, record};
+use crate::auth::Signed;
+use crate::{App, AppError, ErrorKind};
+use chrono::NaiveDate;
+use gridgov_domain::idcard::IdNumber;
+use gridgov_domain::phone::ContactPhone;
+use gridgov_domain::registry::{Kind, PersonKind};
+use gridgov_domain::sla::shanghai;
+use gridgov_domain::{RegionCode, RegionLevel};
+use gridgov_store::entity::person;
+use gridgov_store::people::{self as repo, PersonFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The field names sealed values and blind indexes are bound to.
+const ID_FIELD: &str = "person.id_number";
+const PHONE_FIELD: &str = "person.phone";
+
+/// A new person, as an operator or grid worker enters it.
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+pub struct PersonInput {
+    pub name: String,
+    /// `registered`, `floating` or `overseas` (or 户籍人口, 流动人口, 境外人员).
+    pub kind: String,
+    /// The grid (or sub-grid) the person lives in.
+    pub grid: String,
+    /// 18 digits (the last may be X) or a legacy 15-digit number.
+    pub id_number: Option<String>,
+    /// A mobile number or a landline.
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A person as lists and pages show them: numbers masked.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonView {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub sex: Option<String>,
+    pub birth_date: Option<NaiveDate>,
+    pub grid: String,
+    pub community: String,
+    pub street: String,
+    /// e.g. `370105********1234`.
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+    pub version: i32,
+}
+
+fn view(p: person::Model) -> PersonView {
+    PersonView {
+        id: p.id,
+        name: p.name,
+        kind: p.kind,
+        sex: p.sex,
+        birth_date: p.birth_date,
+        grid: p.region_code,
+        community: p.community_code,
+        street: p.street_code,
+        id_number: p.id_number_masked,
+        phone: p.phone_masked,
+        address: p.address,
+        note: p.note,
+        version: p.version,
+    }
+}
+
+/// A page of people with the total.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PersonPage {
+    pub items: Vec<PersonView>,
+    pub total: u64,
+}
+
+/// Trims an optional text; empty is none; longer than `max` characters is an error.
+fn text(field: &str, v: &Option<String>, max: usize, errs: &mut Vec<crate::FieldError>) -> Option<String> {
+    let t = v.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
+    if t.chars().count() > max {
+        errs.push(AppError::field(
+            field,
+            "too_long",
+            format!("at most {max} characters"),
+        ));
+        return None;
+    }
+    Some(t.to_owned())
+}
+
+/// The grid a record is placed in: a grid or sub-grid of the caller's district that exists
+/// and that the caller's scope of `perm` reaches. Out of scope reads as not found.
+async fn placed_grid(app: &App, who: &Signed, perm: &str, raw: &str) -> Result<RegionCode, AppError> {
+    let code = RegionCode::parse(raw.trim())
+        .map_err(|e| AppError::invalid(vec![crate::error::code_field("grid", &e)]))?;
+    if !matches!(code.level(), RegionLevel::Grid | RegionLevel::Subgrid) {
+        return Err(AppError::invalid_field(
+            "grid",
+            "not_a_grid",
+            "a person lives in a grid",
+        ));
+    }
+    let in_district = code.district().as_str() == who.user.district_code;
+    if !in_district || !who.principal.scope(perm).reaches(&code) {
+        return Err(AppError::not_found("region_not_found", format!("no grid {code}")));
+    }
+    if gridgov_store::regions::get(app.db.conn(), &code).await?.is_none() {
+        return Err(AppError::not_found("region_not_found", format!("no grid {code}")));
+    }
+    Ok(code)
+}
+
+/// Registers a person in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: PersonInput,
+    ip: Option<String>,
+) -> Result<PersonView, AppError> {
+    require(&who.principal, "registry:person:write")?;
+    let today = app.clock.now().with_timezone(&shanghai()).date_naive();
+    let mut errs = Vec::new();
+    let name = text("name", &Some(input.name.clone()), 64, &mut errs);
+    if name.is_none() && errs.is_empty() {
+        errs.push(AppError::field("name", "required", "a name is required"));
+    }
+    let kind = PersonKind::parse(&input.kind);
+    if kind.is_none() {
+        errs.push(AppError::field(
+            "kind",
+            "unknown_kind",
+            "registered, floating or overseas",
+        ));
+    }
+    let id_number = match input
+        .id_number
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(raw) => match IdNumber::parse(raw, today) {
+            Ok(n) => Some(n),
+            Err(e) => {
+                errs.push(AppError::field("id_number", e.code(), e.to_string()));
+                None
+            }
+        },
+    };
+    let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => None,
+        Some(raw) => match ContactPhone::parse(raw) {
+            Ok(p) => Some(p),
+            Err(code) => {
+                errs.push(AppError::field(
+                    "phone",
+                    code,
+                    "a mobile number or a landline with its area code",
+                ));
+                None
+            }
+        },
+    };
+    let address = text("address", &input.address, 200, &mut errs);
+    let note = text("note", &input.note, 500, &mut errs);
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    let (Some(name), Some(kind)) = (name, kind) else {
+        return Err(AppError::invalid(errs));
+    };
+    let grid = placed_grid(app, who, "registry:person:write", &input.grid).await?;
+    let (community, street) = match (grid.ancestors().get(2), grid.street()) {
+        (Some(c), Some(s)) => (c.to_string(), s.to_string()),
+        _ => {
+            return Err(AppError::invalid_field(
+                "grid",
+                "not_a_grid",
+                "a person lives in a grid",
+            ));
+        }
+    };
+    let keys = &app.vault.keys;
+    let blind = &app.vault.blind;
+    let now = app.clock.now();
+    let p = person::Model {
+        id: 0,
+        district_code: who.user.district_code.clone(),
+        street_code: street,
+        community_code: community,
+        region_code: grid.to_string(),
+        name,
+        sex: id_number.as_ref().map(|n| n.sex().as_str().to_owned()),
+        birth_date: id_number.as_ref().map(IdNumber::birth_date),
+        kind: kind.code().to_owned(),
+        id_number_sealed: id_number
+            .as_ref()
+            .map(|n| keys.seal(ID_FIELD, n.digits()))
+            .transpose()?,
+        id_number_index: id_number.as_ref().map(|n| blind.index(ID_FIELD, n.digits())),
+        id_number_masked: id_number.as_ref().map(IdNumber::masked),
+        phone_sealed: phone
+            .as_ref()
+            .map(|p| keys.seal(PHONE_FIELD, p.digits()))
+            .transpose()?,
+        phone_index: phone.as_ref().map(|p| blind.index(PHONE_FIELD, p.digits())),
+        phone_masked: phone.as_ref().map(ContactPhone::masked),
+        address,
+        note,
+        version: 1,
+        created_by: Some(who.user.id),
+        created_at: now,
+        updated_at: now,
+    };
+    let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
+    let id = match repo::insert(&txn, p.clone()).await {
+        Err(gridgov_store::StoreError::Duplicate) => {
+            return Err(AppError::new(
+                ErrorKind::Conflict,
+                "duplicate_id_number",
+                "a person with this ID number is already registered in the district",
+            ));
+        }
+        other => other?,
+    };
+    let id_text = id.to_string();
+    let after = serde_json::json!({
+        "name": p.name, "kind": p.kind, "grid": p.region_code,
+        "id_number": p.id_number_masked, "phone": p.phone_masked,
+    });
+    record(
+        &txn,
+        &who.actor(ip),
+        Event {
+            district: p.district_code.clone(),
+            region: Some(p.region_code.clone()),
+            action: "person.create",
+            entity_type: "person",
+            entity_id: &id_text,
+            after: Some(&after),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(person::Model { id, ..p }))
+}
+
+/// A person the caller may read, or not found (out of scope reads as not found).
+async fn readable(app: &App, who: &Signed, perm: &str, id: i64) -> Result<person::Model, AppError> {
+    require(&who.principal, perm)?;
+    let p = repo::by_id(app.db.conn(), id).await?;
+    let visible = p.filter(|p| {
+        p.district_code == who.user.district_code
+            && RegionCode::parse(&p.region_code).is_ok_and(|r| who.principal.scope(perm).reaches(&r))
+    });
+    visible.ok_or_else(|| AppError::not_found("person_not_found", format!("no person {id}")))
+}
+
+pub async fn get(app: &App, who: &Signed, id: i64) -> Result<PersonView, AppError> {
+    readable(app, who, "registry:person:read", id).await.map(view)
+}
+
+/// A search.
+#[derive(Clone, Debug, Default)]
+pub struct PersonQuery {
+    /// The start of a name.
+    pub name: Option<String>,
+    /// A whole ID number (exact).
+    pub id_number: Option<String>,
+    /// A whole phone number (exact).
+    pub phone: Option<String>,
+    pub kind: Option<String>,
+    pub region: Option<String>,
+    pub page: u64,
+    pub page_size: u64,
+}
+
+/// People in the caller's scope matching the search, newest first.
+pub async fn list(app: &App, who: &Signed, q: PersonQuery) -> Result<PersonPage, AppError> {
+    require(&who.principal, "registry:person:read")?;
+    let today = app.clock.now().with_timezone(&shanghai()).date_naive();
+    let blind = &app.vault.blind;
+    let mut errs = Vec::new();
+    let mut f = PersonFilter {
+        name_prefix: q
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        ..PersonFilter::default()
+    };
+    if let Some(raw) = q.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match IdNumber::parse(raw, today) {
+            Ok(n) => f.id_number_index = Some(blind.index(ID_FIELD, n.digits())),
+            Err(e) => errs.push(AppError::field("id_number", e.code(), e.to_string())),
+        }
+    }
+    if let Some(raw) = q.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        match ContactPhone::parse(raw) {
+            Ok(p) => f.phone_index = Some(blind.index(PHONE_FIELD, p.digits())),
+            Err(code) => errs.push(AppError::field("phone", code, "a mobile number or a landline")),
+        }
+    }
+    if let Some(k) = q.kind.as_deref().filter(|s| !s.is_empty()) {
+        match PersonKind::parse(k) {
+            Some(k) => f.kind = Some(k.code().to_owned()),
+            None => errs.push(AppError::field(
+                "kind",
+                "unknown_kind",
+                "registered, floating or overseas",
+            )),
+        }
+    }
+    if let Some(r) = q.region.as_deref().filter(|s| !s.is_empty()) {
+        match RegionCode::parse(r) {
+            Ok(r) => f.region = Some(r),
+            Err(e) => errs.push(crate::error::code_field("region", &e)),
+        }
+    }
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    let size = q.page_size.clamp(1, 100);
+    let (rows, total) = repo::list(
+        app.db.conn(),
+        &who.user.district_code,
+        &who.principal.scope("registry:person:read"),
+        &f,
+        q.page.saturating_sub(1) * size,
+        size,
+    )
+    .await?;
+    Ok(PersonPage {
+        items: rows.into_iter().map(view).collect(),
+        total,
+    })
+}
+
+/// Which number to reveal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealField {
+    IdNumber,
+    Phone,
+}
+
+/// A number shown whole.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Revealed {
+    pub field: RevealField,
+    pub value: String,
+}
+
+/// Shows one of a person's numbers whole, and records who saw it.
+pub async fn reveal(
+    app: &App,
+    who: &Signed,
+    id: i64,
+    field: RevealField,
+    ip: Option<String>,
+) -> Result<Revealed, AppError> {
+    let p = readable(app, who, "registry:person:reveal", id).await?;
+    let (sealed, name) = match field {
+        RevealField::IdNumber => (&p.id_number_sealed, ID_FIELD),
+        RevealField::Phone => (&p.phone_sealed, PHONE_FIELD),
+    };
+    let Some(sealed) = sealed else {
+        return Err(AppError::not_found(
+            "no_such_number",
+            "the person has no such number on record",
+        ));
+    };
+    let value = app.vault.keys.open(name, sealed)?;
+    let id_text = id.to_string();
+    let which = match field {
+        RevealField::IdNumber => "id_number",
+        RevealField::Phone => "phone",
+    };
+    record(
+        app.db.conn(),
+        &who.actor(ip),
+        Event {
+            district: p.district_code.clone(),
+            region: Some(p.region_code.clone()),
+            action: "person.reveal",
+            entity_type: "person",
+            entity_id: &id_text,
+            detail: serde_json::json!({ "field": which }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(Revealed { field, value })
+}
