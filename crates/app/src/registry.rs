@@ -406,3 +406,74 @@ pub async fn reveal(
     .await?;
     Ok(Revealed { field, value })
 }
+
+/// What `gridgov keys rotate` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RotateReport {
+    /// Sealed values read.
+    pub values: u64,
+    /// Values sealed again under the current key.
+    pub resealed: u64,
+}
+
+/// Seals every person's numbers that are not under the current data key again under it, a
+/// batch at a time and row by row (conditional updates), while servers keep running: they open
+/// values under any key of the ring and seal new ones under the current key. Run it after
+/// putting a new key first in `data_keys` and restarting; when it reports nothing left, the old
+/// key can be removed. One audit record per district touched.
+pub async fn rotate_keys(app: &App) -> Result<RotateReport, AppError> {
+    let keys = &app.vault.keys;
+    let conn = app.db.conn();
+    let mut report = RotateReport::default();
+    let mut per_district: std::collections::BTreeMap<String, u64> = Default::default();
+    let mut after = 0;
+    loop {
+        let batch = repo::sealed_after(conn, after, 500).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for old in &batch {
+            let reseal = |field: &str, v: &Option<String>| -> Result<(Option<String>, bool), AppError> {
+                match v {
+                    None => Ok((None, false)),
+                    Some(s) => match keys.reseal(field, s)? {
+                        Some(n) => Ok((Some(n), true)),
+                        None => Ok((Some(s.clone()), false)),
+                    },
+                }
+            };
+            let (id_number, a) = reseal(ID_FIELD, &old.id_number_sealed)?;
+            let (phone, b) = reseal(PHONE_FIELD, &old.phone_sealed)?;
+            report.values +=
+                u64::from(old.id_number_sealed.is_some()) + u64::from(old.phone_sealed.is_some());
+            if !(a || b) {
+                continue;
+            }
+            let new = repo::Sealed {
+                id_number_sealed: id_number,
+                phone_sealed: phone,
+                ..old.clone()
+            };
+            if repo::reseal(conn, old, &new).await? {
+                let n = u64::from(a) + u64::from(b);
+                report.resealed += n;
+                *per_district.entry(old.district_code.clone()).or_default() += n;
+            }
+        }
+    }
+    for (district, n) in per_district {
+        record(
+            conn,
+            &crate::audit::Actor::cli("keys rotate"),
+            Event {
+                district,
+                action: "keys.rotate",
+                entity_type: "data_key",
+                entity_id: keys.current_id(),
+                detail: serde_json::json!({ "resealed": n }),
+                ..Default::default()
+            },
+        )
+        .await?;
+    }
+    Ok(report)
+}

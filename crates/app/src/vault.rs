@@ -183,6 +183,19 @@ impl KeyRing {
         }
     }
 
+    /// A fresh key entry `id:64hex` for the configuration or the key file (`gridgov keys new`).
+    /// It is shown once, to the operator who asked; nothing else records it.
+    pub fn new_entry(id: &str) -> Result<String, AppError> {
+        if !valid_id(id) {
+            return Err(invalid_keys(
+                "the id must be 1-16 characters of A-Z, a-z, 0-9, _ and -",
+            ));
+        }
+        let mut b = [0u8; 32];
+        getrandom::fill(&mut b).map_err(|_| no_randomness())?;
+        Ok(format!("{id}:{}", hex::encode(b)))
+    }
+
     /// The id of the key that seals new values.
     pub fn current_id(&self) -> &str {
         // `parse` never builds an empty ring.
@@ -630,6 +643,19 @@ mod tests {
         std::fs::write(data_dir.join(KEY_FILE), "k1:nothex").unwrap();
         assert_eq!(
             KeyRing::load_or_create(None, &data_dir).unwrap_err().code,
+            "invalid_data_keys"
+        );
+    }
+
+    #[test]
+    fn a_new_entry_parses_and_is_fresh_each_time() {
+        let a = KeyRing::new_entry("k9").unwrap();
+        let b = KeyRing::new_entry("k9").unwrap();
+        assert_ne!(a, b);
+        let ring = KeyRing::parse(&a).unwrap();
+        assert_eq!(ring.current_id(), "k9");
+        assert_eq!(
+            KeyRing::new_entry("no spaces").unwrap_err().code,
             "invalid_data_keys"
         );
     }

@@ -79,6 +79,11 @@ enum Command {
         #[command(subcommand)]
         what: AuditWhat,
     },
+    /// The keys that encrypt personal data.
+    Keys {
+        #[command(subcommand)]
+        what: KeysWhat,
+    },
     /// Benchmarks that print their figures.
     Bench {
         #[command(subcommand)]
@@ -116,6 +121,20 @@ enum UserWhat {
         #[arg(long, default_value = "系统管理员")]
         display_name: String,
     },
+}
+
+#[derive(Subcommand)]
+enum KeysWhat {
+    /// Print a new data key entry (`id:64 hex digits`) to put first in `data_keys` /
+    /// GRIDGOV_DATA_KEYS or the key file; keep the old keys after it until `rotate` is done.
+    New {
+        /// The key's id (1-16 of A-Z a-z 0-9 _ -); stored in front of every value it seals.
+        #[arg(long)]
+        id: String,
+    },
+    /// Seal every stored number that is not under the current (first) key again under it,
+    /// while servers keep running; prints how many were sealed again.
+    Rotate,
 }
 
 #[derive(Subcommand)]
@@ -447,6 +466,27 @@ async fn main() -> Result<()> {
                 .await
                 .map_err(app_err)?;
             println!("created district admin {username} (id {id})");
+            Ok(())
+        }
+        Command::Keys {
+            what: KeysWhat::New { id },
+        } => {
+            println!(
+                "{}",
+                gridgov_app::vault::KeyRing::new_entry(&id).map_err(app_err)?
+            );
+            Ok(())
+        }
+        Command::Keys {
+            what: KeysWhat::Rotate,
+        } => {
+            let app = start(config).await?;
+            let current = app.vault.keys.current_id().to_owned();
+            let r = gridgov_app::registry::rotate_keys(&app).await.map_err(app_err)?;
+            println!(
+                "{} sealed values checked, {} sealed again under key {current}",
+                r.values, r.resealed
+            );
             Ok(())
         }
         Command::Audit {

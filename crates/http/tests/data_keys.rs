@@ -53,3 +53,64 @@ async fn malformed_configured_keys_stop_the_start_with_a_code() {
     assert_eq!(e.code, "invalid_data_keys");
     assert!(!e.message.contains("not-hex"), "no key material in errors");
 }
+
+/// `gridgov keys rotate`: with a new key put first, every stored number is sealed again under
+/// it, the old key can then go, and running it again finds nothing to do.
+#[tokio::test]
+async fn rotation_reseals_every_number_under_the_new_key() {
+    use gridgov_domain::idcard::{IdNumber, Sex};
+    let k1 = format!("k1:{}", "11".repeat(32));
+    let k2 = format!("k2:{}", "22".repeat(32));
+    let t = TestApp::with(|c| c.data_keys = Some(k1.clone())).await;
+    gridgov_app::demo::write(&t.app, &common::cli(), 1).await.unwrap();
+    t.login("community").await;
+    let birth = chrono::NaiveDate::from_ymd_opt(1980, 5, 1).unwrap();
+    let mut people = Vec::new();
+    for (i, phone) in [(0u16, Some("13900139000")), (2, None), (4, Some("0531-86061234"))] {
+        let number = IdNumber::synthetic("370105", birth, i, Sex::Female)
+            .digits()
+            .to_owned();
+        let body = serde_json::json!({"name": "测试", "kind": "registered", "grid": "370105001001001",
+            "id_number": number, "phone": phone});
+        let (s, v, _) = t.send("POST", "/api/v1/people", Some(body), &[]).await;
+        assert_eq!(s, axum::http::StatusCode::CREATED, "{v}");
+        people.push((v["id"].as_i64().unwrap(), number, phone));
+    }
+
+    let mut config = (*t.app.config).clone();
+    config.data_keys = Some(format!("{k2},{k1}"));
+    let rotating = gridgov_app::App::start(config.clone()).await.unwrap();
+    let r = gridgov_app::registry::rotate_keys(&rotating).await.unwrap();
+    assert_eq!((r.values, r.resealed), (5, 5));
+    let again = gridgov_app::registry::rotate_keys(&rotating).await.unwrap();
+    assert_eq!((again.values, again.resealed), (5, 0), "nothing left under k1");
+
+    // Only the new key is needed now.
+    config.data_keys = Some(k2);
+    let after = gridgov_app::App::start(config).await.unwrap();
+    for (id, number, phone) in people {
+        let p = gridgov_store::people::by_id(after.db.conn(), id)
+            .await
+            .unwrap()
+            .unwrap();
+        let sealed = p.id_number_sealed.unwrap();
+        assert!(sealed.starts_with("k2:"));
+        assert_eq!(
+            after.vault.keys.open("person.id_number", &sealed).unwrap(),
+            number
+        );
+        match (p.phone_sealed, phone) {
+            (Some(s), Some(phone)) => {
+                let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+                assert_eq!(after.vault.keys.open("person.phone", &s).unwrap(), digits);
+            }
+            (None, None) => {}
+            other => panic!("phone {other:?}"),
+        }
+    }
+    let (_, v) = {
+        t.login("admin").await;
+        t.get("/api/v1/audit?action=keys.rotate").await
+    };
+    assert_eq!(v["total"], 1, "one record for the district: {v}");
+}

@@ -79,3 +79,57 @@ pub async fn list(
         .await?;
     Ok((rows, total))
 }
+
+/// A person's sealed numbers, for re-sealing under a new key.
+#[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]
+pub struct Sealed {
+    pub id: i64,
+    pub district_code: String,
+    pub id_number_sealed: Option<String>,
+    pub phone_sealed: Option<String>,
+}
+
+/// The next `limit` people after `after_id` (in id order) that have a sealed number.
+pub async fn sealed_after(
+    conn: &impl ConnectionTrait,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<Sealed>, StoreError> {
+    use person::Column as C;
+    use sea_orm::sea_query::Condition;
+    Ok(person::Entity::find()
+        .select_only()
+        .columns([C::Id, C::DistrictCode, C::IdNumberSealed, C::PhoneSealed])
+        .filter(C::Id.gt(after_id))
+        .filter(
+            Condition::any()
+                .add(C::IdNumberSealed.is_not_null())
+                .add(C::PhoneSealed.is_not_null()),
+        )
+        .order_by_asc(C::Id)
+        .limit(limit)
+        .into_model::<Sealed>()
+        .all(conn)
+        .await?)
+}
+
+/// Replaces a person's sealed numbers, if they are still `old` (an edit meanwhile wins: its
+/// values were sealed under the current key anyway). Returns whether the row was changed. The
+/// version is left alone: the numbers mean the same.
+pub async fn reseal(conn: &impl ConnectionTrait, old: &Sealed, new: &Sealed) -> Result<bool, StoreError> {
+    use person::Column as C;
+    use sea_orm::sea_query::Expr;
+    let same = |col: C, v: &Option<String>| match v {
+        Some(v) => col.eq(v.as_str()),
+        None => col.is_null(),
+    };
+    let res = person::Entity::update_many()
+        .col_expr(C::IdNumberSealed, Expr::value(new.id_number_sealed.clone()))
+        .col_expr(C::PhoneSealed, Expr::value(new.phone_sealed.clone()))
+        .filter(C::Id.eq(old.id))
+        .filter(same(C::IdNumberSealed, &old.id_number_sealed))
+        .filter(same(C::PhoneSealed, &old.phone_sealed))
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected == 1)
+}
