@@ -14,6 +14,13 @@ import type {
   KpiQuery,
   PhotoView,
   OtpLogin,
+  PeopleQuery,
+  PeopleSearchBody,
+  PersonInput,
+  PersonPage,
+  PersonView,
+  Revealed,
+  RevealField,
   Reported,
   ReportCase,
   AuditQuery,
@@ -300,4 +307,38 @@ export const CASE_EVENTS_URL = apiPath('/api/v1/cases/events')
 /** The case indicators of a region subtree (the caller's reach without `region`) over a month or a window. */
 export function fetchKpis(query: KpiQuery, signal?: AbortSignal): Promise<KpiPanel> {
   return getJson<KpiPanel>(apiPath('/api/v1/kpis'), query, signal)
+}
+
+// --- The one net of basic information: people -----------------------------------------------------
+
+/**
+ * People in the caller's scope, newest first, numbers masked, filtered by kind and region only. A
+ * search by name or number goes through `searchPeople`, so that personal data never reaches a URL.
+ */
+export function fetchPeople(query: PeopleQuery, signal?: AbortSignal): Promise<PersonPage> {
+  return getJson<PersonPage>(apiPath('/api/v1/people'), query, signal)
+}
+
+/** People matching the start of a name and/or a whole ID or phone number (in the body, never in the URL). */
+export function searchPeople(body: PeopleSearchBody, signal?: AbortSignal): Promise<PersonPage> {
+  return postJson<PersonPage>(apiPath('/api/v1/people/search'), body, { signal })
+}
+
+/** Registers a person in a grid; resolves with the person as listed (numbers masked). */
+export function createPerson(body: PersonInput): Promise<PersonView> {
+  return postJson<PersonView>(apiPath('/api/v1/people'), body)
+}
+
+/** A person, numbers masked; 404 `person_not_found` also outside the caller's scope. */
+export function fetchPerson(id: number, signal?: AbortSignal): Promise<PersonView> {
+  return getJson<PersonView>(apiPath('/api/v1/people/{id}', { id: String(id) }), {}, signal)
+}
+
+/**
+ * One of a person's numbers whole; the server records each call in the audit log. 403 without
+ * registry:person:reveal, 404 `no_such_number` when the person has none. Keep the answer in
+ * component state only: never in a store, a URL, storage or a log.
+ */
+export function revealNumber(id: number, field: RevealField): Promise<Revealed> {
+  return postJson<Revealed>(apiPath('/api/v1/people/{id}/reveal', { id: String(id) }), { field })
 }

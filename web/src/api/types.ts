@@ -360,3 +360,39 @@ export type KpiPanel = Schemas['KpiPanel']
 
 /** The window of GET /api/v1/kpis: a Beijing-time month (`2026-11`), or from/until in RFC 3339. */
 export type KpiQuery = { region?: string; month?: string; from?: string; until?: string }
+
+// --- The one net of basic information: people (基础信息 › 人口信息) --------------------------------
+
+/** What a registered person is: 户籍人口, 流动人口, 境外人员 (the server's `PersonKind`). */
+export type PersonKind = 'registered' | 'floating' | 'overseas'
+
+/** Sex as read from the ID number (absent without one). */
+export type PersonSex = 'male' | 'female'
+
+/**
+ * A person as lists and the detail show them: `id_number` and `phone` masked (`370105********1234`,
+ * `138****8000`, `0531-****0000`), null when not on record. `kind` and `sex` are enums on the server
+ * and plain strings in the document.
+ */
+export type PersonView = Narrow<Schemas['PersonView'], { kind: PersonKind; sex?: PersonSex | null }>
+
+/** GET /api/v1/people and POST /api/v1/people/search: one page, newest first, and how many match in all. */
+export type PersonPage = Narrow<Schemas['PersonPage'], { items: PersonView[] }>
+
+/** POST /api/v1/people: a new person in a grid (or sub-grid). */
+export type PersonInput = Narrow<Schemas['PersonInput'], { kind: PersonKind }>
+
+/**
+ * The query of GET /api/v1/people (documented as real query parameters). It holds no name or
+ * number on purpose: those are searched with POST /api/v1/people/search, so they never reach a URL.
+ */
+export type PeopleQuery = Narrow<NonNullable<operations['list_people']['parameters']['query']>, { kind?: PersonKind }>
+
+/** POST /api/v1/people/search: the start of a name, a whole ID or phone number, and the filters of the list. */
+export type PeopleSearchBody = Narrow<Schemas['SearchBody'], { kind?: PersonKind | null }>
+
+/** Which of a person's numbers POST /api/v1/people/{id}/reveal shows whole. */
+export type RevealField = Schemas['RevealField']
+
+/** The answer to POST /api/v1/people/{id}/reveal: the number whole (audited as `person.reveal`). */
+export type Revealed = Schemas['Revealed']

@@ -68,6 +68,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.caseCategories', icon: 'Collection', menu: true, permission: 'case:category:read', group: 'menu.cases', groupIcon: 'Tickets' },
   },
   {
+    path: 'registry/people',
+    name: 'registry-people',
+    component: () => import('../views/registry/PeopleView.vue'),
+    meta: { title: 'menu.people', icon: 'Avatar', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),

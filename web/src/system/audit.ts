@@ -27,13 +27,15 @@ export const AUDIT_ACTIONS = [
   'category.update',
   'category.enable',
   'category.disable',
+  'person.create',
+  'person.reveal',
 ] as const
 
 /** Action prefixes the search form offers: every action of one module (`user.` matches `user.create`, …). */
-export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'category.', 'demo.'] as const
+export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'category.', 'person.', 'demo.'] as const
 
 /** The entity types the search form offers. */
-export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'category', 'district'] as const
+export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'category', 'person', 'district'] as const
 
 /** The audit search form. `range` holds Beijing wall-clock times, `YYYY-MM-DD HH:mm:ss`, as the picker gives them. */
 export interface AuditSearch {
