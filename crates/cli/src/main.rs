@@ -53,6 +53,9 @@ enum Command {
         /// Cases of generated history over the past year (0 for none).
         #[arg(long, default_value_t = 150_000)]
         cases: usize,
+        /// Residents in the registry, spread over the grids (Tianqiao has about 770,000).
+        #[arg(long, default_value_t = 20_000)]
+        people: usize,
         /// Rebuild the demo database even if the one from an earlier run fits.
         #[arg(long)]
         fresh: bool,
@@ -234,12 +237,12 @@ fn rss_mib() -> Option<f64> {
 }
 
 /// What identifies a demo database: the binary that built it and the options.
-fn demo_fingerprint(scale: usize, cases: usize) -> String {
+fn demo_fingerprint(scale: usize, cases: usize, people: usize) -> String {
     let exe = std::env::current_exe()
         .and_then(std::fs::metadata)
         .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
         .unwrap_or_default();
-    format!("{{\"binary\":{exe:?},\"scale\":{scale},\"cases\":{cases}}}\n")
+    format!("{{\"binary\":{exe:?},\"scale\":{scale},\"cases\":{cases},\"people\":{people}}}\n")
 }
 
 async fn serve(app: App, listen: &str, started: Instant) -> Result<()> {
@@ -306,6 +309,7 @@ async fn main() -> Result<()> {
             port,
             no_serve,
             cases,
+            people,
             fresh,
         } => {
             if scale == 0 || scale > 1000 {
@@ -316,7 +320,7 @@ async fn main() -> Result<()> {
             // with the same options is reused (and keeps what was done in it); --fresh rebuilds.
             let mut reuse = false;
             let marker = config.data_dir.join("demo.json");
-            let wanted = demo_fingerprint(scale, cases);
+            let wanted = demo_fingerprint(scale, cases, people);
             if config.database_url.is_empty() {
                 std::fs::create_dir_all(&config.data_dir)?;
                 let db = config.data_dir.join("demo.db");
@@ -361,6 +365,16 @@ async fn main() -> Result<()> {
                         h.cases,
                         h.open,
                         h.events,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                if people > 0 {
+                    let n = gridgov_app::demo::people::write_people(&app, "370105000000", people)
+                        .await
+                        .map_err(app_err)?;
+                    app.db.settle_after_bulk_load().await?;
+                    println!(
+                        "demo: {n} residents in the registry, built in {:.2} s",
                         started.elapsed().as_secs_f64()
                     );
                 }

@@ -6,6 +6,7 @@
 mod history;
 pub mod layout;
 pub mod names;
+pub mod people;
 
 pub use history::{HistorySummary, write_history};
 

@@ -3,6 +3,7 @@
 mod cases;
 mod client;
 mod kpi;
+mod people;
 
 use anyhow::Result;
 use clap::Subcommand;
@@ -48,6 +49,16 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// Registry searches over HTTP, one at a time, against a running demo server: by ID
+    /// number, phone and name start, district-wide and for a street (start it with
+    /// `gridgov demo --people 1000000` for a million residents).
+    People {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        /// Searches of each kind.
+        #[arg(long, default_value_t = 300)]
+        searches: usize,
+    },
 }
 
 pub async fn run(what: BenchWhat) -> Result<()> {
@@ -71,6 +82,13 @@ pub async fn run(what: BenchWhat) -> Result<()> {
             kpi::run(kpi::Options {
                 url,
                 rounds: rounds.clamp(1, 100),
+            })
+            .await
+        }
+        BenchWhat::People { url, searches } => {
+            people::run(people::Options {
+                url,
+                searches: searches.clamp(1, 100_000),
             })
             .await
         }

@@ -1,0 +1,145 @@
+//! The demo's residents: synthetic people in every grid, with valid synthetic ID numbers that
+//! name nobody (drawn from the Tianqiao region code and a few provinces floating residents come
+//! from), phone numbers, kinds in realistic shares, all sealed, blind-indexed and masked exactly
+//! as a registration stores them. Person `i` is the same on every run, so the benchmark can
+//! search for people it knows are there.
+
+use super::names;
+use crate::{App, AppError};
+use chrono::{Duration, NaiveDate};
+use gridgov_domain::idcard::{IdNumber, Sex};
+use gridgov_domain::phone::ContactPhone;
+use gridgov_domain::registry::{Kind, PersonKind};
+use gridgov_domain::rng::SplitMix64;
+use gridgov_domain::{RegionCode, RegionLevel};
+use gridgov_store::entity::person;
+
+/// Birth dates are spread over these many days from 1 January 1930 (to the end of 2019).
+const BIRTH_DAYS: usize = 32_870;
+/// A prime not dividing BIRTH_DAYS: `i * STRIDE mod BIRTH_DAYS` visits every day once per block.
+const STRIDE: usize = 7_919;
+/// Where floating residents' ID numbers come from (Henan, Hebei, Anhui, other Shandong cities).
+const ORIGINS: [&str; 5] = ["410102", "130102", "340102", "370202", "371302"];
+
+/// Person `i` of the demo: kind, ID number and mobile number. ID numbers are unique for `i` below
+/// 500 × BIRTH_DAYS (16 million): each block of BIRTH_DAYS people has its own sequence number.
+pub fn person_of(i: usize) -> (PersonKind, IdNumber, String) {
+    let mut rng = SplitMix64::new(0x9e37_79b9_7f4a_7c15 ^ i as u64);
+    let kind = match rng.below(100) {
+        0..=1 => PersonKind::Overseas,
+        2..=19 => PersonKind::Floating,
+        _ => PersonKind::Registered,
+    };
+    let region = match kind {
+        PersonKind::Floating => *rng.pick(&ORIGINS),
+        _ => "370105",
+    };
+    let first = NaiveDate::from_ymd_opt(1930, 1, 1).unwrap_or_default();
+    let day = (i % BIRTH_DAYS) * STRIDE % BIRTH_DAYS;
+    let birth = first + Duration::days(day as i64);
+    let sex = if rng.below(2) == 0 { Sex::Female } else { Sex::Male };
+    let seq = ((i / BIRTH_DAYS) * 2) as u16;
+    let id = IdNumber::synthetic(region, birth, seq, sex);
+    let phone = format!(
+        "1{}{:09}",
+        [3, 5, 7, 8, 9][rng.below(5)],
+        rng.next_u64() % 1_000_000_000
+    );
+    (kind, id, phone)
+}
+
+/// Writes `count` people into the district's grids; returns how many.
+pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usize, AppError> {
+    let conn = app.db.conn();
+    let district_code =
+        RegionCode::parse(district).map_err(|e| AppError::bad_request("invalid_region", e.to_string()))?;
+    let scope = gridgov_domain::access::Scope {
+        all: true,
+        ..Default::default()
+    };
+    let grids: Vec<RegionCode> = gridgov_store::regions::grids(conn, Some(&district_code), &scope)
+        .await?
+        .into_iter()
+        .filter_map(|g| RegionCode::parse(&g.code).ok())
+        .filter(|g| g.level() == RegionLevel::Grid)
+        .collect();
+    if grids.is_empty() || count == 0 {
+        return Ok(0);
+    }
+    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
+    let now = app.clock.now();
+    let txn = sea_orm::TransactionTrait::begin(conn).await?;
+    let mut batch = Vec::with_capacity(5_000);
+    for i in 0..count {
+        let (kind, id, phone) = person_of(i);
+        let mut rng = SplitMix64::new(i as u64);
+        let grid = &grids[rng.below(grids.len())];
+        let ancestors = grid.ancestors();
+        let (Some(community), Some(street)) = (ancestors.get(2), grid.street()) else {
+            continue;
+        };
+        let phone = ContactPhone::parse(&phone).map_err(|c| AppError::bad_request(c, "demo phone"))?;
+        batch.push(person::Model {
+            id: 0,
+            district_code: district_code.to_string(),
+            street_code: street.to_string(),
+            community_code: community.to_string(),
+            region_code: grid.to_string(),
+            name: names::person(&mut rng),
+            sex: Some(id.sex().as_str().to_owned()),
+            birth_date: Some(id.birth_date()),
+            kind: kind.code().to_owned(),
+            id_number_sealed: Some(keys.seal("person.id_number", id.digits())?),
+            id_number_index: Some(blind.index("person.id_number", id.digits())),
+            id_number_masked: Some(id.masked()),
+            phone_sealed: Some(keys.seal("person.phone", phone.digits())?),
+            phone_index: Some(blind.index("person.phone", phone.digits())),
+            phone_masked: Some(phone.masked()),
+            address: Some(format!(
+                "{}{}号",
+                names::place(rng.below(200)),
+                1 + rng.below(120)
+            )),
+            note: None,
+            version: 1,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        });
+        if batch.len() == batch.capacity() {
+            gridgov_store::people::insert_generated(&txn, &batch).await?;
+            batch.clear();
+        }
+    }
+    gridgov_store::people::insert_generated(&txn, &batch).await?;
+    txn.commit().await?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn demo_people_have_valid_unique_numbers_in_realistic_shares() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let n = 2 * BIRTH_DAYS + 1_000;
+        let mut ids = HashSet::new();
+        let mut floating = 0;
+        let mut women = 0;
+        for i in 0..n {
+            let (kind, id, phone) = person_of(i);
+            assert!(ids.insert(id.digits().to_owned()), "person {i} repeats a number");
+            assert_eq!(IdNumber::parse(id.digits(), today).unwrap().digits(), id.digits());
+            assert!(ContactPhone::parse(&phone).is_ok(), "{phone}");
+            floating += usize::from(kind == PersonKind::Floating);
+            women += usize::from(id.sex() == Sex::Female);
+        }
+        let share = |k: usize| k as f64 / n as f64;
+        assert!((0.15..0.21).contains(&share(floating)), "{}", share(floating));
+        assert!((0.47..0.53).contains(&share(women)), "{}", share(women));
+        assert_eq!(person_of(12_345).1.digits(), person_of(12_345).1.digits());
+    }
+}
