@@ -122,14 +122,41 @@ async fn placed_grid(app: &App, who: &Signed, perm: &str, raw: &str) -> Result<R
     Ok(code)
 }
 
-/// Registers a person in a grid the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: PersonInput,
-    ip: Option<String>,
-) -> Result<PersonView, AppError> {
-    require(&who.principal, "registry:person:write")?;
+/// What a registration or an edit says, checked: every field error at once.
+struct Checked {
+    name: String,
+    kind: PersonKind,
+    grid: RegionCode,
+    community: String,
+    street: String,
+    /// None: not given (an edit keeps the stored number); Some(None): cleared.
+    id_number: Option<Option<IdNumber>>,
+    phone: Option<Option<ContactPhone>>,
+    address: Option<String>,
+    note: Option<String>,
+}
+
+/// A number field: absent, empty (cleared) or parsed.
+fn number<T>(
+    raw: &Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, (String, String)>,
+    field: &str,
+    errs: &mut Vec<crate::FieldError>,
+) -> Option<Option<T>> {
+    let raw = raw.as_deref()?.trim();
+    if raw.is_empty() {
+        return Some(None);
+    }
+    match parse(raw) {
+        Ok(v) => Some(Some(v)),
+        Err((code, reason)) => {
+            errs.push(AppError::field(field, &code, reason));
+            None
+        }
+    }
+}
+
+async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, AppError> {
     let today = app.clock.now().with_timezone(&shanghai()).date_naive();
     let mut errs = Vec::new();
     let name = text("name", &Some(input.name.clone()), 64, &mut errs);
@@ -144,102 +171,137 @@ pub async fn create(
             "registered, floating or overseas",
         ));
     }
-    let id_number = match input
-        .id_number
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => None,
-        Some(raw) => match IdNumber::parse(raw, today) {
-            Ok(n) => Some(n),
-            Err(e) => {
-                errs.push(AppError::field("id_number", e.code(), e.to_string()));
-                None
-            }
+    let id_number = number(
+        &input.id_number,
+        |raw| IdNumber::parse(raw, today).map_err(|e| (e.code().to_owned(), e.to_string())),
+        "id_number",
+        &mut errs,
+    );
+    let phone = number(
+        &input.phone,
+        |raw| {
+            ContactPhone::parse(raw).map_err(|code| {
+                (
+                    code.to_owned(),
+                    "a mobile number or a landline with its area code".to_owned(),
+                )
+            })
         },
-    };
-    let phone = match input.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(raw) => match ContactPhone::parse(raw) {
-            Ok(p) => Some(p),
-            Err(code) => {
-                errs.push(AppError::field(
-                    "phone",
-                    code,
-                    "a mobile number or a landline with its area code",
-                ));
-                None
-            }
-        },
-    };
+        "phone",
+        &mut errs,
+    );
     let address = text("address", &input.address, 200, &mut errs);
     let note = text("note", &input.note, 500, &mut errs);
-    if !errs.is_empty() {
-        return Err(AppError::invalid(errs));
-    }
-    let (Some(name), Some(kind)) = (name, kind) else {
+    let (Some(name), Some(kind), true) = (name, kind, errs.is_empty()) else {
         return Err(AppError::invalid(errs));
     };
     let grid = placed_grid(app, who, "registry:person:write", &input.grid).await?;
-    let (community, street) = match (grid.ancestors().get(2), grid.street()) {
-        (Some(c), Some(s)) => (c.to_string(), s.to_string()),
-        _ => {
-            return Err(AppError::invalid_field(
-                "grid",
-                "not_a_grid",
-                "a person lives in a grid",
-            ));
-        }
+    let (Some(community), Some(street)) = (grid.ancestors().get(2).cloned(), grid.street()) else {
+        return Err(AppError::invalid_field(
+            "grid",
+            "not_a_grid",
+            "a person lives in a grid",
+        ));
     };
-    let keys = &app.vault.keys;
-    let blind = &app.vault.blind;
-    let now = app.clock.now();
-    let p = person::Model {
-        id: 0,
-        district_code: who.user.district_code.clone(),
-        street_code: street,
-        community_code: community,
-        region_code: grid.to_string(),
+    Ok(Checked {
         name,
-        sex: id_number.as_ref().map(|n| n.sex().as_str().to_owned()),
-        birth_date: id_number.as_ref().map(IdNumber::birth_date),
-        kind: kind.code().to_owned(),
-        id_number_sealed: id_number
-            .as_ref()
-            .map(|n| keys.seal(ID_FIELD, n.digits()))
-            .transpose()?,
-        id_number_index: id_number.as_ref().map(|n| blind.index(ID_FIELD, n.digits())),
-        id_number_masked: id_number.as_ref().map(IdNumber::masked),
-        phone_sealed: phone
-            .as_ref()
-            .map(|p| keys.seal(PHONE_FIELD, p.digits()))
-            .transpose()?,
-        phone_index: phone.as_ref().map(|p| blind.index(PHONE_FIELD, p.digits())),
-        phone_masked: phone.as_ref().map(ContactPhone::masked),
+        kind,
+        community: community.to_string(),
+        street: street.to_string(),
+        grid,
+        id_number,
+        phone,
         address,
         note,
+    })
+}
+
+/// Puts checked fields on a stored (or new) person: numbers sealed, indexed and masked, the
+/// sex and birth date from the ID number.
+fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, AppError> {
+    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
+    p.name = c.name;
+    p.kind = c.kind.code().to_owned();
+    p.region_code = c.grid.to_string();
+    p.community_code = c.community;
+    p.street_code = c.street;
+    p.address = c.address;
+    p.note = c.note;
+    if let Some(n) = c.id_number {
+        p.sex = n.as_ref().map(|n| n.sex().as_str().to_owned());
+        p.birth_date = n.as_ref().map(IdNumber::birth_date);
+        p.id_number_sealed = n.as_ref().map(|n| keys.seal(ID_FIELD, n.digits())).transpose()?;
+        p.id_number_index = n.as_ref().map(|n| blind.index(ID_FIELD, n.digits()));
+        p.id_number_masked = n.as_ref().map(IdNumber::masked);
+    }
+    if let Some(ph) = c.phone {
+        p.phone_sealed = ph
+            .as_ref()
+            .map(|x| keys.seal(PHONE_FIELD, x.digits()))
+            .transpose()?;
+        p.phone_index = ph.as_ref().map(|x| blind.index(PHONE_FIELD, x.digits()));
+        p.phone_masked = ph.as_ref().map(ContactPhone::masked);
+    }
+    Ok(p)
+}
+
+fn duplicate_id_number() -> AppError {
+    AppError::new(
+        ErrorKind::Conflict,
+        "duplicate_id_number",
+        "a person with this ID number is already registered in the district",
+    )
+}
+
+/// What the audit log keeps of a person: nothing but masked numbers.
+fn audited(p: &person::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name": p.name, "kind": p.kind, "grid": p.region_code,
+        "id_number": p.id_number_masked, "phone": p.phone_masked,
+        "address": p.address, "note": p.note,
+    })
+}
+
+/// Registers a person in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: PersonInput,
+    ip: Option<String>,
+) -> Result<PersonView, AppError> {
+    require(&who.principal, "registry:person:write")?;
+    let checked = check(app, who, &input).await?;
+    let now = app.clock.now();
+    let blank = person::Model {
+        id: 0,
+        district_code: who.user.district_code.clone(),
+        street_code: String::new(),
+        community_code: String::new(),
+        region_code: String::new(),
+        name: String::new(),
+        sex: None,
+        birth_date: None,
+        kind: String::new(),
+        id_number_sealed: None,
+        id_number_index: None,
+        id_number_masked: None,
+        phone_sealed: None,
+        phone_index: None,
+        phone_masked: None,
+        address: None,
+        note: None,
         version: 1,
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
     };
+    let p = apply(app, blank, checked)?;
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = match repo::insert(&txn, p.clone()).await {
-        Err(gridgov_store::StoreError::Duplicate) => {
-            return Err(AppError::new(
-                ErrorKind::Conflict,
-                "duplicate_id_number",
-                "a person with this ID number is already registered in the district",
-            ));
-        }
+        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
         other => other?,
     };
     let id_text = id.to_string();
-    let after = serde_json::json!({
-        "name": p.name, "kind": p.kind, "grid": p.region_code,
-        "id_number": p.id_number_masked, "phone": p.phone_masked,
-    });
     record(
         &txn,
         &who.actor(ip),
@@ -249,13 +311,53 @@ pub async fn create(
             action: "person.create",
             entity_type: "person",
             entity_id: &id_text,
-            after: Some(&after),
+            after: Some(&audited(&p)),
             ..Default::default()
         },
     )
     .await?;
     txn.commit().await?;
     Ok(view(person::Model { id, ..p }))
+}
+
+/// Edits a person the caller may write, with the version they read (409 `stale_version`
+/// otherwise). A number left out (null) stays as stored; an empty one is removed.
+pub async fn update(
+    app: &App,
+    who: &Signed,
+    id: i64,
+    input: PersonInput,
+    version: i32,
+    ip: Option<String>,
+) -> Result<PersonView, AppError> {
+    let old = readable(app, who, "registry:person:write", id).await?;
+    let checked = check(app, who, &input).await?;
+    let mut new = apply(app, old.clone(), checked)?;
+    new.version = old.version + 1;
+    new.updated_at = app.clock.now();
+    let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
+    match repo::update(&txn, &new, version).await {
+        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
+        other => other?,
+    }
+    let id_text = id.to_string();
+    record(
+        &txn,
+        &who.actor(ip),
+        Event {
+            district: new.district_code.clone(),
+            region: Some(new.region_code.clone()),
+            action: "person.update",
+            entity_type: "person",
+            entity_id: &id_text,
+            before: Some(&audited(&old)),
+            after: Some(&audited(&new)),
+            ..Default::default()
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(view(new))
 }
 
 /// A person the caller may read, or not found (out of scope reads as not found).

@@ -48,6 +48,7 @@ use utoipa::OpenApi;
         people::list_people,
         people::search_people,
         people::get_person,
+        people::update_person,
         people::reveal_number,
         regions::list,
         regions::region,

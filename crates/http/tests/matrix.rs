@@ -218,6 +218,18 @@ async fn every_endpoint_for_every_role() {
             format!("/api/v1/people/{out_person}"),
             row(200, 404, 404, 404, 403, 403),
         ),
+        // An edit without a body: refused after the permission check; a stale edit: 409 where
+        // the person is visible, 404 where not.
+        (
+            format!("PUT /api/v1/people/{in_person}"),
+            [401, 400, 403, 400, 400, 400, 400, 403, 403],
+        ),
+        (
+            format!(
+                "PUT /api/v1/people/{out_person} {{\"name\":\"x\",\"kind\":\"registered\",\"grid\":\"{IN}\",\"version\":99}}"
+            ),
+            [401, 409, 403, 404, 404, 404, 404, 403, 403],
+        ),
         (
             "POST /api/v1/people".into(),
             [401, 400, 403, 400, 400, 400, 400, 403, 403],

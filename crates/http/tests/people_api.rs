@@ -290,3 +290,74 @@ async fn scope_and_roles_decide_who_sees_and_reveals() {
         assert_eq!(search(&t, json!({})).await.0, StatusCode::FORBIDDEN, "{who}");
     }
 }
+
+#[tokio::test]
+async fn an_edit_keeps_unsent_numbers_checks_the_version_and_is_audited_masked() {
+    let t = TestApp::demo().await;
+    t.login("community").await;
+    let number = id_number(50);
+    let (s, v) = register(
+        &t,
+        json!({"name": "孙丽", "kind": "floating", "grid": GRID, "id_number": number, "phone": "13912345678"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    let put = |body: Value| {
+        let t = &t;
+        async move {
+            let (s, v, _) = t
+                .send("PUT", &format!("/api/v1/people/{id}"), Some(body), &[])
+                .await;
+            (s, v)
+        }
+    };
+    // Numbers left out stay; the phone sent empty is removed; the grid moves within scope.
+    let (s, v) = put(
+        json!({"name": "孙丽", "kind": "registered", "grid": "370105001001002",
+        "phone": "", "address": "幸福路8号", "version": 1}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["kind"].as_str(), v["grid"].as_str(), v["version"].as_i64()),
+        (Some("registered"), Some("370105001001002"), Some(2))
+    );
+    assert_eq!(v["id_number"], format!("370105********{}", &number[14..]));
+    assert!(v["phone"].is_null(), "{v}");
+    let (_, v) = search(&t, json!({"id_number": number})).await;
+    assert_eq!(v["total"], 1, "still found by its number");
+    // The version read before is stale now; nothing changes.
+    let (s, v) = put(json!({"name": "别人", "kind": "registered", "grid": GRID, "version": 1})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "stale_version"));
+    // Another person's number is refused.
+    let other = id_number(52);
+    let (s, _) = register(
+        &t,
+        json!({"name": "钱七", "kind": "registered", "grid": GRID, "id_number": other}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED);
+    let (s, v) =
+        put(json!({"name": "孙丽", "kind": "registered", "grid": GRID, "id_number": other, "version": 2}))
+            .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "duplicate_id_number"));
+    // Out of scope: the new grid, and the person for an account that cannot reach it.
+    let (s, v) =
+        put(json!({"name": "孙丽", "kind": "registered", "grid": OTHER_STREET_GRID, "version": 2})).await;
+    assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "region_not_found"));
+    let (_, v) = t.get(&format!("/api/v1/people/{id}")).await;
+    assert_eq!(
+        (v["name"].as_str(), v["version"].as_i64()),
+        (Some("孙丽"), Some(2))
+    );
+
+    t.login("admin").await;
+    let (_, v) = t
+        .get(&format!(
+            "/api/v1/audit?entity_type=person&entity_id={id}&action=person.update"
+        ))
+        .await;
+    assert_eq!(v["total"], 1, "{v}");
+    assert!(!v.to_string().contains(&number) && !v.to_string().contains("13912345678"));
+}

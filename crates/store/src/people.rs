@@ -158,3 +158,21 @@ pub async fn insert_generated(
     }
     Ok(())
 }
+
+/// Writes a person's fields if the stored version is still `expected` ([`StoreError::Conflict`]
+/// otherwise); a second person with the same ID number is [`StoreError::Duplicate`].
+pub async fn update(conn: &impl ConnectionTrait, p: &person::Model, expected: i32) -> Result<(), StoreError> {
+    let mut am = p.clone().into_active_model().reset_all();
+    am.id = sea_orm::ActiveValue::NotSet;
+    am.created_at = sea_orm::ActiveValue::NotSet;
+    am.created_by = sea_orm::ActiveValue::NotSet;
+    am.district_code = sea_orm::ActiveValue::NotSet;
+    let res = person::Entity::update_many()
+        .set(am)
+        .filter(person::Column::Id.eq(p.id))
+        .filter(person::Column::Version.eq(expected))
+        .exec(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    StoreError::one_row(res)
+}

@@ -576,7 +576,8 @@ export interface paths {
         };
         /** A person, numbers masked. */
         get: operations["get_person"];
-        put?: never;
+        /** Edits a person; recorded in the audit log as `person.update` (numbers masked). */
+        put: operations["update_person"];
         post?: never;
         delete?: never;
         options?: never;
@@ -978,6 +979,21 @@ export interface components {
             distance_m: number;
             /** Format: date-time */
             reported_at: string;
+        };
+        /**
+         * @description An edit: the whole record as the form shows it, with the version it was read at. A number
+         *     left out (null) stays as stored; an empty string removes it.
+         */
+        EditBody: {
+            name: string;
+            kind: string;
+            grid: string;
+            id_number?: string | null;
+            phone?: string | null;
+            address?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
         };
         /** @description What an account reaches, per permission it holds. */
         EffectiveScope: {
@@ -3196,6 +3212,67 @@ export interface operations {
             };
             /** @description `person_not_found`, also outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_person: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EditBody"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonView"];
+                };
+            };
+            /** @description `validation_failed` (as for registering), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `person_not_found` (also outside the caller's scope), `region_not_found` (the new grid) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile; `duplicate_id_number` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

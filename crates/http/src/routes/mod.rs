@@ -54,7 +54,10 @@ pub fn api() -> Router<App> {
             get(people::list_people).post(people::create_person),
         )
         .route("/api/v1/people/search", post(people::search_people))
-        .route("/api/v1/people/{id}", get(people::get_person))
+        .route(
+            "/api/v1/people/{id}",
+            get(people::get_person).put(people::update_person),
+        )
         .route("/api/v1/people/{id}/reveal", post(people::reveal_number))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))

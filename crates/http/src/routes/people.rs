@@ -121,6 +121,51 @@ pub async fn get_person(
     Ok(Json(registry::get(&app, &who, id).await?))
 }
 
+/// An edit: the whole record as the form shows it, with the version it was read at. A number
+/// left out (null) stays as stored; an empty string removes it.
+#[derive(Deserialize, ToSchema)]
+pub struct EditBody {
+    pub name: String,
+    pub kind: String,
+    pub grid: String,
+    pub id_number: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    pub note: Option<String>,
+    pub version: i32,
+}
+
+/// Edits a person; recorded in the audit log as `person.update` (numbers masked).
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "registry", params(("id" = i64, Path)), request_body = EditBody, responses(
+    (status = 200, body = PersonView),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (as for registering), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:person:write"),
+    (status = 404, body = ErrorBody, description = "`person_not_found` (also outside the caller's scope), `region_not_found` (the new grid)"),
+    (status = 409, body = ErrorBody, description = "`stale_version`: changed meanwhile; `duplicate_id_number`"),
+))]
+pub async fn update_person(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<PersonView>, ApiError> {
+    gridgov_app::access::require(&who.principal, "registry:person:write")?;
+    let b: EditBody = json_body(&body)?;
+    let input = PersonInput {
+        name: b.name,
+        kind: b.kind,
+        grid: b.grid,
+        id_number: b.id_number,
+        phone: b.phone,
+        address: b.address,
+        note: b.note,
+    };
+    Ok(Json(
+        registry::update(&app, &who, id, input, b.version, ip).await?,
+    ))
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct RevealBody {
     pub field: RevealField,
