@@ -11,7 +11,7 @@ use crate::access::require;
 use crate::audit::{Event, record};
 use crate::auth::Signed;
 use crate::{App, AppError, ErrorKind};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use gridgov_domain::idcard::IdNumber;
 use gridgov_domain::phone::ContactPhone;
 use gridgov_domain::registry::{Kind, PersonKind};
@@ -156,6 +156,21 @@ fn number<T>(
     }
 }
 
+/// An ID number as a number field parses it (the errors as field codes).
+fn parse_id_number(today: NaiveDate) -> impl FnOnce(&str) -> Result<IdNumber, (String, String)> {
+    move |raw| IdNumber::parse(raw, today).map_err(|e| (e.code().to_owned(), e.to_string()))
+}
+
+/// A phone number as a number field parses it.
+fn parse_phone(raw: &str) -> Result<ContactPhone, (String, String)> {
+    ContactPhone::parse(raw).map_err(|code| {
+        (
+            code.to_owned(),
+            "a mobile number or a landline with its area code".to_owned(),
+        )
+    })
+}
+
 async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, AppError> {
     let today = app.clock.now().with_timezone(&shanghai()).date_naive();
     let mut errs = Vec::new();
@@ -171,25 +186,8 @@ async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, 
             "registered, floating or overseas",
         ));
     }
-    let id_number = number(
-        &input.id_number,
-        |raw| IdNumber::parse(raw, today).map_err(|e| (e.code().to_owned(), e.to_string())),
-        "id_number",
-        &mut errs,
-    );
-    let phone = number(
-        &input.phone,
-        |raw| {
-            ContactPhone::parse(raw).map_err(|code| {
-                (
-                    code.to_owned(),
-                    "a mobile number or a landline with its area code".to_owned(),
-                )
-            })
-        },
-        "phone",
-        &mut errs,
-    );
+    let id_number = number(&input.id_number, parse_id_number(today), "id_number", &mut errs);
+    let phone = number(&input.phone, parse_phone, "phone", &mut errs);
     let address = text("address", &input.address, 200, &mut errs);
     let note = text("note", &input.note, 500, &mut errs);
     let (Some(name), Some(kind), true) = (name, kind, errs.is_empty()) else {
@@ -219,7 +217,6 @@ async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, 
 /// Puts checked fields on a stored (or new) person: numbers sealed, indexed and masked, the
 /// sex and birth date from the ID number.
 fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, AppError> {
-    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
     p.name = c.name;
     p.kind = c.kind.code().to_owned();
     p.region_code = c.grid.to_string();
@@ -228,21 +225,68 @@ fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, A
     p.address = c.address;
     p.note = c.note;
     if let Some(n) = c.id_number {
-        p.sex = n.as_ref().map(|n| n.sex().as_str().to_owned());
-        p.birth_date = n.as_ref().map(IdNumber::birth_date);
-        p.id_number_sealed = n.as_ref().map(|n| keys.seal(ID_FIELD, n.digits())).transpose()?;
-        p.id_number_index = n.as_ref().map(|n| blind.index(ID_FIELD, n.digits()));
-        p.id_number_masked = n.as_ref().map(IdNumber::masked);
+        set_id_number(app, &mut p, n.as_ref())?;
     }
     if let Some(ph) = c.phone {
-        p.phone_sealed = ph
-            .as_ref()
-            .map(|x| keys.seal(PHONE_FIELD, x.digits()))
-            .transpose()?;
-        p.phone_index = ph.as_ref().map(|x| blind.index(PHONE_FIELD, x.digits()));
-        p.phone_masked = ph.as_ref().map(ContactPhone::masked);
+        set_phone(app, &mut p, ph.as_ref())?;
     }
     Ok(p)
+}
+
+/// Stores an ID number (or none) the one way it is ever stored: sealed, blind-indexed and
+/// masked, with the sex and birth date it gives. The demo's residents go through it too.
+pub(crate) fn set_id_number(app: &App, p: &mut person::Model, n: Option<&IdNumber>) -> Result<(), AppError> {
+    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
+    p.sex = n.map(|n| n.sex().as_str().to_owned());
+    p.birth_date = n.map(IdNumber::birth_date);
+    p.id_number_sealed = n.map(|n| keys.seal(ID_FIELD, n.digits())).transpose()?;
+    p.id_number_index = n.map(|n| blind.index(ID_FIELD, n.digits()));
+    p.id_number_masked = n.map(IdNumber::masked);
+    Ok(())
+}
+
+/// Stores a phone number (or none): sealed, blind-indexed and masked.
+pub(crate) fn set_phone(app: &App, p: &mut person::Model, ph: Option<&ContactPhone>) -> Result<(), AppError> {
+    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
+    p.phone_sealed = ph.map(|x| keys.seal(PHONE_FIELD, x.digits())).transpose()?;
+    p.phone_index = ph.map(|x| blind.index(PHONE_FIELD, x.digits()));
+    p.phone_masked = ph.map(ContactPhone::masked);
+    Ok(())
+}
+
+/// What an audit record of a person carries besides who, what and where.
+#[derive(Default)]
+struct PersonEvent<'a> {
+    before: Option<&'a serde_json::Value>,
+    after: Option<&'a serde_json::Value>,
+    detail: serde_json::Value,
+}
+
+/// Records an action on a stored person, in the person's grid (audit search is scoped by it).
+async fn record_person(
+    conn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    p: &person::Model,
+    action: &str,
+    e: PersonEvent<'_>,
+) -> Result<(), AppError> {
+    let id = p.id.to_string();
+    record(
+        conn,
+        &who.actor(ip),
+        Event {
+            district: p.district_code.clone(),
+            region: Some(p.region_code.clone()),
+            action,
+            entity_type: "person",
+            entity_id: &id,
+            before: e.before,
+            after: e.after,
+            detail: e.detail,
+        },
+    )
+    .await
 }
 
 fn duplicate_id_number() -> AppError {
@@ -262,19 +306,11 @@ fn audited(p: &person::Model) -> serde_json::Value {
     })
 }
 
-/// Registers a person in a grid the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: PersonInput,
-    ip: Option<String>,
-) -> Result<PersonView, AppError> {
-    require(&who.principal, "registry:person:write")?;
-    let checked = check(app, who, &input).await?;
-    let now = app.clock.now();
-    let blank = person::Model {
+/// A person of the district with nothing known yet, version 1.
+pub(crate) fn new_person(district: &str, created_by: Option<i64>, now: DateTime<Utc>) -> person::Model {
+    person::Model {
         id: 0,
-        district_code: who.user.district_code.clone(),
+        district_code: district.to_owned(),
         street_code: String::new(),
         community_code: String::new(),
         region_code: String::new(),
@@ -291,33 +327,37 @@ pub async fn create(
         address: None,
         note: None,
         version: 1,
-        created_by: Some(who.user.id),
+        created_by,
         created_at: now,
         updated_at: now,
-    };
+    }
+}
+
+/// Registers a person in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: PersonInput,
+    ip: Option<String>,
+) -> Result<PersonView, AppError> {
+    require(&who.principal, "registry:person:write")?;
+    let checked = check(app, who, &input).await?;
+    let blank = new_person(&who.user.district_code, Some(who.user.id), app.clock.now());
     let p = apply(app, blank, checked)?;
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = match repo::insert(&txn, p.clone()).await {
         Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
         other => other?,
     };
-    let id_text = id.to_string();
-    record(
-        &txn,
-        &who.actor(ip),
-        Event {
-            district: p.district_code.clone(),
-            region: Some(p.region_code.clone()),
-            action: "person.create",
-            entity_type: "person",
-            entity_id: &id_text,
-            after: Some(&audited(&p)),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let p = person::Model { id, ..p };
+    let after = audited(&p);
+    let e = PersonEvent {
+        after: Some(&after),
+        ..PersonEvent::default()
+    };
+    record_person(&txn, who, ip, &p, "person.create", e).await?;
     txn.commit().await?;
-    Ok(view(person::Model { id, ..p }))
+    Ok(view(p))
 }
 
 /// Edits a person the caller may write, with the version they read (409 `stale_version`
@@ -340,22 +380,13 @@ pub async fn update(
         Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
         other => other?,
     }
-    let id_text = id.to_string();
-    record(
-        &txn,
-        &who.actor(ip),
-        Event {
-            district: new.district_code.clone(),
-            region: Some(new.region_code.clone()),
-            action: "person.update",
-            entity_type: "person",
-            entity_id: &id_text,
-            before: Some(&audited(&old)),
-            after: Some(&audited(&new)),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let (before, after) = (audited(&old), audited(&new));
+    let e = PersonEvent {
+        before: Some(&before),
+        after: Some(&after),
+        ..PersonEvent::default()
+    };
+    record_person(&txn, who, ip, &new, "person.update", e).await?;
     txn.commit().await?;
     Ok(view(new))
 }
@@ -405,18 +436,10 @@ pub async fn list(app: &App, who: &Signed, q: PersonQuery) -> Result<PersonPage,
             .map(str::to_owned),
         ..PersonFilter::default()
     };
-    if let Some(raw) = q.id_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        match IdNumber::parse(raw, today) {
-            Ok(n) => f.id_number_index = Some(blind.index(ID_FIELD, n.digits())),
-            Err(e) => errs.push(AppError::field("id_number", e.code(), e.to_string())),
-        }
-    }
-    if let Some(raw) = q.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        match ContactPhone::parse(raw) {
-            Ok(p) => f.phone_index = Some(blind.index(PHONE_FIELD, p.digits())),
-            Err(code) => errs.push(AppError::field("phone", code, "a mobile number or a landline")),
-        }
-    }
+    let id_number = number(&q.id_number, parse_id_number(today), "id_number", &mut errs).flatten();
+    f.id_number_index = id_number.map(|n| blind.index(ID_FIELD, n.digits()));
+    let phone = number(&q.phone, parse_phone, "phone", &mut errs).flatten();
+    f.phone_index = phone.map(|p| blind.index(PHONE_FIELD, p.digits()));
     if let Some(k) = q.kind.as_deref().filter(|s| !s.is_empty()) {
         match PersonKind::parse(k) {
             Some(k) => f.kind = Some(k.code().to_owned()),
@@ -487,25 +510,15 @@ pub async fn reveal(
         ));
     };
     let value = app.vault.keys.open(name, sealed)?;
-    let id_text = id.to_string();
     let which = match field {
         RevealField::IdNumber => "id_number",
         RevealField::Phone => "phone",
     };
-    record(
-        app.db.conn(),
-        &who.actor(ip),
-        Event {
-            district: p.district_code.clone(),
-            region: Some(p.region_code.clone()),
-            action: "person.reveal",
-            entity_type: "person",
-            entity_id: &id_text,
-            detail: serde_json::json!({ "field": which }),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let e = PersonEvent {
+        detail: serde_json::json!({ "field": which }),
+        ..PersonEvent::default()
+    };
+    record_person(app.db.conn(), who, ip, &p, "person.reveal", e).await?;
     Ok(Revealed { field, value })
 }
 

@@ -1,7 +1,7 @@
 //! The demo's residents: synthetic people in every grid, with valid synthetic ID numbers that
 //! name nobody (drawn from the Tianqiao region code and a few provinces floating residents come
 //! from), phone numbers, kinds in realistic shares, all sealed, blind-indexed and masked exactly
-//! as a registration stores them. Person `i` is the same on every run, so the benchmark can
+//! as a registration stores them (`registry::set_id_number`, `set_phone`). Person `i` is the same on every run, so the benchmark can
 //! search for people it knows are there.
 
 use super::names;
@@ -12,7 +12,6 @@ use gridgov_domain::phone::ContactPhone;
 use gridgov_domain::registry::{Kind, PersonKind};
 use gridgov_domain::rng::SplitMix64;
 use gridgov_domain::{RegionCode, RegionLevel};
-use gridgov_store::entity::person;
 
 /// Birth dates are spread over these many days from 1 January 1930 (to the end of 2019).
 const BIRTH_DAYS: usize = 32_870;
@@ -66,7 +65,6 @@ pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usi
     if grids.is_empty() || count == 0 {
         return Ok(0);
     }
-    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
     let now = app.clock.now();
     let txn = sea_orm::TransactionTrait::begin(conn).await?;
     let mut batch = Vec::with_capacity(5_000);
@@ -79,33 +77,20 @@ pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usi
             continue;
         };
         let phone = ContactPhone::parse(&phone).map_err(|c| AppError::bad_request(c, "demo phone"))?;
-        batch.push(person::Model {
-            id: 0,
-            district_code: district_code.to_string(),
-            street_code: street.to_string(),
-            community_code: community.to_string(),
-            region_code: grid.to_string(),
-            name: names::person(&mut rng),
-            sex: Some(id.sex().as_str().to_owned()),
-            birth_date: Some(id.birth_date()),
-            kind: kind.code().to_owned(),
-            id_number_sealed: Some(keys.seal("person.id_number", id.digits())?),
-            id_number_index: Some(blind.index("person.id_number", id.digits())),
-            id_number_masked: Some(id.masked()),
-            phone_sealed: Some(keys.seal("person.phone", phone.digits())?),
-            phone_index: Some(blind.index("person.phone", phone.digits())),
-            phone_masked: Some(phone.masked()),
-            address: Some(format!(
-                "{}{}号",
-                names::place(rng.below(200)),
-                1 + rng.below(120)
-            )),
-            note: None,
-            version: 1,
-            created_by: None,
-            created_at: now,
-            updated_at: now,
-        });
+        let mut p = crate::registry::new_person(district_code.as_str(), None, now);
+        p.street_code = street.to_string();
+        p.community_code = community.to_string();
+        p.region_code = grid.to_string();
+        p.name = names::person(&mut rng);
+        p.kind = kind.code().to_owned();
+        p.address = Some(format!(
+            "{}{}号",
+            names::place(rng.below(200)),
+            1 + rng.below(120)
+        ));
+        crate::registry::set_id_number(app, &mut p, Some(&id))?;
+        crate::registry::set_phone(app, &mut p, Some(&phone))?;
+        batch.push(p);
         if batch.len() == batch.capacity() {
             gridgov_store::people::insert_generated(&txn, &batch).await?;
             batch.clear();
