@@ -16,6 +16,7 @@ import type {
   OtpLogin,
   PeopleQuery,
   PeopleSearchBody,
+  PersonEdit,
   PersonInput,
   PersonPage,
   PersonView,
@@ -327,6 +328,15 @@ export function searchPeople(body: PeopleSearchBody, signal?: AbortSignal): Prom
 /** Registers a person in a grid; resolves with the person as listed (numbers masked). */
 export function createPerson(body: PersonInput): Promise<PersonView> {
   return postJson<PersonView>(apiPath('/api/v1/people'), body)
+}
+
+/**
+ * Edits a person with the version the editor read; resolves with the person as listed (numbers
+ * masked). 409 `stale_version` when someone changed it meanwhile, `duplicate_id_number`; 400 field
+ * errors as for registering; 404 `person_not_found`, `region_not_found` (the new grid).
+ */
+export function updatePerson(id: number, body: PersonEdit): Promise<PersonView> {
+  return putJson<PersonView>(apiPath('/api/v1/people/{id}', { id: String(id) }), body)
 }
 
 /** A person, numbers masked; 404 `person_not_found` also outside the caller's scope. */

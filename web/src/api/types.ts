@@ -383,6 +383,13 @@ export type PersonPage = Narrow<Schemas['PersonPage'], { items: PersonView[] }>
 export type PersonInput = Narrow<Schemas['PersonInput'], { kind: PersonKind }>
 
 /**
+ * PUT /api/v1/people/{id}: the whole record as the edit form shows it, with the version it was read
+ * at. A number left out (or null) stays as stored, an empty string removes it, a number replaces it;
+ * an empty address or note removes it.
+ */
+export type PersonEdit = Narrow<Schemas['EditBody'], { kind: PersonKind }>
+
+/**
  * The query of GET /api/v1/people (documented as real query parameters). It holds no name or
  * number on purpose: those are searched with POST /api/v1/people/search, so they never reach a URL.
  */

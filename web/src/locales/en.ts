@@ -1041,6 +1041,17 @@ const en: MessageSchema = {
       submit: 'Register',
       created: 'Registered: {name}',
     },
+    edit: {
+      title: 'Edit person',
+      keepHint: 'Leave empty to keep it',
+      clear: 'Remove',
+      clearTitle: 'Remove the stored number',
+      willClear: 'The stored number is removed on saving',
+      submit: 'Save',
+      saved: 'Saved: {name}',
+      stale: 'Someone else changed this person meanwhile; refresh and try again',
+      reload: 'Load the latest data',
+    },
     fieldErrors: {
       name: {
         required: 'Enter the name',

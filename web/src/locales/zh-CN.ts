@@ -1039,6 +1039,17 @@ const zhCN = {
       submit: '登记',
       created: '已登记：{name}',
     },
+    edit: {
+      title: '编辑人员信息',
+      keepHint: '留空则不修改',
+      clear: '清除',
+      clearTitle: '删除已登记的号码',
+      willClear: '保存后将删除已登记的号码',
+      submit: '保存',
+      saved: '已保存：{name}',
+      stale: '数据已被他人修改，请刷新后重试',
+      reload: '载入最新数据',
+    },
     fieldErrors: {
       name: {
         required: '请填写姓名',

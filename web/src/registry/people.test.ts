@@ -14,10 +14,15 @@ import {
   isGridCode,
   kindLabel,
   loadPeople,
+  needsReload,
+  noClears,
   normalizeIdNumber,
+  numberEdit,
   peopleRequest,
   personFieldErrors,
+  personEdit,
   personFormErrors,
+  personFormOf,
   personInput,
   revealKey,
   searchFieldErrors,
@@ -27,6 +32,7 @@ import {
   type PeopleSearch,
   type PersonForm,
 } from './people'
+import type { PersonView } from '../api/types'
 
 function translator(locale: 'zh-CN' | 'en') {
   const { global } = createAppI18n(locale)
@@ -283,6 +289,111 @@ describe('the registration form', () => {
   it('translates every code the form can show, in both languages', () => {
     const codes = ['required', 'too_long', 'unknown_kind', 'not_a_grid', 'id_length', 'id_characters', 'id_region', 'id_birth_date', 'id_check_digit', 'invalid_phone', 'duplicate_id_number', 'region_not_found', 'no_such_number', 'person_not_found']
     for (const i18n of [zh, en]) for (const code of codes) expect(i18n.te(`errors.${code}`), code).toBe(true)
+  })
+})
+
+describe('the edit form', () => {
+  const stored: PersonView = {
+    id: 7,
+    name: '李四',
+    kind: 'floating',
+    sex: 'male',
+    birth_date: '1949-12-31',
+    grid: '370105001001001',
+    community: '370105001001',
+    street: '370105001',
+    id_number: '110105********0021',
+    phone: '138****8000',
+    address: '经十路 1 号',
+    note: null,
+    version: 3,
+  }
+
+  it('is filled with the person as stored, the numbers empty (only their masked form is known)', () => {
+    expect(personFormOf(stored)).toEqual({
+      name: '李四',
+      kind: 'floating',
+      grid: '370105001001001',
+      id_number: '',
+      phone: '',
+      address: '经十路 1 号',
+      note: '',
+    })
+    expect(personFormErrors(personFormOf(stored), NOW)).toEqual({})
+  })
+
+  it('keeps a number left empty, removes a cleared one, replaces one typed', () => {
+    expect(numberEdit('id_number', '', false)).toBeUndefined()
+    expect(numberEdit('phone', '   ', false)).toBeUndefined()
+    expect(numberEdit('id_number', '', true)).toBe('')
+    expect(numberEdit('phone', '', true)).toBe('')
+    expect(numberEdit('id_number', '110105 19491231 002x', false)).toBe('11010519491231002X')
+    expect(numberEdit('phone', ' 0531-85950000 ', false)).toBe('0531-85950000')
+    // The box wins: the form empties and locks the input while it is ticked.
+    expect(numberEdit('phone', '13800138000', true)).toBe('')
+  })
+
+  it('sends the whole record and the version, leaving out the numbers it keeps', () => {
+    const body = personEdit(personFormOf(stored), noClears(), 3)
+    expect(body).toEqual({
+      name: '李四',
+      kind: 'floating',
+      grid: '370105001001001',
+      address: '经十路 1 号',
+      note: '',
+      version: 3,
+    })
+    // Left out, not null or empty: the server keeps both numbers.
+    expect('id_number' in body).toBe(false)
+    expect('phone' in body).toBe(false)
+  })
+
+  it('sends an empty string for a cleared number and the new value for a replaced one', () => {
+    const f = { ...personFormOf(stored), phone: ' 13900139000 ' }
+    expect(personEdit(f, { id_number: true, phone: false }, 4)).toEqual({
+      name: '李四',
+      kind: 'floating',
+      grid: '370105001001001',
+      id_number: '',
+      phone: '13900139000',
+      address: '经十路 1 号',
+      note: '',
+      version: 4,
+    })
+    const both = personEdit({ ...personFormOf(stored), id_number: '110105194912310021' }, { id_number: false, phone: true }, 4)
+    expect([both.id_number, both.phone]).toEqual(['110105194912310021', ''])
+  })
+
+  it('trims the text and sends an emptied address or note empty (the server removes it)', () => {
+    const f = { ...personFormOf(stored), name: ' 李四 ', grid: ' 37010500100100101 ', address: '  ', note: ' 独居 ', kind: 'registered' as const }
+    expect(personEdit(f, noClears(), 3)).toEqual({
+      name: '李四',
+      kind: 'registered',
+      grid: '37010500100100101',
+      address: '',
+      note: '独居',
+      version: 3,
+    })
+    expect(() => personEdit({ ...f, kind: '' }, noClears(), 3)).toThrow()
+  })
+
+  it('places field errors of an edit under their inputs, and asks for a reload when stale or gone', () => {
+    expect(personFieldErrors(new ApiError(409, 'duplicate_id_number', 'taken'))).toEqual({ id_number: 'duplicate_id_number' })
+    const unprocessable = new ApiError(422, 'validation_failed', 'bad', [{ field: 'phone', code: 'invalid_phone', reason: 'x' }])
+    expect(personFieldErrors(unprocessable)).toEqual({ phone: 'invalid_phone' })
+    expect(personFieldErrors(new ApiError(409, 'stale_version', 'x'))).toEqual({})
+    expect(needsReload(new ApiError(409, 'stale_version', 'x'))).toBe(true)
+    expect(needsReload(new ApiError(404, 'person_not_found', 'x'))).toBe(true)
+    expect(needsReload(new ApiError(409, 'duplicate_id_number', 'x'))).toBe(false)
+    expect(needsReload(new ApiError(404, 'region_not_found', 'x'))).toBe(false)
+    expect(needsReload(new Error('offline'))).toBe(false)
+  })
+
+  it('has its words in both languages', () => {
+    expect(zh.t('people.edit.title')).toBe('编辑人员信息')
+    expect(zh.t('people.edit.keepHint')).toBe('留空则不修改')
+    expect(zh.t('people.edit.stale')).toBe('数据已被他人修改，请刷新后重试')
+    for (const key of ['title', 'keepHint', 'clear', 'willClear', 'submit', 'saved', 'stale', 'reload']) expect(en.te(`people.edit.${key}`), key).toBe(true)
   })
 })
 

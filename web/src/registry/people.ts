@@ -1,6 +1,7 @@
 // 人口信息 (no components): the search form and the request it becomes (GET without personal data,
 // POST with it), the ID number check of GB 11643, the registration form's checks, body and where
-// the server's field errors go, and the numbers shown whole for a while after a reveal.
+// the server's field errors go, the edit form and its body (numbers kept, removed or replaced),
+// and the numbers shown whole for a while after a reveal.
 //
 // Personal data stays out of URLs: a name, ID number or phone number only ever travels in the body
 // of POST /api/v1/people/search. A revealed number lives in the page's own state (a `TimedReveals`)
@@ -8,7 +9,7 @@
 import { shallowReactive } from 'vue'
 import { fetchPeople, searchPeople } from '../api/gridgov'
 import { ApiError } from '../api/http'
-import type { PeopleQuery, PeopleSearchBody, PersonInput, PersonKind, PersonPage, PersonView, RevealField } from '../api/types'
+import type { PeopleQuery, PeopleSearchBody, PersonEdit, PersonInput, PersonKind, PersonPage, PersonView, RevealField } from '../api/types'
 import type { Translator } from '../i18n/errors'
 
 /** The kinds of people in the order the drop-downs offer them. */
@@ -256,10 +257,13 @@ export function personInput(form: PersonForm): PersonInput {
   return body
 }
 
-/** The first code per field of a 400's `fields[]`, for the fields the form shows. */
+/**
+ * The first code per field of a refusal's `fields[]`, for the fields the form shows: the server
+ * answers 400 `validation_failed`; a 422 with field errors is read the same way.
+ */
 function serverFieldErrors<F extends string>(error: unknown, fields: readonly F[]): Partial<Record<F, string>> {
   const out: Partial<Record<F, string>> = {}
-  if (!(error instanceof ApiError) || error.status !== 400) return out
+  if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 422)) return out
   for (const f of error.fields) {
     const field = fields.find((name) => name === f.field)
     if (field && f.code && !out[field]) out[field] = f.code
@@ -288,6 +292,82 @@ export function fieldErrorMessage(field: string, code: string | undefined, i18n:
   if (i18n.te(own)) return i18n.t(own, { n: PERSON_LIMITS[field as keyof typeof PERSON_LIMITS] ?? '' })
   const general = `errors.${code}`
   return i18n.te(general) ? i18n.t(general) : code
+}
+
+// --- Edits (编辑) --------------------------------------------------------------------------------
+//
+// The server keeps only the masked form of a stored number for the page, so the edit form cannot
+// show the number itself: its input starts empty (the masked number as its placeholder), and
+// leaving it empty keeps the number. Typing a number replaces it; the 清除 box removes it.
+
+/** A person's numbers, which an edit keeps, removes or replaces. */
+export type NumberField = RevealField
+
+/** The 清除 boxes of the edit form: true removes the stored number. */
+export type NumberClears = Record<NumberField, boolean>
+
+export function noClears(): NumberClears {
+  return { id_number: false, phone: false }
+}
+
+/**
+ * The edit form of a stored person: name, kind, grid, address and note as stored, the numbers
+ * empty (left empty, they stay as stored).
+ */
+export function personFormOf(person: PersonView): PersonForm {
+  return {
+    name: person.name,
+    kind: person.kind,
+    grid: person.grid,
+    id_number: '',
+    phone: '',
+    address: person.address ?? '',
+    note: person.note ?? '',
+  }
+}
+
+/**
+ * What an edit sends for one number: undefined (left out: the stored number stays) when the input
+ * is empty, `''` (removed) when its 清除 box is ticked, else the typed number (replaces the stored
+ * one). The box wins over a typed number: the form empties and locks the input while it is ticked.
+ */
+export function numberEdit(field: NumberField, typed: string, clear: boolean): string | undefined {
+  if (clear) return ''
+  const value = field === 'id_number' ? normalizeIdNumber(typed) : typed.trim()
+  return value || undefined
+}
+
+/**
+ * The body of PUT /api/v1/people/{id}: the whole record, trimmed, with the version it was read at.
+ * An empty address or note is sent empty (the server removes it); a number only when the form
+ * changes it (see `numberEdit`). Call once `personFormErrors` found nothing.
+ */
+export function personEdit(form: PersonForm, clears: NumberClears, version: number): PersonEdit {
+  if (!form.kind) throw new Error('personEdit: the form has no kind')
+  const body: PersonEdit = {
+    name: form.name.trim(),
+    kind: form.kind,
+    grid: form.grid.trim(),
+    address: form.address.trim(),
+    note: form.note.trim(),
+    version,
+  }
+  const idNumber = numberEdit('id_number', form.id_number, clears.id_number)
+  const phone = numberEdit('phone', form.phone, clears.phone)
+  if (idNumber !== undefined) body.id_number = idNumber
+  if (phone !== undefined) body.phone = phone
+  return body
+}
+
+/**
+ * True when an edit was refused because the person changed (409 `stale_version`) or is gone
+ * (404 `person_not_found`): the page reloads the person before another try.
+ */
+export function needsReload(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    ((error.status === 409 && error.code === 'stale_version') || (error.status === 404 && error.code === 'person_not_found'))
+  )
 }
 
 // --- Reveals (显示完整号码) ----------------------------------------------------------------------
