@@ -17,9 +17,12 @@ pub mod import;
 pub mod kpi;
 pub mod live;
 pub mod otp;
+pub mod people_export;
+pub mod people_import;
 pub mod regions;
 pub mod registry;
 pub mod secret;
+pub mod sheet;
 pub mod sla;
 pub mod vault;
 

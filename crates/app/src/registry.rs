@@ -23,8 +23,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The field names sealed values and blind indexes are bound to.
-const ID_FIELD: &str = "person.id_number";
-const PHONE_FIELD: &str = "person.phone";
+pub(crate) const ID_FIELD: &str = "person.id_number";
+pub(crate) const PHONE_FIELD: &str = "person.phone";
 
 /// A new person, as an operator or grid worker enters it.
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -61,7 +61,7 @@ pub struct PersonView {
     pub version: i32,
 }
 
-fn view(p: person::Model) -> PersonView {
+pub(crate) fn view(p: person::Model) -> PersonView {
     PersonView {
         id: p.id,
         name: p.name,
@@ -122,18 +122,50 @@ async fn placed_grid(app: &App, who: &Signed, perm: &str, raw: &str) -> Result<R
     Ok(code)
 }
 
-/// What a registration or an edit says, checked: every field error at once.
-struct Checked {
-    name: String,
-    kind: PersonKind,
-    grid: RegionCode,
-    community: String,
-    street: String,
+/// What a registration, an edit or an import row says about a person, checked, apart from
+/// where they live.
+pub(crate) struct Fields {
+    pub(crate) name: String,
+    pub(crate) kind: PersonKind,
     /// None: not given (an edit keeps the stored number); Some(None): cleared.
-    id_number: Option<Option<IdNumber>>,
-    phone: Option<Option<ContactPhone>>,
-    address: Option<String>,
-    note: Option<String>,
+    pub(crate) id_number: Option<Option<IdNumber>>,
+    pub(crate) phone: Option<Option<ContactPhone>>,
+    pub(crate) address: Option<String>,
+    pub(crate) note: Option<String>,
+}
+
+impl Fields {
+    /// The ID number given, if any.
+    pub(crate) fn id_number(&self) -> Option<&IdNumber> {
+        self.id_number.as_ref().and_then(Option::as_ref)
+    }
+}
+
+/// The grid a person lives in, with its community and street.
+#[derive(Clone, Debug)]
+pub(crate) struct Place {
+    pub(crate) grid: RegionCode,
+    pub(crate) community: String,
+    pub(crate) street: String,
+}
+
+impl Place {
+    /// The place of a grid or sub-grid code.
+    pub(crate) fn of(grid: RegionCode) -> Option<Place> {
+        let community = grid.ancestors().get(2)?.to_string();
+        let street = grid.street()?.to_string();
+        Some(Place {
+            grid,
+            community,
+            street,
+        })
+    }
+}
+
+/// A person's fields and place, checked: every field error at once.
+pub(crate) struct Checked {
+    pub(crate) fields: Fields,
+    pub(crate) place: Place,
 }
 
 /// A number field: absent, empty (cleared) or parsed.
@@ -171,11 +203,15 @@ fn parse_phone(raw: &str) -> Result<ContactPhone, (String, String)> {
     })
 }
 
-async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, AppError> {
-    let today = app.clock.now().with_timezone(&shanghai()).date_naive();
-    let mut errs = Vec::new();
-    let name = text("name", &Some(input.name.clone()), 64, &mut errs);
-    if name.is_none() && errs.is_empty() {
+/// Checks what an input says apart from the grid, pushing every field error to `errs`.
+pub(crate) fn check_fields(
+    input: &PersonInput,
+    today: NaiveDate,
+    errs: &mut Vec<crate::FieldError>,
+) -> Option<Fields> {
+    let before = errs.len();
+    let name = text("name", &Some(input.name.clone()), 64, errs);
+    if name.is_none() && errs.len() == before {
         errs.push(AppError::field("name", "required", "a name is required"));
     }
     let kind = PersonKind::parse(&input.kind);
@@ -186,27 +222,16 @@ async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, 
             "registered, floating or overseas",
         ));
     }
-    let id_number = number(&input.id_number, parse_id_number(today), "id_number", &mut errs);
-    let phone = number(&input.phone, parse_phone, "phone", &mut errs);
-    let address = text("address", &input.address, 200, &mut errs);
-    let note = text("note", &input.note, 500, &mut errs);
-    let (Some(name), Some(kind), true) = (name, kind, errs.is_empty()) else {
-        return Err(AppError::invalid(errs));
+    let id_number = number(&input.id_number, parse_id_number(today), "id_number", errs);
+    let phone = number(&input.phone, parse_phone, "phone", errs);
+    let address = text("address", &input.address, 200, errs);
+    let note = text("note", &input.note, 500, errs);
+    let (Some(name), Some(kind), true) = (name, kind, errs.len() == before) else {
+        return None;
     };
-    let grid = placed_grid(app, who, "registry:person:write", &input.grid).await?;
-    let (Some(community), Some(street)) = (grid.ancestors().get(2).cloned(), grid.street()) else {
-        return Err(AppError::invalid_field(
-            "grid",
-            "not_a_grid",
-            "a person lives in a grid",
-        ));
-    };
-    Ok(Checked {
+    Some(Fields {
         name,
         kind,
-        community: community.to_string(),
-        street: street.to_string(),
-        grid,
         id_number,
         phone,
         address,
@@ -214,20 +239,37 @@ async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, 
     })
 }
 
+/// Today in the district's time zone (an ID number's birth date may not be after it).
+pub(crate) fn today(app: &App) -> NaiveDate {
+    app.clock.now().with_timezone(&shanghai()).date_naive()
+}
+
+async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, AppError> {
+    let mut errs = Vec::new();
+    let Some(fields) = check_fields(input, today(app), &mut errs) else {
+        return Err(AppError::invalid(errs));
+    };
+    let grid = placed_grid(app, who, "registry:person:write", &input.grid).await?;
+    let place = Place::of(grid)
+        .ok_or_else(|| AppError::invalid_field("grid", "not_a_grid", "a person lives in a grid"))?;
+    Ok(Checked { fields, place })
+}
+
 /// Puts checked fields on a stored (or new) person: numbers sealed, indexed and masked, the
 /// sex and birth date from the ID number.
-fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, AppError> {
-    p.name = c.name;
-    p.kind = c.kind.code().to_owned();
-    p.region_code = c.grid.to_string();
-    p.community_code = c.community;
-    p.street_code = c.street;
-    p.address = c.address;
-    p.note = c.note;
-    if let Some(n) = c.id_number {
+pub(crate) fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, AppError> {
+    let (f, place) = (c.fields, c.place);
+    p.name = f.name;
+    p.kind = f.kind.code().to_owned();
+    p.region_code = place.grid.to_string();
+    p.community_code = place.community;
+    p.street_code = place.street;
+    p.address = f.address;
+    p.note = f.note;
+    if let Some(n) = f.id_number {
         set_id_number(app, &mut p, n.as_ref())?;
     }
-    if let Some(ph) = c.phone {
+    if let Some(ph) = f.phone {
         set_phone(app, &mut p, ph.as_ref())?;
     }
     Ok(p)
@@ -289,7 +331,7 @@ async fn record_person(
     .await
 }
 
-fn duplicate_id_number() -> AppError {
+pub(crate) fn duplicate_id_number() -> AppError {
     AppError::new(
         ErrorKind::Conflict,
         "duplicate_id_number",
@@ -298,12 +340,25 @@ fn duplicate_id_number() -> AppError {
 }
 
 /// What the audit log keeps of a person: nothing but masked numbers.
-fn audited(p: &person::Model) -> serde_json::Value {
+pub(crate) fn audited(p: &person::Model) -> serde_json::Value {
     serde_json::json!({
         "name": p.name, "kind": p.kind, "grid": p.region_code,
         "id_number": p.id_number_masked, "phone": p.phone_masked,
         "address": p.address, "note": p.note,
     })
+}
+
+/// The fields an edit changed (names only: the history says what changed, not to what).
+pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// A person of the district with nothing known yet, version 1.
@@ -384,7 +439,7 @@ pub async fn update(
     let e = PersonEvent {
         before: Some(&before),
         after: Some(&after),
-        ..PersonEvent::default()
+        detail: serde_json::json!({ "changed": changed(&before, &after) }),
     };
     record_person(&txn, who, ip, &new, "person.update", e).await?;
     txn.commit().await?;
@@ -424,7 +479,7 @@ pub struct PersonQuery {
 /// People in the caller's scope matching the search, newest first.
 pub async fn list(app: &App, who: &Signed, q: PersonQuery) -> Result<PersonPage, AppError> {
     require(&who.principal, "registry:person:read")?;
-    let today = app.clock.now().with_timezone(&shanghai()).date_naive();
+    let today = today(app);
     let blind = &app.vault.blind;
     let mut errs = Vec::new();
     let mut f = PersonFilter {
@@ -520,6 +575,45 @@ pub async fn reveal(
     };
     record_person(app.db.conn(), who, ip, &p, "person.reveal", e).await?;
     Ok(Revealed { field, value })
+}
+
+/// One entry of a record's change history.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HistoryEntry {
+    pub at: DateTime<Utc>,
+    /// Who acted (an account's name, or `cli:...` for a command on the server).
+    pub actor: String,
+    /// e.g. `person.create`, `person.update`, `person.import`, `person.reveal`.
+    pub action: String,
+    /// The fields an update changed; the number a reveal showed (`id_number` or `phone`).
+    pub fields: Vec<String>,
+}
+
+/// A person's change history, newest first (at most 200 entries): who registered, edited,
+/// imported or revealed them, and when. Readers of the person see it.
+pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    let p = readable(app, who, "registry:person:read", id).await?;
+    let rows = gridgov_store::audit::history(app.db.conn(), &p.district_code, "person", &id.to_string(), 200)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let detail: serde_json::Value = serde_json::from_str(&r.detail).unwrap_or_default();
+            let fields = match (&detail["changed"], &detail["field"]) {
+                (serde_json::Value::Array(a), _) => {
+                    a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+                }
+                (_, serde_json::Value::String(f)) => vec![f.clone()],
+                _ => Vec::new(),
+            };
+            HistoryEntry {
+                at: r.at,
+                actor: r.actor_name,
+                action: r.action,
+                fields,
+            }
+        })
+        .collect())
 }
 
 /// What `gridgov keys rotate` did.

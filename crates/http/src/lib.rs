@@ -18,10 +18,16 @@ pub use error::{ApiError, ErrorBody};
 
 /// The whole router, with middleware.
 pub fn router(app: App) -> Router {
-    let api = routes::api().with_state(app.clone());
+    let api = routes::api()
+        .layer(middleware::timeout(middleware::REQUEST_TIMEOUT))
+        .with_state(app.clone());
+    let uploads = routes::uploads()
+        .layer(middleware::timeout(middleware::UPLOAD_TIMEOUT))
+        .with_state(app.clone());
     middleware::wrap(
         Router::new()
             .merge(api)
+            .merge(uploads)
             .fallback(web::serve)
             .layer(axum::middleware::from_fn(auth::csrf)),
     )

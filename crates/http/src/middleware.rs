@@ -37,6 +37,15 @@ fn process_prefix() -> u32 {
     (t as u32) ^ std::process::id().rotate_left(16)
 }
 
+/// How long a request may take before it is answered 408 (and its transaction rolled back).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long an upload may take: an import of 200,000 rows is checked, sealed and written whole.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(300);
+
+pub fn timeout(d: Duration) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, d)
+}
+
 /// Wraps the router in the standard layers (outermost last).
 pub fn wrap(router: Router) -> Router {
     let ids = Ids {
@@ -54,10 +63,6 @@ pub fn wrap(router: Router) -> Router {
     });
     router
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             HeaderName::from_static("x-content-type-options"),
             HeaderValue::from_static("nosniff"),

@@ -2,7 +2,7 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{admin, auth, cases, health, people, regions};
+use crate::routes::{admin, auth, cases, health, people, people_files, regions};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -50,6 +50,11 @@ use utoipa::OpenApi;
         people::get_person,
         people::update_person,
         people::reveal_number,
+        people::person_history,
+        people_files::import_template,
+        people_files::import_people,
+        people_files::import_errors,
+        people_files::export_people,
         regions::list,
         regions::region,
         regions::grid,
@@ -57,6 +62,8 @@ use utoipa::OpenApi;
         regions::locate,
         regions::departments,
     ),
+    // Types only named by query parameters are not collected on their own.
+    components(schemas(gridgov_app::people_import::Duplicates)),
     tags(
         (name = "cases", description = "The case lifecycle: report, accept, dispatch, whistle, handle, verify, rate"),
         (name = "regions", description = "The region tree, grid map and locator"),

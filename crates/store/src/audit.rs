@@ -346,6 +346,31 @@ pub async fn verify(conn: &impl ConnectionTrait) -> Result<VerifyReport, StoreEr
     Ok(report)
 }
 
+/// The condition of the index of the log by entity (see migration 13), repeated word for word
+/// by the queries that are to use it.
+pub const NOT_CASE: &str = "entity_type <> 'case'";
+
+/// The newest `limit` rows about one entity that is not a case (a registry record), newest
+/// first: its change history. Outside any reader's scope: the caller has checked that the
+/// reader may see the record, and its history is part of it.
+pub async fn history(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    entity_type: &str,
+    entity_id: &str,
+    limit: u64,
+) -> Result<Vec<audit_log::Model>, StoreError> {
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::DistrictCode.eq(district))
+        .filter(audit_log::Column::EntityType.eq(entity_type))
+        .filter(audit_log::Column::EntityId.eq(entity_id))
+        .filter(Expr::cust(NOT_CASE))
+        .order_by_desc(audit_log::Column::Seq)
+        .limit(limit)
+        .all(conn)
+        .await?)
+}
+
 /// What to look for in the log.
 #[derive(Clone, Debug, Default)]
 pub struct Filter<'a> {

@@ -20,6 +20,52 @@ pub async fn insert(conn: &impl ConnectionTrait, p: person::Model) -> Result<i64
     Ok(saved.id)
 }
 
+/// Stores new people in the caller's transaction, a few hundred a statement; returns their ids
+/// in the order given. A second person with an ID number already in the district is
+/// [`StoreError::Duplicate`] (and the caller's transaction should be rolled back).
+pub async fn insert_many(
+    conn: &impl ConnectionTrait,
+    people: Vec<person::Model>,
+) -> Result<Vec<i64>, StoreError> {
+    let mut ids = Vec::with_capacity(people.len());
+    let mut people = people.into_iter().peekable();
+    while people.peek().is_some() {
+        // 22 values a row: 400 rows stay far below every backend's limit on bound values.
+        let chunk = people.by_ref().take(400).map(|p| {
+            let mut am = p.into_active_model();
+            am.id = sea_orm::ActiveValue::NotSet;
+            am
+        });
+        let mut keys = person::Entity::insert_many(chunk)
+            .exec_with_returning_keys(conn)
+            .await
+            .map_err(StoreError::classify)?;
+        // One statement takes its ids in row order; RETURNING need not list them in that order.
+        keys.sort_unstable();
+        ids.extend(keys);
+    }
+    Ok(ids)
+}
+
+/// The district's people with these blind indexes of ID numbers.
+pub async fn by_id_number_indexes(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    indexes: &[String],
+) -> Result<Vec<person::Model>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in indexes.chunks(500) {
+        out.extend(
+            person::Entity::find()
+                .filter(person::Column::DistrictCode.eq(district))
+                .filter(person::Column::IdNumberIndex.is_in(chunk.iter().cloned()))
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 pub async fn by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, StoreError> {
     Ok(person::Entity::find_by_id(id).one(conn).await?)
 }

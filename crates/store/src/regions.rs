@@ -439,6 +439,24 @@ pub async fn grids(
     Ok(q.order_by_asc(region::Column::Code).all(conn).await?)
 }
 
+/// The codes and names of a district's grids and sub-grids within the scope, ordered by code.
+pub async fn grid_names(
+    conn: &impl ConnectionTrait,
+    district: &RegionCode,
+    scope: &Scope,
+) -> Result<Vec<(String, String)>, StoreError> {
+    Ok(region::Entity::find()
+        .select_only()
+        .columns([region::Column::Code, region::Column::Name])
+        .filter(region::Column::Level.is_in([RegionLevel::Grid.as_str(), RegionLevel::Subgrid.as_str()]))
+        .filter(region::Column::DistrictCode.eq(district.as_str()))
+        .filter(region_condition(scope, region::Column::Code))
+        .order_by_asc(region::Column::Code)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}
+
 /// A region if the scope sees it (itself, or on the path down to what it reaches).
 pub async fn get_in_scope(
     conn: &impl ConnectionTrait,

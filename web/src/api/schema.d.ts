@@ -602,6 +602,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's change history, newest first: who registered, edited, imported or revealed
+         *     them, when, and which fields (names only).
+         */
+        get: operations["person_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing people: the columns, drop-down lists of person kinds and of
+         *     the grids the caller may write in, the number columns formatted as text.
+         */
+        get: operations["import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports people from an .xlsx workbook (its first sheet) or a CSV file, sent as the body.
+         *     Without `commit` it only checks and reports every rejected row and why. With `commit` it
+         *     writes every row in one transaction, or nothing if any row is rejected. Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["import_people"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx workbook: the
+         *     template's columns and a last column saying what is wrong, to fix and import again.
+         */
+        post: operations["import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports the people in the caller's scope (optionally of one region and kind), numbers
+         *     masked unless whole ones are asked for and allowed. Recorded in the audit log as
+         *     `people.export`.
+         */
+        get: operations["export_people"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -981,6 +1084,11 @@ export interface components {
             reported_at: string;
         };
         /**
+         * @description What to do with a row whose ID number is already registered in the district.
+         * @enum {string}
+         */
+        Duplicates: "refuse" | "merge";
+        /**
          * @description An edit: the whole record as the form shows it, with the version it was read at. A number
          *     left out (null) stays as stored; an empty string removes it.
          */
@@ -1032,6 +1140,46 @@ export interface components {
             field: string;
             code: string;
             reason: string;
+        };
+        /** @description One entry of a record's change history. */
+        HistoryEntry: {
+            /** Format: date-time */
+            at: string;
+            /** @description Who acted (an account's name, or `cli:...` for a command on the server). */
+            actor: string;
+            /** @description e.g. `person.create`, `person.update`, `person.import`, `person.reveal`. */
+            action: string;
+            /** @description The fields an update changed; the number a reveal showed (`id_number` or `phone`). */
+            fields: string[];
+        };
+        /** @description What an import found, and did. */
+        ImportReport: {
+            /** @description The template's column keys; `cells` follow this order. */
+            columns: string[];
+            /** @description Their headers. */
+            labels: string[];
+            /** @description Data rows read (blank rows are skipped). */
+            total: number;
+            /** @description Rows that can be imported. */
+            valid: number;
+            /** @description People that are (or would be) newly registered. */
+            created: number;
+            /** @description Registered people that are (or would be) updated from their row. */
+            merged: number;
+            /** @description Rows rejected. */
+            rejected: number;
+            /** @description The rejected rows, or every row when asked for. */
+            rows: components["schemas"]["ImportRow"][];
+            /** @description Whether the people were written. */
+            committed: boolean;
+        };
+        /** @description One row of the file, its cells in template column order, and what is wrong with it. */
+        ImportRow: {
+            /** @description The line in the file (the header is line 1). */
+            line: number;
+            cells: string[];
+            /** @description Empty for a row that can be imported; each error's `field` is a column key. */
+            errors: components["schemas"]["FieldError"][];
         };
         /**
          * @description [`KpiCounts`] as the API documents it (the domain crate knows nothing of OpenAPI); a test
@@ -3325,6 +3473,279 @@ export interface operations {
             };
             /** @description `person_not_found` (also outside the caller's scope), `no_such_number` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    person_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `person_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_people: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /** @description People already registered with a row's ID number: `refuse` (the default) or `merge`. */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_id_number`, `stale_version`: someone registered or changed one of the people during the commit; nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /** @description People already registered with a row's ID number: `refuse` (the default) or `merge`. */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    export_people: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /** @description Only people in this region's subtree (a grid, community or street). */
+                region?: string;
+                /** @description `registered`, `floating` or `overseas`. */
+                kind?: string;
+                /** @description Whole ID and phone numbers instead of masked ones; needs registry:person:reveal. */
+                whole_numbers?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, `unknown_kind`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read (and registry:person:reveal for whole numbers) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 people; choose a smaller region */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

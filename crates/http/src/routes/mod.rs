@@ -5,11 +5,23 @@ pub mod auth;
 pub mod cases;
 pub mod health;
 pub mod people;
+pub mod people_files;
 pub mod regions;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use gridgov_app::App;
+
+/// Routes that take a large upload and may work on it for long: their own body limit and a
+/// longer timeout than the rest (see `crate::router`).
+pub fn uploads() -> Router<App> {
+    let limit = DefaultBodyLimit::max(gridgov_app::sheet::MAX_UPLOAD_BYTES);
+    Router::new()
+        .route("/api/v1/people/import", post(people_files::import_people))
+        .route("/api/v1/people/import/errors", post(people_files::import_errors))
+        .layer(limit)
+}
 
 pub fn api() -> Router<App> {
     Router::new()
@@ -55,10 +67,16 @@ pub fn api() -> Router<App> {
         )
         .route("/api/v1/people/search", post(people::search_people))
         .route(
+            "/api/v1/people/import/template",
+            get(people_files::import_template),
+        )
+        .route("/api/v1/people/export", get(people_files::export_people))
+        .route(
             "/api/v1/people/{id}",
             get(people::get_person).put(people::update_person),
         )
         .route("/api/v1/people/{id}/reveal", post(people::reveal_number))
+        .route("/api/v1/people/{id}/history", get(people::person_history))
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

@@ -9,7 +9,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use gridgov_app::App;
-use gridgov_app::registry::{self, PersonInput, PersonPage, PersonQuery, PersonView, RevealField, Revealed};
+use gridgov_app::registry::{
+    self, HistoryEntry, PersonInput, PersonPage, PersonQuery, PersonView, RevealField, Revealed,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -164,6 +166,21 @@ pub async fn update_person(
     Ok(Json(
         registry::update(&app, &who, id, input, b.version, ip).await?,
     ))
+}
+
+/// A person's change history, newest first: who registered, edited, imported or revealed
+/// them, when, and which fields (names only).
+#[utoipa::path(get, path = "/api/v1/people/{id}/history", tag = "registry", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<HistoryEntry>),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:person:read"),
+    (status = 404, body = ErrorBody, description = "`person_not_found`, also outside the caller's scope"),
+))]
+pub async fn person_history(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<HistoryEntry>>, ApiError> {
+    Ok(Json(registry::history(&app, &who, id).await?))
 }
 
 #[derive(Deserialize, ToSchema)]

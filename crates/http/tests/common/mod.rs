@@ -184,6 +184,29 @@ impl TestApp {
         (status, v, headers)
     }
 
+    /// Sends raw bytes (an upload; none for a download) and answers the raw response body.
+    pub async fn send_bytes(
+        &self,
+        method: &str,
+        uri: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, Vec<u8>, HeaderMap) {
+        let mut b = Request::builder().method(method).uri(uri);
+        let cookie = self.cookie.lock().unwrap().clone();
+        if let Some(c) = cookie {
+            b = b.header("cookie", c);
+        }
+        let req = b
+            .header("content-type", "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, bytes.to_vec(), headers)
+    }
+
     /// The middle of a (rectangular) demo region: a point inside it.
     pub async fn centre_of(&self, code: &str) -> (f64, f64) {
         let code = gridgov_domain::RegionCode::parse(code).unwrap();
