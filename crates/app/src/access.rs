@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 17] = [
+pub const PERMISSIONS: [(&str, &str); 19] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -35,13 +35,15 @@ pub const PERMISSIONS: [(&str, &str); 17] = [
     ("case:kpi:read", "see case indicators"),
     (
         "registry:person:read",
-        "see people in the registry, ID and phone numbers masked",
+        "see people and households in the registry, ID and phone numbers masked",
     ),
-    ("registry:person:write", "register and edit people"),
+    ("registry:person:write", "register and edit people and households"),
     (
         "registry:person:reveal",
         "see a person's ID or phone number whole (each time recorded in the audit log)",
     ),
+    ("registry:house:read", "see buildings and houses in the registry"),
+    ("registry:house:write", "record and edit buildings and houses"),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -67,6 +69,8 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "registry:person:read",
             "registry:person:write",
             "registry:person:reveal",
+            "registry:house:read",
+            "registry:house:write",
         ],
     ),
     (
@@ -80,6 +84,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "case:category:read",
             "case:kpi:read",
             "registry:person:read",
+            "registry:house:read",
         ],
     ),
     ("street_operator", "街道中心操作员", CENTRE),
@@ -116,10 +121,12 @@ const CENTRE: &[&str] = &[
     "registry:person:read",
     "registry:person:write",
     "registry:person:reveal",
+    "registry:house:read",
+    "registry:house:write",
 ];
 
-/// What a grid's staff do: they collect people's records on the spot, but see the numbers
-/// masked once saved (revealing is for the centres).
+/// What a grid's staff do: they collect people's, households' and houses' records on the spot,
+/// but see the numbers masked once saved (revealing is for the centres).
 const GRID: &[&str] = &[
     "region:region:read",
     "region:team:read",
@@ -129,6 +136,8 @@ const GRID: &[&str] = &[
     "case:category:read",
     "registry:person:read",
     "registry:person:write",
+    "registry:house:read",
+    "registry:house:write",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

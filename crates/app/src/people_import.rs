@@ -12,7 +12,7 @@
 use crate::access::require;
 use crate::audit::{Event, entry};
 use crate::auth::Signed;
-use crate::registry::{self, Checked, PersonInput, Place, audited, check_fields, new_person};
+use crate::registry::{self, Checked, PersonInput, Placed, audited, check_fields, new_person};
 use crate::sheet::{self, Column, Encoding, Table};
 use crate::{App, AppError, ErrorKind, FieldError};
 use gridgov_domain::RegionCode;
@@ -177,7 +177,7 @@ impl Grids {
     }
 
     /// A grid cell: the drop-down's "name（code）", a bare code, or a name unique in the scope.
-    fn resolve(&self, raw: &str) -> Result<Place, FieldError> {
+    fn resolve(&self, raw: &str) -> Result<Placed, FieldError> {
         let not_found = || {
             AppError::field(
                 "grid",
@@ -205,7 +205,7 @@ impl Grids {
         }
         RegionCode::parse(&code)
             .ok()
-            .and_then(Place::of)
+            .and_then(|c| Placed::of(&c))
             .ok_or_else(not_found)
     }
 }
@@ -273,24 +273,30 @@ fn parse_row(row: &sheet::Row, at: &[Option<usize>], grids: &Grids, today: chron
     }
     // An empty cell says nothing: a new person has no such number, a merged one keeps theirs.
     let given = |i: usize| Some(cells[i].clone()).filter(|s| !s.is_empty());
+    // The grid cell is read against the grids the importer may write in; the person's other
+    // fields are checked as a registration's, against the grid's code.
+    let placed = if cells[2].is_empty() {
+        errors.push(AppError::field("grid", "required", "a grid is required"));
+        None
+    } else {
+        grids.resolve(&cells[2]).map_err(|e| errors.push(e)).ok()
+    };
     let input = PersonInput {
         name: cells[0].clone(),
         kind: cells[1].clone(),
-        grid: cells[2].clone(),
+        grid: placed.as_ref().map(|p| p.grid.to_string()).unwrap_or_default(),
         id_number: given(3),
         phone: given(4),
         address: given(5),
         note: given(6),
+        household_id: None,
+        relation: None,
     };
-    let fields = check_fields(&input, today, &mut errors);
-    let place = if input.grid.is_empty() {
-        errors.push(AppError::field("grid", "required", "a grid is required"));
-        None
-    } else {
-        grids.resolve(&input.grid).map_err(|e| errors.push(e)).ok()
-    };
-    let checked = match (fields, place, errors.is_empty()) {
-        (Some(fields), Some(place), true) => Some(Checked { fields, place }),
+    let fields = check_fields(today, &input, placed.as_ref().map(|p| &p.grid))
+        .map_err(|errs| errors.extend(errs.into_iter().filter(|e| e.field != "grid")))
+        .ok();
+    let checked = match (fields, placed, errors.is_empty()) {
+        (Some(fields), Some(placed), true) => Some(Checked { fields, placed }),
         _ => None,
     };
     Parsed {
@@ -580,7 +586,9 @@ pub async fn template(app: &App, who: &Signed) -> Result<Download, AppError> {
     })
 }
 
-fn template_columns(grids: Vec<String>) -> Vec<Column> {
+/// The template's columns (required ones marked with `*`), with the given grids as the grid
+/// column's drop-down list.
+pub fn template_columns(grids: Vec<String>) -> Vec<Column> {
     COLUMNS
         .iter()
         .map(|c| {
@@ -701,7 +709,7 @@ mod tests {
     #[test]
     fn a_grid_is_read_from_the_list_label_its_code_or_a_unique_name() {
         let g = grids();
-        let code = |r: Result<Place, FieldError>| r.map(|p| p.grid.to_string()).map_err(|e| e.code);
+        let code = |r: Result<Placed, FieldError>| r.map(|p| p.grid.to_string()).map_err(|e| e.code);
         assert_eq!(
             code(g.resolve("幸福路网格（370105001001001）")),
             Ok("370105001001001".into())
@@ -744,10 +752,10 @@ mod tests {
             codes,
             vec![
                 "phone:formula_not_allowed",
+                "grid:region_not_found",
                 "name:required",
                 "kind:unknown_kind",
                 "id_number:id_check_digit",
-                "grid:region_not_found"
             ]
         );
         assert!(p.checked.is_none());

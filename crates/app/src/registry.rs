@@ -6,6 +6,13 @@
 //! Seeing a number whole is a separate action, `reveal`, for roles granted
 //! `registry:person:reveal`, and each reveal is in the audit log. The audit log itself only ever
 //! holds masked numbers.
+//!
+//! The places (buildings, houses) and households of the registry are in the submodules; a
+//! person's household is checked by [`households`].
+
+pub mod buildings;
+pub mod households;
+pub mod houses;
 
 use crate::access::require;
 use crate::audit::{Event, record};
@@ -14,7 +21,7 @@ use crate::{App, AppError, ErrorKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use gridgov_domain::idcard::IdNumber;
 use gridgov_domain::phone::ContactPhone;
-use gridgov_domain::registry::{Kind, PersonKind};
+use gridgov_domain::registry::{Kind, PersonKind, Relation};
 use gridgov_domain::sla::shanghai;
 use gridgov_domain::{RegionCode, RegionLevel};
 use gridgov_store::entity::person;
@@ -32,7 +39,9 @@ pub struct PersonInput {
     pub name: String,
     /// `registered`, `floating` or `overseas` (or 户籍人口, 流动人口, 境外人员).
     pub kind: String,
-    /// The grid (or sub-grid) the person lives in.
+    /// The grid (or sub-grid) the person lives in (in a household collection, blank means the
+    /// household's grid).
+    #[serde(default)]
     pub grid: String,
     /// 18 digits (the last may be X) or a legacy 15-digit number.
     pub id_number: Option<String>,
@@ -40,6 +49,21 @@ pub struct PersonInput {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub note: Option<String>,
+    /// The household the person belongs to, readable by the caller and in the person's grid
+    /// tree. Left out: as stored; null: leaves the household (and the relation goes with it).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub household_id: Option<Option<i64>>,
+    /// Relation to the household's head (`head`, `spouse`, … or 户主, 配偶, …); a household has
+    /// at most one head. Left out (null): as stored; empty: removed.
+    pub relation: Option<String>,
+}
+
+/// A field that may be left out (`None`), null (`Some(None)`) or given (`Some(Some(v))`).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// A person as lists and pages show them: numbers masked.
@@ -58,6 +82,9 @@ pub struct PersonView {
     pub phone: Option<String>,
     pub address: Option<String>,
     pub note: Option<String>,
+    pub household_id: Option<i64>,
+    /// Relation to the household's head.
+    pub relation: Option<String>,
     pub version: i32,
 }
 
@@ -75,6 +102,8 @@ pub(crate) fn view(p: person::Model) -> PersonView {
         phone: p.phone_masked,
         address: p.address,
         note: p.note,
+        household_id: p.household_id,
+        relation: p.relation,
         version: p.version,
     }
 }
@@ -100,38 +129,137 @@ fn text(field: &str, v: &Option<String>, max: usize, errs: &mut Vec<crate::Field
     Some(t.to_owned())
 }
 
-/// The grid a record is placed in: a grid or sub-grid of the caller's district that exists
-/// and that the caller's scope of `perm` reaches. Out of scope reads as not found.
-async fn placed_grid(app: &App, who: &Signed, perm: &str, raw: &str) -> Result<RegionCode, AppError> {
-    let code = RegionCode::parse(raw.trim())
-        .map_err(|e| AppError::invalid(vec![crate::error::code_field("grid", &e)]))?;
-    if !matches!(code.level(), RegionLevel::Grid | RegionLevel::Subgrid) {
-        return Err(AppError::invalid_field(
-            "grid",
-            "not_a_grid",
-            "a person lives in a grid",
-        ));
+/// A grid code as a form gives it: a grid or sub-grid, else a field error.
+fn grid_field(field: &str, raw: &str, errs: &mut Vec<crate::FieldError>) -> Option<RegionCode> {
+    match RegionCode::parse(raw.trim()) {
+        Ok(code) if matches!(code.level(), RegionLevel::Grid | RegionLevel::Subgrid) => Some(code),
+        Ok(_) => {
+            errs.push(AppError::field(
+                field,
+                "not_a_grid",
+                "a record is placed in a grid",
+            ));
+            None
+        }
+        Err(e) => {
+            errs.push(crate::error::code_field(field, &e));
+            None
+        }
     }
-    let in_district = code.district().as_str() == who.user.district_code;
-    if !in_district || !who.principal.scope(perm).reaches(&code) {
-        return Err(AppError::not_found("region_not_found", format!("no grid {code}")));
-    }
-    if gridgov_store::regions::get(app.db.conn(), &code).await?.is_none() {
-        return Err(AppError::not_found("region_not_found", format!("no grid {code}")));
-    }
-    Ok(code)
 }
 
-/// What a registration, an edit or an import row says about a person, checked, apart from
-/// where they live.
+/// Where a record is: its grid, with the community and street codes stored beside it.
+#[derive(Clone, Debug)]
+pub(crate) struct Placed {
+    pub(crate) grid: RegionCode,
+    pub(crate) community: String,
+    pub(crate) street: String,
+}
+
+impl Placed {
+    /// The place of a grid or sub-grid code (none for a code above the grid level).
+    pub(crate) fn of(grid: &RegionCode) -> Option<Placed> {
+        Some(Placed {
+            community: grid.ancestors().get(2)?.to_string(),
+            street: grid.street()?.to_string(),
+            grid: grid.clone(),
+        })
+    }
+}
+
+/// Places a record in a grid of the caller's district that exists and that the caller's scope
+/// of `perm` reaches. Out of scope reads as not found.
+async fn place(app: &App, who: &Signed, perm: &str, code: &RegionCode) -> Result<Placed, AppError> {
+    let not_found = || AppError::not_found("region_not_found", format!("no grid {code}"));
+    let in_district = code.district().as_str() == who.user.district_code;
+    if !in_district || !who.principal.scope(perm).reaches(code) {
+        return Err(not_found());
+    }
+    if gridgov_store::regions::get(app.db.conn(), code).await?.is_none() {
+        return Err(not_found());
+    }
+    Placed::of(code).ok_or_else(not_found)
+}
+
+/// A stored record of the caller's district that their scope of `perm` reaches, or not found
+/// (out of scope reads as not found).
+fn visible<T>(
+    who: &Signed,
+    perm: &str,
+    row: Option<T>,
+    at: impl Fn(&T) -> (&str, &str),
+    not_found: AppError,
+) -> Result<T, AppError> {
+    let reaches = |t: &T| {
+        let (district, region) = at(t);
+        district == who.user.district_code
+            && RegionCode::parse(region).is_ok_and(|r| who.principal.scope(perm).reaches(&r))
+    };
+    row.filter(reaches).ok_or(not_found)
+}
+
+/// A field error whose field is one of a list's items (`members[2].id_number`).
+fn prefixed(prefix: &str, errs: Vec<crate::FieldError>) -> impl Iterator<Item = crate::FieldError> {
+    errs.into_iter().map(move |mut e| {
+        e.field = format!("{prefix}{}", e.field);
+        e
+    })
+}
+
+/// A list's region filter: a region code, or a field error.
+fn region_filter(raw: &Option<String>, errs: &mut Vec<crate::FieldError>) -> Option<RegionCode> {
+    let r = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    RegionCode::parse(r)
+        .map_err(|e| errs.push(crate::error::code_field("region", &e)))
+        .ok()
+}
+
+/// A list's kind filter: a kind's code (from its code or label), or a field error.
+fn kind_filter<K: Kind>(
+    field: &str,
+    raw: &Option<String>,
+    unknown: &str,
+    errs: &mut Vec<crate::FieldError>,
+) -> Option<String> {
+    let k = raw.as_deref().filter(|s| !s.is_empty())?;
+    match K::parse(k) {
+        Some(k) => Some(k.code().to_owned()),
+        None => {
+            errs.push(AppError::field(
+                field,
+                unknown,
+                format!("one of {}", codes::<K>()),
+            ));
+            None
+        }
+    }
+}
+
+/// A kind's codes, for an error's reason.
+fn codes<K: Kind>() -> String {
+    K::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
+}
+
+/// The offset and size of a list's page (pages count from 1; at most 100 rows).
+fn window(page: u64, page_size: u64) -> (u64, u64) {
+    let size = page_size.clamp(1, 100);
+    (page.saturating_sub(1) * size, size)
+}
+
+/// What a registration or an edit says, its fields checked (every field error at once).
 pub(crate) struct Fields {
     pub(crate) name: String,
     pub(crate) kind: PersonKind,
+    pub(crate) grid: RegionCode,
     /// None: not given (an edit keeps the stored number); Some(None): cleared.
     pub(crate) id_number: Option<Option<IdNumber>>,
     pub(crate) phone: Option<Option<ContactPhone>>,
     pub(crate) address: Option<String>,
     pub(crate) note: Option<String>,
+    /// None: not given (kept); Some(None): leaves the household.
+    pub(crate) household: Option<Option<i64>>,
+    /// None: not given (kept); Some(None): removed.
+    pub(crate) relation: Option<Option<Relation>>,
 }
 
 impl Fields {
@@ -141,31 +269,10 @@ impl Fields {
     }
 }
 
-/// The grid a person lives in, with its community and street.
-#[derive(Clone, Debug)]
-pub(crate) struct Place {
-    pub(crate) grid: RegionCode,
-    pub(crate) community: String,
-    pub(crate) street: String,
-}
-
-impl Place {
-    /// The place of a grid or sub-grid code.
-    pub(crate) fn of(grid: RegionCode) -> Option<Place> {
-        let community = grid.ancestors().get(2)?.to_string();
-        let street = grid.street()?.to_string();
-        Some(Place {
-            grid,
-            community,
-            street,
-        })
-    }
-}
-
-/// A person's fields and place, checked: every field error at once.
+/// What a registration or an edit says, checked and placed in a grid the caller may write in.
 pub(crate) struct Checked {
     pub(crate) fields: Fields,
-    pub(crate) place: Place,
+    pub(crate) placed: Placed,
 }
 
 /// A number field: absent, empty (cleared) or parsed.
@@ -203,15 +310,21 @@ fn parse_phone(raw: &str) -> Result<ContactPhone, (String, String)> {
     })
 }
 
-/// Checks what an input says apart from the grid, pushing every field error to `errs`.
+/// Today in Shanghai, for checking birth dates.
+pub(crate) fn today(app: &App) -> NaiveDate {
+    app.clock.now().with_timezone(&shanghai()).date_naive()
+}
+
+/// Checks a person's fields without the database. A blank grid is `default_grid` when given
+/// (the household's, when a household is collected).
 pub(crate) fn check_fields(
-    input: &PersonInput,
     today: NaiveDate,
-    errs: &mut Vec<crate::FieldError>,
-) -> Option<Fields> {
-    let before = errs.len();
-    let name = text("name", &Some(input.name.clone()), 64, errs);
-    if name.is_none() && errs.len() == before {
+    input: &PersonInput,
+    default_grid: Option<&RegionCode>,
+) -> Result<Fields, Vec<crate::FieldError>> {
+    let mut errs = Vec::new();
+    let name = text("name", &Some(input.name.clone()), 64, &mut errs);
+    if name.is_none() && errs.is_empty() {
         errs.push(AppError::field("name", "required", "a name is required"));
     }
     let kind = PersonKind::parse(&input.kind);
@@ -222,48 +335,56 @@ pub(crate) fn check_fields(
             "registered, floating or overseas",
         ));
     }
-    let id_number = number(&input.id_number, parse_id_number(today), "id_number", errs);
-    let phone = number(&input.phone, parse_phone, "phone", errs);
-    let address = text("address", &input.address, 200, errs);
-    let note = text("note", &input.note, 500, errs);
-    let (Some(name), Some(kind), true) = (name, kind, errs.len() == before) else {
-        return None;
+    let grid = match default_grid {
+        Some(g) if input.grid.trim().is_empty() => Some(g.clone()),
+        _ => grid_field("grid", &input.grid, &mut errs),
     };
-    Some(Fields {
+    let id_number = number(&input.id_number, parse_id_number(today), "id_number", &mut errs);
+    let phone = number(&input.phone, parse_phone, "phone", &mut errs);
+    let address = text("address", &input.address, 200, &mut errs);
+    let note = text("note", &input.note, 500, &mut errs);
+    let relation = number(&input.relation, parse_relation, "relation", &mut errs);
+    let (Some(name), Some(kind), Some(grid), true) = (name, kind, grid, errs.is_empty()) else {
+        return Err(errs);
+    };
+    Ok(Fields {
         name,
         kind,
+        grid,
         id_number,
         phone,
         address,
         note,
+        household: input.household_id,
+        relation,
     })
 }
 
-/// Today in the district's time zone (an ID number's birth date may not be after it).
-pub(crate) fn today(app: &App) -> NaiveDate {
-    app.clock.now().with_timezone(&shanghai()).date_naive()
+/// A relation to the head of a household, from its code or label.
+fn parse_relation(raw: &str) -> Result<Relation, (String, String)> {
+    Relation::parse(raw).ok_or_else(|| {
+        (
+            "unknown_relation".to_owned(),
+            format!("one of {}", codes::<Relation>()),
+        )
+    })
 }
 
 async fn check(app: &App, who: &Signed, input: &PersonInput) -> Result<Checked, AppError> {
-    let mut errs = Vec::new();
-    let Some(fields) = check_fields(input, today(app), &mut errs) else {
-        return Err(AppError::invalid(errs));
-    };
-    let grid = placed_grid(app, who, "registry:person:write", &input.grid).await?;
-    let place = Place::of(grid)
-        .ok_or_else(|| AppError::invalid_field("grid", "not_a_grid", "a person lives in a grid"))?;
-    Ok(Checked { fields, place })
+    let fields = check_fields(today(app), input, None).map_err(AppError::invalid)?;
+    let placed = place(app, who, "registry:person:write", &fields.grid).await?;
+    Ok(Checked { fields, placed })
 }
 
 /// Puts checked fields on a stored (or new) person: numbers sealed, indexed and masked, the
-/// sex and birth date from the ID number.
+/// sex and birth date from the ID number. Leaving a household takes the relation with it.
 pub(crate) fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<person::Model, AppError> {
-    let (f, place) = (c.fields, c.place);
+    let (f, placed) = (c.fields, c.placed);
     p.name = f.name;
     p.kind = f.kind.code().to_owned();
-    p.region_code = place.grid.to_string();
-    p.community_code = place.community;
-    p.street_code = place.street;
+    p.region_code = placed.grid.to_string();
+    p.community_code = placed.community;
+    p.street_code = placed.street;
     p.address = f.address;
     p.note = f.note;
     if let Some(n) = f.id_number {
@@ -271,6 +392,15 @@ pub(crate) fn apply(app: &App, mut p: person::Model, c: Checked) -> Result<perso
     }
     if let Some(ph) = f.phone {
         set_phone(app, &mut p, ph.as_ref())?;
+    }
+    if let Some(h) = f.household {
+        p.household_id = h;
+        if h.is_none() {
+            p.relation = None;
+        }
+    }
+    if let Some(r) = f.relation {
+        p.relation = r.map(|r| r.code().to_owned());
     }
     Ok(p)
 }
@@ -296,32 +426,72 @@ pub(crate) fn set_phone(app: &App, p: &mut person::Model, ph: Option<&ContactPho
     Ok(())
 }
 
-/// What an audit record of a person carries besides who, what and where.
+/// What an audit record of a registry record carries besides who, what and where.
 #[derive(Default)]
-struct PersonEvent<'a> {
+struct Change<'a> {
     before: Option<&'a serde_json::Value>,
     after: Option<&'a serde_json::Value>,
     detail: serde_json::Value,
 }
 
-/// Records an action on a stored person, in the person's grid (audit search is scoped by it).
-async fn record_person(
+impl<'a> Change<'a> {
+    fn created(after: &'a serde_json::Value) -> Self {
+        Change {
+            after: Some(after),
+            ..Change::default()
+        }
+    }
+
+    /// An update; the history names the fields it changed.
+    fn updated(before: &'a serde_json::Value, after: &'a serde_json::Value) -> Self {
+        Change {
+            before: Some(before),
+            after: Some(after),
+            detail: serde_json::json!({ "changed": changed(before, after) }),
+        }
+    }
+}
+
+/// The fields an edit changed (names only: the history says what changed, not to what).
+pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
+    let empty = serde_json::Map::new();
+    let (b, a) = (
+        before.as_object().unwrap_or(&empty),
+        after.as_object().unwrap_or(&empty),
+    );
+    a.iter()
+        .filter(|(k, v)| b.get(*k) != Some(v))
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// A registry record as its audit records name it.
+struct Row<'a> {
+    entity_type: &'a str,
+    id: i64,
+    district: &'a str,
+    /// The record's grid: audit search is scoped by it.
+    region: &'a str,
+}
+
+/// Records an action on a registry record, in its grid, in the caller's transaction.
+async fn record_row(
     conn: &impl sea_orm::ConnectionTrait,
     who: &Signed,
     ip: Option<String>,
-    p: &person::Model,
+    row: Row<'_>,
     action: &str,
-    e: PersonEvent<'_>,
+    e: Change<'_>,
 ) -> Result<(), AppError> {
-    let id = p.id.to_string();
+    let id = row.id.to_string();
     record(
         conn,
         &who.actor(ip),
         Event {
-            district: p.district_code.clone(),
-            region: Some(p.region_code.clone()),
+            district: row.district.to_owned(),
+            region: Some(row.region.to_owned()),
             action,
-            entity_type: "person",
+            entity_type: row.entity_type,
             entity_id: &id,
             before: e.before,
             after: e.after,
@@ -329,6 +499,24 @@ async fn record_person(
         },
     )
     .await
+}
+
+/// Records an action on a stored person, in the person's grid.
+async fn record_person(
+    conn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    p: &person::Model,
+    action: &str,
+    e: Change<'_>,
+) -> Result<(), AppError> {
+    let row = Row {
+        entity_type: "person",
+        id: p.id,
+        district: &p.district_code,
+        region: &p.region_code,
+    };
+    record_row(conn, who, ip, row, action, e).await
 }
 
 pub(crate) fn duplicate_id_number() -> AppError {
@@ -345,20 +533,8 @@ pub(crate) fn audited(p: &person::Model) -> serde_json::Value {
         "name": p.name, "kind": p.kind, "grid": p.region_code,
         "id_number": p.id_number_masked, "phone": p.phone_masked,
         "address": p.address, "note": p.note,
+        "household_id": p.household_id, "relation": p.relation,
     })
-}
-
-/// The fields an edit changed (names only: the history says what changed, not to what).
-pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
-    let empty = serde_json::Map::new();
-    let (b, a) = (
-        before.as_object().unwrap_or(&empty),
-        after.as_object().unwrap_or(&empty),
-    );
-    a.iter()
-        .filter(|(k, v)| b.get(*k) != Some(v))
-        .map(|(k, _)| k.clone())
-        .collect()
 }
 
 /// A person of the district with nothing known yet, version 1.
@@ -381,11 +557,60 @@ pub(crate) fn new_person(district: &str, created_by: Option<i64>, now: DateTime<
         phone_masked: None,
         address: None,
         note: None,
+        household_id: None,
+        relation: None,
         version: 1,
         created_by,
         created_at: now,
         updated_at: now,
     }
+}
+
+/// Stores a new person in the caller's transaction, audited as `person.create`.
+async fn insert_person(
+    txn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    p: person::Model,
+) -> Result<person::Model, AppError> {
+    let id = match repo::insert(txn, p.clone()).await {
+        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
+        other => other?,
+    };
+    let p = person::Model { id, ..p };
+    let after = audited(&p);
+    record_person(txn, who, ip, &p, "person.create", Change::created(&after)).await?;
+    Ok(p)
+}
+
+/// Stores an edit of `old` if it still has `version`, in the caller's transaction, audited as
+/// `person.update`; returns the person as stored.
+async fn update_person(
+    app: &App,
+    txn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    old: &person::Model,
+    mut new: person::Model,
+    version: i32,
+) -> Result<person::Model, AppError> {
+    new.version = old.version + 1;
+    new.updated_at = app.clock.now();
+    match repo::update(txn, &new, version).await {
+        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
+        other => other?,
+    }
+    let (before, after) = (audited(old), audited(&new));
+    record_person(
+        txn,
+        who,
+        ip,
+        &new,
+        "person.update",
+        Change::updated(&before, &after),
+    )
+    .await?;
+    Ok(new)
 }
 
 /// Registers a person in a grid the caller may write in.
@@ -399,24 +624,17 @@ pub async fn create(
     let checked = check(app, who, &input).await?;
     let blank = new_person(&who.user.district_code, Some(who.user.id), app.clock.now());
     let p = apply(app, blank, checked)?;
+    households::check_membership(app, who, &p).await?;
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
-    let id = match repo::insert(&txn, p.clone()).await {
-        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
-        other => other?,
-    };
-    let p = person::Model { id, ..p };
-    let after = audited(&p);
-    let e = PersonEvent {
-        after: Some(&after),
-        ..PersonEvent::default()
-    };
-    record_person(&txn, who, ip, &p, "person.create", e).await?;
+    households::claim_head(&txn, &p).await?;
+    let p = insert_person(&txn, who, ip, p).await?;
     txn.commit().await?;
     Ok(view(p))
 }
 
 /// Edits a person the caller may write, with the version they read (409 `stale_version`
-/// otherwise). A number left out (null) stays as stored; an empty one is removed.
+/// otherwise). A number left out (null) stays as stored; an empty one is removed; likewise the
+/// household and the relation (see [`PersonInput`]).
 pub async fn update(
     app: &App,
     who: &Signed,
@@ -427,21 +645,11 @@ pub async fn update(
 ) -> Result<PersonView, AppError> {
     let old = readable(app, who, "registry:person:write", id).await?;
     let checked = check(app, who, &input).await?;
-    let mut new = apply(app, old.clone(), checked)?;
-    new.version = old.version + 1;
-    new.updated_at = app.clock.now();
+    let new = apply(app, old.clone(), checked)?;
+    households::check_membership(app, who, &new).await?;
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
-    match repo::update(&txn, &new, version).await {
-        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
-        other => other?,
-    }
-    let (before, after) = (audited(&old), audited(&new));
-    let e = PersonEvent {
-        before: Some(&before),
-        after: Some(&after),
-        detail: serde_json::json!({ "changed": changed(&before, &after) }),
-    };
-    record_person(&txn, who, ip, &new, "person.update", e).await?;
+    households::claim_head(&txn, &new).await?;
+    let new = update_person(app, &txn, who, ip, &old, new, version).await?;
     txn.commit().await?;
     Ok(view(new))
 }
@@ -450,11 +658,8 @@ pub async fn update(
 async fn readable(app: &App, who: &Signed, perm: &str, id: i64) -> Result<person::Model, AppError> {
     require(&who.principal, perm)?;
     let p = repo::by_id(app.db.conn(), id).await?;
-    let visible = p.filter(|p| {
-        p.district_code == who.user.district_code
-            && RegionCode::parse(&p.region_code).is_ok_and(|r| who.principal.scope(perm).reaches(&r))
-    });
-    visible.ok_or_else(|| AppError::not_found("person_not_found", format!("no person {id}")))
+    let not_found = AppError::not_found("person_not_found", format!("no person {id}"));
+    visible(who, perm, p, |p| (&p.district_code, &p.region_code), not_found)
 }
 
 pub async fn get(app: &App, who: &Signed, id: i64) -> Result<PersonView, AppError> {
@@ -495,33 +700,19 @@ pub async fn list(app: &App, who: &Signed, q: PersonQuery) -> Result<PersonPage,
     f.id_number_index = id_number.map(|n| blind.index(ID_FIELD, n.digits()));
     let phone = number(&q.phone, parse_phone, "phone", &mut errs).flatten();
     f.phone_index = phone.map(|p| blind.index(PHONE_FIELD, p.digits()));
-    if let Some(k) = q.kind.as_deref().filter(|s| !s.is_empty()) {
-        match PersonKind::parse(k) {
-            Some(k) => f.kind = Some(k.code().to_owned()),
-            None => errs.push(AppError::field(
-                "kind",
-                "unknown_kind",
-                "registered, floating or overseas",
-            )),
-        }
-    }
-    if let Some(r) = q.region.as_deref().filter(|s| !s.is_empty()) {
-        match RegionCode::parse(r) {
-            Ok(r) => f.region = Some(r),
-            Err(e) => errs.push(crate::error::code_field("region", &e)),
-        }
-    }
+    f.kind = kind_filter::<PersonKind>("kind", &q.kind, "unknown_kind", &mut errs);
+    f.region = region_filter(&q.region, &mut errs);
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
-    let size = q.page_size.clamp(1, 100);
+    let (offset, limit) = window(q.page, q.page_size);
     let (rows, total) = repo::list(
         app.db.conn(),
         &who.user.district_code,
         &who.principal.scope("registry:person:read"),
         &f,
-        q.page.saturating_sub(1) * size,
-        size,
+        offset,
+        limit,
     )
     .await?;
     Ok(PersonPage {
@@ -569,9 +760,9 @@ pub async fn reveal(
         RevealField::IdNumber => "id_number",
         RevealField::Phone => "phone",
     };
-    let e = PersonEvent {
+    let e = Change {
         detail: serde_json::json!({ "field": which }),
-        ..PersonEvent::default()
+        ..Change::default()
     };
     record_person(app.db.conn(), who, ip, &p, "person.reveal", e).await?;
     Ok(Revealed { field, value })
@@ -589,12 +780,16 @@ pub struct HistoryEntry {
     pub fields: Vec<String>,
 }
 
-/// A person's change history, newest first (at most 200 entries): who registered, edited,
-/// imported or revealed them, and when. Readers of the person see it.
-pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
-    let p = readable(app, who, "registry:person:read", id).await?;
-    let rows = gridgov_store::audit::history(app.db.conn(), &p.district_code, "person", &id.to_string(), 200)
-        .await?;
+/// A registry record's change history from the audit log, newest first (at most 200 entries).
+/// The caller has checked that the reader may see the record: its history is part of it.
+pub(crate) async fn history_of(
+    app: &App,
+    district: &str,
+    entity_type: &str,
+    id: i64,
+) -> Result<Vec<HistoryEntry>, AppError> {
+    let rows =
+        gridgov_store::audit::history(app.db.conn(), district, entity_type, &id.to_string(), 200).await?;
     Ok(rows
         .into_iter()
         .map(|r| {
@@ -614,6 +809,13 @@ pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<HistoryEntr
             }
         })
         .collect())
+}
+
+/// A person's change history, newest first: who registered, edited, imported or revealed
+/// them, and when. Readers of the person see it.
+pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    let p = readable(app, who, "registry:person:read", id).await?;
+    history_of(app, &p.district_code, "person", id).await
 }
 
 /// What `gridgov keys rotate` did.

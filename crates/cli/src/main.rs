@@ -87,6 +87,11 @@ enum Command {
         #[command(subcommand)]
         what: KeysWhat,
     },
+    /// Sample files for trying things out and for tests.
+    Sample {
+        #[command(subcommand)]
+        what: SampleWhat,
+    },
     /// Benchmarks that print their figures.
     Bench {
         #[command(subcommand)]
@@ -165,6 +170,28 @@ enum ExportWhat {
         /// Output file; standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SampleWhat {
+    /// An .xlsx workbook of synthetic residents in the import template's columns, with valid
+    /// synthetic ID numbers that name nobody (and, with --bad, some rows with one mistake each).
+    People {
+        /// A grid the residents live in, as the template's list shows it (名称（代码）) or as a
+        /// bare code; repeat for several.
+        #[arg(long, required = true)]
+        grid: Vec<String>,
+        #[arg(long, default_value_t = 100)]
+        rows: usize,
+        /// Rows with a mistake: a wrong check digit, an impossible birth date, an unknown grid.
+        #[arg(long, default_value_t = 0)]
+        bad: usize,
+        /// The first synthetic person (the demo's residents are 0 up to its --people).
+        #[arg(long, default_value_t = 5_000_000)]
+        first: usize,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -419,6 +446,21 @@ async fn main() -> Result<()> {
                 "imported: {} created, {} updated, {} unchanged",
                 summary.created, summary.updated, summary.unchanged
             );
+            Ok(())
+        }
+        Command::Sample {
+            what:
+                SampleWhat::People {
+                    grid,
+                    rows,
+                    bad,
+                    first,
+                    out,
+                },
+        } => {
+            let bytes = gridgov_app::demo::people::sample_sheet(&grid, rows, first, bad).map_err(app_err)?;
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("{} with {rows} residents ({bad} with a mistake)", out.display());
             Ok(())
         }
         Command::Export {

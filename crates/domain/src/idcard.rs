@@ -175,6 +175,12 @@ impl IdNumber {
         IdNumber(format!("{first17}{check}"))
     }
 
+    /// 17 digits with their check character appended, whether or not they make a valid number
+    /// (test data uses it to get a number whose only fault is, say, its birth date).
+    pub fn with_check_char(first17: &str) -> String {
+        format!("{first17}{}", char::from(check_char(first17.as_bytes())))
+    }
+
     /// The full 18-character number, check character upper-case. Personal data: only for
     /// storage (encrypted) and for the few screens entitled to it.
     pub fn digits(&self) -> &str {

@@ -9,6 +9,7 @@ pub mod category;
 pub mod idcard;
 pub mod kpi;
 pub mod phone;
+pub mod places;
 pub mod region;
 pub mod registry;
 pub mod rng;

@@ -2,7 +2,9 @@
 //! `openapi.json` at the repository root (the web client is typed from it); a test keeps the two
 //! identical.
 
-use crate::routes::{admin, auth, cases, health, people, people_files, regions};
+use crate::routes::{
+    admin, auth, buildings, cases, health, households, houses, people, people_files, regions,
+};
 use utoipa::OpenApi;
 
 #[derive(OpenApi)]
@@ -55,6 +57,19 @@ use utoipa::OpenApi;
         people_files::import_people,
         people_files::import_errors,
         people_files::export_people,
+        buildings::create_building,
+        buildings::list_buildings,
+        buildings::get_building,
+        buildings::update_building,
+        houses::create_house,
+        houses::list_houses,
+        houses::get_house,
+        houses::update_house,
+        households::create_household,
+        households::list_households,
+        households::get_household,
+        households::update_household,
+        households::collect_household,
         regions::list,
         regions::region,
         regions::grid,
@@ -67,7 +82,7 @@ use utoipa::OpenApi;
     tags(
         (name = "cases", description = "The case lifecycle: report, accept, dispatch, whistle, handle, verify, rate"),
         (name = "regions", description = "The region tree, grid map and locator"),
-        (name = "registry", description = "The one net of basic information: people (numbers encrypted, masked, revealed with an audit record)"),
+        (name = "registry", description = "The one net of basic information: people (numbers encrypted, masked, revealed with an audit record), households, buildings and houses"),
         (name = "auth", description = "Sessions"),
         (name = "admin", description = "Accounts, roles, scopes, audit"),
         (name = "meta", description = "Front-end bootstrap"),

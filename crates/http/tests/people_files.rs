@@ -123,10 +123,10 @@ async fn a_file_with_bad_rows_is_reported_row_by_row_and_nothing_is_written_unti
             "6 phone:formula_not_allowed",
             "7 id_number:duplicate_in_file",
             "8 id_number:duplicate_id_number",
+            "9 grid:required",
             "9 name:required",
             "9 kind:unknown_kind",
             "9 phone:invalid_phone",
-            "9 grid:required",
         ]
     );
     // Cells come back in the template's order, for the wizard to show and edit.
@@ -375,4 +375,27 @@ async fn exports_are_masked_unless_whole_numbers_are_allowed_and_every_export_is
     assert_eq!(details[0]["whole_numbers"], true);
     assert_eq!(details[1]["whole_numbers"], false);
     assert_eq!(details[1]["count"], 1);
+}
+
+#[tokio::test]
+async fn a_sample_workbook_has_exactly_its_planted_mistakes() {
+    let t = TestApp::demo().await;
+    t.login("community").await;
+    let grids = vec![GRID.to_owned(), "370105001001002".to_owned()];
+    let book = gridgov_app::demo::people::sample_sheet(&grids, 30, 5_000_000, 3).unwrap();
+    let (s, v) = import(&t, "", book).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["total"].as_u64(), v["valid"].as_u64()), (Some(30), Some(27)));
+    let codes: Vec<String> = rejections(&v)
+        .into_iter()
+        .map(|r| r.split_once(' ').unwrap().1.to_owned())
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            "id_number:id_check_digit",
+            "id_number:id_birth_date",
+            "grid:region_not_found"
+        ]
+    );
 }

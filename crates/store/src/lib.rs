@@ -6,14 +6,18 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod buildings;
 pub mod cases;
 pub mod db;
 pub mod direct;
 pub mod entity;
+pub mod households;
+pub mod houses;
 pub mod migration;
 pub mod people;
 pub mod regions;
 pub mod reports;
+mod rows;
 pub mod scope;
 pub mod staff;
 

@@ -3,12 +3,12 @@
 
 use crate::StoreError;
 use crate::entity::person;
-use crate::scope::{in_subtree, street_led_condition};
+use crate::rows::{Located, page, update_versioned};
 use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 /// Stores a new person; returns the id. A second person with the same ID number in the
@@ -94,9 +94,12 @@ pub async fn list(
     limit: u64,
 ) -> Result<(Vec<person::Model>, u64), StoreError> {
     use person::Column as C;
-    let mut q = person::Entity::find()
-        .filter(C::DistrictCode.eq(district))
-        .filter(street_led_condition(scope, C::StreetCode, C::RegionCode));
+    let located = Located {
+        district: C::DistrictCode,
+        street: C::StreetCode,
+        region: C::RegionCode,
+    };
+    let mut q = person::Entity::find().filter(located.within(district, scope, f.region.as_ref()));
     if let Some(p) = f.name_prefix.as_deref().filter(|p| !p.is_empty()) {
         // A range on the name, not LIKE: the name index serves it, and % or _ typed into the
         // search box mean nothing special.
@@ -113,17 +116,7 @@ pub async fn list(
     if let Some(k) = &f.kind {
         q = q.filter(C::Kind.eq(k.as_str()));
     }
-    if let Some(r) = &f.region {
-        q = q.filter(in_subtree(r, C::StreetCode, C::RegionCode));
-    }
-    let total = q.clone().count(conn).await?;
-    let rows = q
-        .order_by_desc(C::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(conn)
-        .await?;
-    Ok((rows, total))
+    page(conn, q, C::Id, offset, limit).await
 }
 
 /// A person's sealed numbers, for re-sealing under a new key.
@@ -213,12 +206,13 @@ pub async fn update(conn: &impl ConnectionTrait, p: &person::Model, expected: i3
     am.created_at = sea_orm::ActiveValue::NotSet;
     am.created_by = sea_orm::ActiveValue::NotSet;
     am.district_code = sea_orm::ActiveValue::NotSet;
-    let res = person::Entity::update_many()
-        .set(am)
-        .filter(person::Column::Id.eq(p.id))
-        .filter(person::Column::Version.eq(expected))
-        .exec(conn)
-        .await
-        .map_err(StoreError::classify)?;
-    StoreError::one_row(res)
+    update_versioned(
+        conn,
+        am,
+        person::Column::Id,
+        p.id,
+        person::Column::Version,
+        expected,
+    )
+    .await
 }

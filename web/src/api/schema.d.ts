@@ -705,6 +705,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Buildings in the caller's scope, newest first. */
+        get: operations["list_buildings"];
+        put?: never;
+        /** Records a building in a grid. */
+        post: operations["create_building"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A building. */
+        get: operations["get_building"];
+        /**
+         * Edits a building; moved to another grid, its houses move with it. Audited as
+         *     `building.update`.
+         */
+        put: operations["update_building"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Houses in the caller's scope, newest first. */
+        get: operations["list_houses"];
+        put?: never;
+        /** Records a house in a building. */
+        post: operations["create_house"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A house. */
+        get: operations["get_house"];
+        /** Edits a house (it may move to another building); audited as `house.update`. */
+        put: operations["update_house"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Households in the caller's scope, newest first. */
+        get: operations["list_households"];
+        put?: never;
+        /** Records a household in a grid (members join with `PUT /api/v1/people/{id}` or a collection). */
+        post: operations["create_household"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A household with its members in the caller's scope, head first, numbers masked. */
+        get: operations["get_household"];
+        /** Edits a household (its members stay); audited as `household.update`. */
+        put: operations["update_household"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/collect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Records a household on the spot with its members, in one transaction, all or nothing: the
+         *     household is created (or, with `id` and `version`, edited); members without `person_id` are
+         *     registered, those with one are edited with their `version`. Each write is audited
+         *     (`household.create`/`update`, `person.create`/`update`, numbers masked). A member's blank grid
+         *     is the household's.
+         */
+        post: operations["collect_household"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -876,6 +1010,72 @@ export interface components {
             after_digest?: string | null;
             detail: string;
         };
+        /** @description An edit: the whole record with the version it was read at. */
+        BuildingEdit: components["schemas"]["BuildingInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A building as an operator or grid worker enters it (or edits it: the whole record). */
+        BuildingInput: {
+            /** @description The grid (or sub-grid) the building stands in. */
+            grid?: string;
+            /** @description As residents say it, e.g. `3号楼`. */
+            name?: string;
+            address?: string | null;
+            /**
+             * Format: int64
+             * @description 1 to 200.
+             */
+            floors?: number | null;
+            /**
+             * Format: int64
+             * @description Units (单元, stairwells): 1 to 50.
+             */
+            units?: number | null;
+            /**
+             * Format: double
+             * @description Where a map shows it: both or neither.
+             */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            /**
+             * @description The point's coordinate system: `wgs84` (the default: phones' GPS, 天地图) or `gcj02`
+             *     (Amap, Tencent), which is stored converted to WGS84.
+             */
+            crs?: string | null;
+            note?: string | null;
+        };
+        /** @description A page of buildings with the total. */
+        BuildingPage: {
+            items: components["schemas"]["BuildingView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A building as lists and pages show it. */
+        BuildingView: {
+            /** Format: int64 */
+            id: number;
+            grid: string;
+            community: string;
+            street: string;
+            name: string;
+            address?: string | null;
+            /** Format: int32 */
+            floors: number;
+            /** Format: int32 */
+            units: number;
+            /**
+             * Format: double
+             * @description WGS84.
+             */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         /** @description A case with its timeline and what the caller may do next. */
         CaseDetail: {
             case: components["schemas"]["CaseView"];
@@ -1018,6 +1218,32 @@ export interface components {
             current_password: string;
             new_password: string;
         };
+        /** @description A household recorded on the spot, with its members. */
+        Collect: {
+            household: components["schemas"]["CollectHousehold"];
+            members?: components["schemas"]["CollectMember"][];
+        };
+        /** @description The household of a collection: new (no id) or known (id and the version read). */
+        CollectHousehold: components["schemas"]["HouseholdInput"] & {
+            /** Format: int64 */
+            id?: number | null;
+            /** Format: int32 */
+            version?: number | null;
+        };
+        /**
+         * @description A member of a collection: a new person (no `person_id`) or a known one (`person_id` and the
+         *     version read), with the whole record as for an edit. The member's household is the collected
+         *     one and its relation is `relation`: `person.household_id` and `person.relation` are ignored.
+         */
+        CollectMember: {
+            /** Format: int64 */
+            person_id?: number | null;
+            /** Format: int32 */
+            version?: number | null;
+            person: components["schemas"]["PersonInput"];
+            /** @description Relation to the head: `head`, `spouse`, `child`, … (or 户主, 配偶, 子女, …). */
+            relation?: string;
+        };
         /**
          * @description A new group (without `parent_code`) or category (under the group `parent_code`). A group sets
          *     only `code`, `name` and `enabled`; a category's settings given for a group are refused
@@ -1090,16 +1316,10 @@ export interface components {
         Duplicates: "refuse" | "merge";
         /**
          * @description An edit: the whole record as the form shows it, with the version it was read at. A number
-         *     left out (null) stays as stored; an empty string removes it.
+         *     left out (null) stays as stored; an empty string removes it; the household and the relation
+         *     likewise (see `PersonInput`).
          */
-        EditBody: {
-            name: string;
-            kind: string;
-            grid: string;
-            id_number?: string | null;
-            phone?: string | null;
-            address?: string | null;
-            note?: string | null;
+        EditBody: components["schemas"]["PersonInput"] & {
             /** Format: int32 */
             version: number;
         };
@@ -1151,6 +1371,119 @@ export interface components {
             action: string;
             /** @description The fields an update changed; the number a reveal showed (`id_number` or `phone`). */
             fields: string[];
+        };
+        /** @description An edit: the whole record with the version it was read at. */
+        HouseEdit: components["schemas"]["HouseInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A house as an operator or grid worker enters it (or edits it: the whole record). */
+        HouseInput: {
+            /**
+             * Format: int64
+             * @description The building it is in; the caller must be able to write there.
+             */
+            building_id?: number | null;
+            /**
+             * Format: int64
+             * @description 1 to the building's units.
+             */
+            unit?: number | null;
+            /**
+             * Format: int64
+             * @description 1 to the building's floors.
+             */
+            floor?: number | null;
+            /** @description The number on the door, e.g. `201` (letters, digits, hyphens); once per unit. */
+            room?: string;
+            /** @description `residential`, `commercial`, `mixed`, `office`, `industrial`, `other` (or 住宅, 商业, …). */
+            use?: string;
+            /** @description `private`, `public`, `unit`, `collective`, `other` (or 私产, 公产, …). */
+            ownership?: string;
+            /** @description `owner_occupied`, `rented`, `vacant`, `other` (or 自住, 出租, 空置, 其他). */
+            occupancy?: string;
+            /**
+             * Format: double
+             * @description Floor area in m²: above 0, at most 100,000.
+             */
+            area?: number | null;
+            note?: string | null;
+        };
+        /** @description A page of houses with the total. */
+        HousePage: {
+            items: components["schemas"]["HouseView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A house as lists and pages show it. */
+        HouseView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            building_id: number;
+            /** @description The building's grid. */
+            grid: string;
+            community: string;
+            street: string;
+            /** Format: int32 */
+            unit: number;
+            /** Format: int32 */
+            floor: number;
+            room: string;
+            use: string;
+            ownership: string;
+            occupancy: string;
+            /** Format: double */
+            area?: number | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A household with its members (those in the caller's scope), head first, numbers masked. */
+        HouseholdDetail: {
+            household: components["schemas"]["HouseholdView"];
+            members: components["schemas"]["PersonView"][];
+        };
+        /** @description An edit: the whole record with the version it was read at. */
+        HouseholdEdit: components["schemas"]["HouseholdInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A household as an operator or grid worker enters it (or edits it: the whole record). */
+        HouseholdInput: {
+            /** @description The grid (or sub-grid) the household lives in. */
+            grid?: string;
+            /**
+             * Format: int64
+             * @description The house it lives in, in the same grid tree (the same grid, or one a sub-grid of the
+             *     other).
+             */
+            house_id?: number | null;
+            /** @description 户号 as on the household register (letters, digits, hyphens); once in the district. */
+            number?: string | null;
+            address?: string | null;
+            note?: string | null;
+        };
+        /** @description A page of households with the total. */
+        HouseholdPage: {
+            items: components["schemas"]["HouseholdView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A household as lists show it. */
+        HouseholdView: {
+            /** Format: int64 */
+            id: number;
+            grid: string;
+            community: string;
+            street: string;
+            /** Format: int64 */
+            house_id?: number | null;
+            number?: string | null;
+            address?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
         };
         /** @description What an import found, and did. */
         ImportReport: {
@@ -1377,14 +1710,28 @@ export interface components {
             name: string;
             /** @description `registered`, `floating` or `overseas` (or 户籍人口, 流动人口, 境外人员). */
             kind: string;
-            /** @description The grid (or sub-grid) the person lives in. */
-            grid: string;
+            /**
+             * @description The grid (or sub-grid) the person lives in (in a household collection, blank means the
+             *     household's grid).
+             */
+            grid?: string;
             /** @description 18 digits (the last may be X) or a legacy 15-digit number. */
             id_number?: string | null;
             /** @description A mobile number or a landline. */
             phone?: string | null;
             address?: string | null;
             note?: string | null;
+            /**
+             * Format: int64
+             * @description The household the person belongs to, readable by the caller and in the person's grid
+             *     tree. Left out: as stored; null: leaves the household (and the relation goes with it).
+             */
+            household_id?: number | null;
+            /**
+             * @description Relation to the household's head (`head`, `spouse`, … or 户主, 配偶, …); a household has
+             *     at most one head. Left out (null): as stored; empty: removed.
+             */
+            relation?: string | null;
         };
         /** @description A page of people with the total. */
         PersonPage: {
@@ -1409,6 +1756,10 @@ export interface components {
             phone?: string | null;
             address?: string | null;
             note?: string | null;
+            /** Format: int64 */
+            household_id?: number | null;
+            /** @description Relation to the household's head. */
+            relation?: string | null;
             /** Format: int32 */
             version: number;
         };
@@ -3251,7 +3602,7 @@ export interface operations {
                     "application/json": components["schemas"]["PersonView"];
                 };
             };
-            /** @description `validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid`, an ID number's `id_length`, `id_characters`, `id_region`, `id_birth_date`, `id_check_digit`, a phone's code), `invalid_json` */
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid`, `unknown_relation`, `no_household`, `household_in_other_grid`, `household_has_head`, an ID number's `id_length`, `id_characters`, `id_region`, `id_birth_date`, `id_check_digit`, a phone's code), `invalid_json` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3269,7 +3620,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `region_not_found`: no such grid, or outside the caller's scope */
+            /** @description `region_not_found`, `household_not_found`: none such, or outside the caller's scope */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3410,7 +3761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `person_not_found` (also outside the caller's scope), `region_not_found` (the new grid) */
+            /** @description `person_not_found` (also outside the caller's scope), `region_not_found` (the new grid), `household_not_found` */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3746,6 +4097,668 @@ export interface operations {
             };
             /** @description `export_too_large`: over 200,000 people; choose a smaller region */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_buildings: {
+        parameters: {
+            query?: {
+                /** @description The start of the name. */
+                name?: string;
+                /** @description Only buildings in this region's subtree. */
+                region?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildingPage"];
+                };
+            };
+            /** @description `validation_failed` (bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_building: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuildingInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildingView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `not_a_grid` or a grid code's error, `floors_out_of_range`, `units_out_of_range`, `invalid_coordinate`, `invalid_crs`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such grid, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_building: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildingView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `building_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_building: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuildingEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuildingView"];
+                };
+            };
+            /** @description `validation_failed` (as for recording; `below_houses`: a house is on a floor or in a unit the edit removes), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `building_not_found` (also outside the caller's scope), `region_not_found` (the new grid) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_houses: {
+        parameters: {
+            query?: {
+                building_id?: number;
+                /** @description Only houses in this region's subtree. */
+                region?: string;
+                /** @description `owner_occupied`, `rented`, `vacant` or `other`. */
+                occupancy?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HousePage"];
+                };
+            };
+            /** @description `validation_failed` (bad region, `unknown_occupancy`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_house: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `room_characters`, `unknown_use`, `unknown_ownership`, `unknown_occupancy`, `area_out_of_range`, `unit_out_of_range`, `floor_out_of_range`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `building_not_found`: no such building, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_house`: the unit has a house with this room number */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_house: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `house_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_house: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseView"];
+                };
+            };
+            /** @description `validation_failed` (as for recording), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `house_not_found` (also outside the caller's scope), `building_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile; `duplicate_house` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_households: {
+        parameters: {
+            query?: {
+                /** @description Only households in this region's subtree. */
+                region?: string;
+                house_id?: number;
+                /** @description A whole household number. */
+                number?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdPage"];
+                };
+            };
+            /** @description `validation_failed` (bad region or number), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_household: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseholdInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdDetail"];
+                };
+            };
+            /** @description `validation_failed` (`not_a_grid` or a grid code's error, `required`, `too_long`, `household_number_characters`, `house_in_other_grid`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`, `house_not_found`: none such, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_household_number`: the district has a household with this number */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_household: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdDetail"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `household_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_household: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HouseholdEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdDetail"];
+                };
+            };
+            /** @description `validation_failed` (as for recording), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `household_not_found` (also outside the caller's scope), `region_not_found`, `house_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile; `duplicate_household_number` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    collect_household: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Collect"];
+            };
+        };
+        responses: {
+            /** @description the household as stored, with its members */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HouseholdDetail"];
+                };
+            };
+            /** @description `validation_failed`: every field error at once, named by its path (`household.number`, `members[2].id_number`, `members[0].relation`): the codes of a household's and a person's fields, `unknown_relation`, `household_has_head`, `household_in_other_grid`, `duplicate_member`, `too_many`, `required` (a known record's version); `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `household_not_found`, `person_not_found`, `house_not_found`, `region_not_found`: none such, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version` (the household or a member changed meanwhile), `duplicate_household_number`, `duplicate_id_number` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -101,6 +101,63 @@ pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usi
     Ok(count)
 }
 
+/// A workbook of `rows` synthetic residents in the import template's columns, as a community
+/// might hand it in: people `first..first + rows` of [`person_of`] (choose `first` beyond the
+/// demo's residents for people not yet registered), spread over `grids` (the drop-down's labels,
+/// or bare codes). With `bad` > 0, that many rows spread through the file each carry one
+/// mistake, in turn: a wrong check digit, an impossible birth date, a grid that does not exist.
+pub fn sample_sheet(grids: &[String], rows: usize, first: usize, bad: usize) -> Result<Vec<u8>, AppError> {
+    if grids.is_empty() {
+        return Err(AppError::bad_request("no_grids", "name at least one grid"));
+    }
+    let every = rows.checked_div(bad).map_or(usize::MAX, |n| n.max(1));
+    let mut out = Vec::with_capacity(rows);
+    for r in 0..rows {
+        let i = first + r;
+        let (kind, id, phone) = person_of(i);
+        let mut rng = SplitMix64::new(i as u64);
+        let name = names::person(&mut rng);
+        let mut grid = grids[r % grids.len()].clone();
+        let mut number = id.digits().to_owned();
+        let nth_bad = r / every;
+        if r % every == every / 2 && nth_bad < bad {
+            match nth_bad % 3 {
+                0 => {
+                    let last = if number.ends_with('0') { '1' } else { '0' };
+                    number = format!("{}{last}", &number[..17]);
+                }
+                // 30 February: the check digit is made right, so the date is the only fault.
+                1 => {
+                    number =
+                        IdNumber::with_check_char(&format!("{}19800230{}", &number[..6], &number[14..17]))
+                }
+                _ => grid = "370105999999999".to_owned(),
+            }
+        }
+        out.push(vec![
+            name,
+            kind.label().to_owned(),
+            grid,
+            number,
+            phone,
+            format!(
+                "{}{}号{}单元{}室",
+                names::place(rng.below(200)),
+                1 + rng.below(120),
+                1 + rng.below(4),
+                101 + rng.below(6) * 100 + rng.below(3)
+            ),
+            String::new(),
+        ]);
+    }
+    crate::sheet::xlsx(
+        "人口信息",
+        &crate::people_import::template_columns(Vec::new()),
+        &out,
+        0,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]

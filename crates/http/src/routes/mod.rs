@@ -2,8 +2,11 @@
 
 pub mod admin;
 pub mod auth;
+pub mod buildings;
 pub mod cases;
 pub mod health;
+pub mod households;
+pub mod houses;
 pub mod people;
 pub mod people_files;
 pub mod regions;
@@ -77,6 +80,31 @@ pub fn api() -> Router<App> {
         )
         .route("/api/v1/people/{id}/reveal", post(people::reveal_number))
         .route("/api/v1/people/{id}/history", get(people::person_history))
+        .route(
+            "/api/v1/buildings",
+            get(buildings::list_buildings).post(buildings::create_building),
+        )
+        .route(
+            "/api/v1/buildings/{id}",
+            get(buildings::get_building).put(buildings::update_building),
+        )
+        .route(
+            "/api/v1/houses",
+            get(houses::list_houses).post(houses::create_house),
+        )
+        .route(
+            "/api/v1/houses/{id}",
+            get(houses::get_house).put(houses::update_house),
+        )
+        .route(
+            "/api/v1/households",
+            get(households::list_households).post(households::create_household),
+        )
+        .route("/api/v1/households/collect", post(households::collect_household))
+        .route(
+            "/api/v1/households/{id}",
+            get(households::get_household).put(households::update_household),
+        )
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))
         .route("/api/v1/grids", get(regions::grids_in_bbox))

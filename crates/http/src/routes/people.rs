@@ -18,9 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 /// Registers a person in a grid.
 #[utoipa::path(post, path = "/api/v1/people", tag = "registry", request_body = PersonInput, responses(
     (status = 201, body = PersonView, description = "registered; the numbers come back masked"),
-    (status = 400, body = ErrorBody, description = "`validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid`, an ID number's `id_length`, `id_characters`, `id_region`, `id_birth_date`, `id_check_digit`, a phone's code), `invalid_json`"),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid`, `unknown_relation`, `no_household`, `household_in_other_grid`, `household_has_head`, an ID number's `id_length`, `id_characters`, `id_region`, `id_birth_date`, `id_check_digit`, a phone's code), `invalid_json`"),
     (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:person:write"),
-    (status = 404, body = ErrorBody, description = "`region_not_found`: no such grid, or outside the caller's scope"),
+    (status = 404, body = ErrorBody, description = "`region_not_found`, `household_not_found`: none such, or outside the caller's scope"),
     (status = 409, body = ErrorBody, description = "`duplicate_id_number`: the district has a person with this ID number"),
 ))]
 pub async fn create_person(
@@ -124,16 +124,12 @@ pub async fn get_person(
 }
 
 /// An edit: the whole record as the form shows it, with the version it was read at. A number
-/// left out (null) stays as stored; an empty string removes it.
+/// left out (null) stays as stored; an empty string removes it; the household and the relation
+/// likewise (see `PersonInput`).
 #[derive(Deserialize, ToSchema)]
 pub struct EditBody {
-    pub name: String,
-    pub kind: String,
-    pub grid: String,
-    pub id_number: Option<String>,
-    pub phone: Option<String>,
-    pub address: Option<String>,
-    pub note: Option<String>,
+    #[serde(flatten)]
+    pub person: PersonInput,
     pub version: i32,
 }
 
@@ -142,7 +138,7 @@ pub struct EditBody {
     (status = 200, body = PersonView),
     (status = 400, body = ErrorBody, description = "`validation_failed` (as for registering), `invalid_json`"),
     (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:person:write"),
-    (status = 404, body = ErrorBody, description = "`person_not_found` (also outside the caller's scope), `region_not_found` (the new grid)"),
+    (status = 404, body = ErrorBody, description = "`person_not_found` (also outside the caller's scope), `region_not_found` (the new grid), `household_not_found`"),
     (status = 409, body = ErrorBody, description = "`stale_version`: changed meanwhile; `duplicate_id_number`"),
 ))]
 pub async fn update_person(
@@ -154,17 +150,8 @@ pub async fn update_person(
 ) -> Result<Json<PersonView>, ApiError> {
     gridgov_app::access::require(&who.principal, "registry:person:write")?;
     let b: EditBody = json_body(&body)?;
-    let input = PersonInput {
-        name: b.name,
-        kind: b.kind,
-        grid: b.grid,
-        id_number: b.id_number,
-        phone: b.phone,
-        address: b.address,
-        note: b.note,
-    };
     Ok(Json(
-        registry::update(&app, &who, id, input, b.version, ip).await?,
+        registry::update(&app, &who, id, b.person, b.version, ip).await?,
     ))
 }
 

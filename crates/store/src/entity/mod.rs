@@ -3,6 +3,7 @@
 pub mod app_user;
 pub mod audit_head;
 pub mod audit_log;
+pub mod building;
 pub mod calendar_day;
 pub mod case;
 pub mod case_category;
@@ -11,6 +12,8 @@ pub mod case_photo;
 pub mod case_whistle;
 pub mod centre;
 pub mod department;
+pub mod house;
+pub mod household;
 pub mod login_throttle;
 pub mod otp_challenge;
 pub mod person;

@@ -27,6 +27,11 @@ pub struct Model {
     pub phone_masked: Option<String>,
     pub address: Option<String>,
     pub note: Option<String>,
+    /// The household the person belongs to, if recorded (migration 12).
+    pub household_id: Option<i64>,
+    /// Relation to the household's head (`domain::registry::Relation` code); none without a
+    /// household.
+    pub relation: Option<String>,
     pub version: i32,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,

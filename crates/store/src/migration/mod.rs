@@ -14,6 +14,7 @@ mod m20261130_000008_kpi_indexes;
 mod m20261130_000009_photo_retries;
 pub(crate) mod m20261201_000010_case_indexes;
 mod m20261201_000011_people;
+mod m20261202_000012_houses;
 mod m20261202_000013_audit_history;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000009_photo_retries::Migration),
             Box::new(m20261201_000010_case_indexes::Migration),
             Box::new(m20261201_000011_people::Migration),
+            Box::new(m20261202_000012_houses::Migration),
             Box::new(m20261202_000013_audit_history::Migration),
         ]
     }
