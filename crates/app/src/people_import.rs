@@ -530,7 +530,7 @@ async fn write(
                 entity_id: &new.id.to_string(),
                 before: Some(&before),
                 after: Some(&after),
-                detail: serde_json::json!({ "import_line": line, "changed": registry::changed(&before, &after) }),
+                detail: serde_json::json!({ "import_line": line, "changed": registry::person_changes(old, new) }),
             },
         ));
     }

@@ -465,6 +465,22 @@ pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> 
         .collect()
 }
 
+/// The fields an edit of a person changed. A number is compared whole (by its blind index):
+/// two numbers may look alike masked.
+pub(crate) fn person_changes(old: &person::Model, new: &person::Model) -> Vec<String> {
+    let mut fields = changed(&audited(old), &audited(new));
+    for (field, changed) in [
+        ("id_number", old.id_number_index != new.id_number_index),
+        ("phone", old.phone_index != new.phone_index),
+    ] {
+        if changed && !fields.iter().any(|f| f == field) {
+            fields.push(field.to_owned());
+        }
+    }
+    fields.sort();
+    fields
+}
+
 /// A registry record as its audit records name it.
 struct Row<'a> {
     entity_type: &'a str,
@@ -601,15 +617,11 @@ async fn update_person(
         other => other?,
     }
     let (before, after) = (audited(old), audited(&new));
-    record_person(
-        txn,
-        who,
-        ip,
-        &new,
-        "person.update",
-        Change::updated(&before, &after),
-    )
-    .await?;
+    let change = Change {
+        detail: serde_json::json!({ "changed": person_changes(old, &new) }),
+        ..Change::updated(&before, &after)
+    };
+    record_person(txn, who, ip, &new, "person.update", change).await?;
     Ok(new)
 }
 
@@ -887,4 +899,26 @@ pub async fn rotate_keys(app: &App) -> Result<RotateReport, AppError> {
         .await?;
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn an_edit_names_a_changed_number_even_when_it_looks_the_same_masked() {
+        let now = chrono::Utc::now();
+        let mut old = new_person("370105", None, now);
+        old.id_number_masked = Some("370105********1234".into());
+        old.id_number_index = Some("a".into());
+        old.address = Some("旧地址".into());
+        let mut new = old.clone();
+        assert!(person_changes(&old, &new).is_empty());
+        new.id_number_index = Some("b".into());
+        new.address = Some("新地址".into());
+        assert_eq!(person_changes(&old, &new), vec!["address", "id_number"]);
+        new.phone_index = Some("c".into());
+        assert_eq!(person_changes(&old, &new), vec!["address", "id_number", "phone"]);
+    }
 }

@@ -811,3 +811,48 @@ async fn collecting_a_household_is_all_or_nothing() {
     assert!(v["total"].as_i64().unwrap() >= 4, "{v}");
     assert!(!v.to_string().contains(&id_number(20)) && !v.to_string().contains("13600136000"));
 }
+
+#[tokio::test]
+async fn the_demo_residents_live_in_households_in_houses_in_buildings() {
+    let t = TestApp::demo().await;
+    let n = gridgov_app::demo::people::write_people(&t.app, "370105000000", 500)
+        .await
+        .unwrap();
+    assert_eq!(n, 500);
+    assert_eq!(t.count("person").await, 500);
+    let households = t.count("household").await;
+    assert!((150..=250).contains(&households), "{households} households");
+    // Every resident is in a household, every household has one head and lives in a flat.
+    let scalar = |sql: &str| {
+        let sql = sql.to_owned();
+        let t = &t;
+        async move {
+            #[derive(sea_orm::FromQueryResult)]
+            struct N {
+                n: i64,
+            }
+            use sea_orm::FromQueryResult;
+            let conn = t.app.db.conn();
+            let st = sea_orm::Statement::from_string(conn.get_database_backend(), sql);
+            N::find_by_statement(st).one(conn).await.unwrap().unwrap().n
+        }
+    };
+    assert_eq!(
+        scalar("SELECT COUNT(*) AS n FROM person WHERE household_id IS NULL").await,
+        0
+    );
+    assert_eq!(
+        scalar("SELECT COUNT(*) AS n FROM person WHERE relation = 'head'").await,
+        households
+    );
+    assert_eq!(
+        scalar("SELECT COUNT(*) AS n FROM household WHERE house_id IS NULL").await,
+        0
+    );
+    assert_eq!(
+        scalar("SELECT COUNT(*) AS n FROM household h JOIN house o ON o.id = h.house_id WHERE o.occupancy = 'vacant' OR o.region_code <> h.region_code").await,
+        0
+    );
+    assert!(t.count("house").await > households);
+    assert!(t.count("building").await >= 1);
+}

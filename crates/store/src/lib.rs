@@ -18,6 +18,7 @@ pub mod people;
 pub mod regions;
 pub mod reports;
 mod rows;
+pub use rows::insert_all;
 pub mod scope;
 pub mod staff;
 

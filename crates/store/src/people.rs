@@ -20,31 +20,15 @@ pub async fn insert(conn: &impl ConnectionTrait, p: person::Model) -> Result<i64
     Ok(saved.id)
 }
 
-/// Stores new people in the caller's transaction, a few hundred a statement; returns their ids
-/// in the order given. A second person with an ID number already in the district is
-/// [`StoreError::Duplicate`] (and the caller's transaction should be rolled back).
+/// Stores new people in the caller's transaction; returns their ids in the order given. A
+/// second person with an ID number already in the district is [`StoreError::Duplicate`] (and
+/// the caller's transaction should be rolled back).
 pub async fn insert_many(
     conn: &impl ConnectionTrait,
     people: Vec<person::Model>,
 ) -> Result<Vec<i64>, StoreError> {
-    let mut ids = Vec::with_capacity(people.len());
-    let mut people = people.into_iter().peekable();
-    while people.peek().is_some() {
-        // 22 values a row: 400 rows stay far below every backend's limit on bound values.
-        let chunk = people.by_ref().take(400).map(|p| {
-            let mut am = p.into_active_model();
-            am.id = sea_orm::ActiveValue::NotSet;
-            am
-        });
-        let mut keys = person::Entity::insert_many(chunk)
-            .exec_with_returning_keys(conn)
-            .await
-            .map_err(StoreError::classify)?;
-        // One statement takes its ids in row order; RETURNING need not list them in that order.
-        keys.sort_unstable();
-        ids.extend(keys);
-    }
-    Ok(ids)
+    // 24 values a row: 400 rows stay far below every backend's limit on bound values.
+    crate::rows::insert_all(conn, people, 400).await
 }
 
 /// The district's people with these blind indexes of ID numbers.

@@ -8,7 +8,8 @@ use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::sea_query::{Condition, IntoColumnRef};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    Iterable, ModelTrait, PaginatorTrait, PrimaryKeyToColumn, PrimaryKeyTrait, QueryFilter, QueryOrder,
     QuerySelect, Select,
 };
 
@@ -30,6 +31,41 @@ impl<C: ColumnTrait + IntoColumnRef> Located<C> {
         }
         c
     }
+}
+
+/// Stores new rows in the caller's transaction, a few hundred a statement (`per_statement`
+/// times the columns must stay below every backend's limit on bound values); returns their ids
+/// in the order given. A unique key already taken is [`StoreError::Duplicate`].
+pub async fn insert_all<M, A>(
+    conn: &impl ConnectionTrait,
+    rows: Vec<M>,
+    per_statement: usize,
+) -> Result<Vec<i64>, StoreError>
+where
+    M: ModelTrait + IntoActiveModel<A>,
+    <M::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+    <M::Entity as EntityTrait>::PrimaryKey: PrimaryKeyTrait<ValueType = i64>,
+    A: ActiveModelTrait<Entity = M::Entity> + ActiveModelBehavior + Send,
+{
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk = rows.by_ref().take(per_statement).map(|m| {
+            let mut am = m.into_active_model();
+            for pk in <M::Entity as EntityTrait>::PrimaryKey::iter() {
+                am.not_set(pk.into_column());
+            }
+            am
+        });
+        let mut keys = M::Entity::insert_many(chunk)
+            .exec_with_returning_keys(conn)
+            .await
+            .map_err(StoreError::classify)?;
+        // One statement takes its ids in row order; RETURNING need not list them in that order.
+        keys.sort_unstable();
+        ids.extend(keys);
+    }
+    Ok(ids)
 }
 
 /// One page of a query, newest (highest `id`) first, with the total.

@@ -9,9 +9,10 @@ use crate::{App, AppError};
 use chrono::{Duration, NaiveDate};
 use gridgov_domain::idcard::{IdNumber, Sex};
 use gridgov_domain::phone::ContactPhone;
-use gridgov_domain::registry::{Kind, PersonKind};
+use gridgov_domain::registry::{HouseUse, Kind, Occupancy, Ownership, PersonKind, Relation};
 use gridgov_domain::rng::SplitMix64;
 use gridgov_domain::{RegionCode, RegionLevel};
+use gridgov_store::entity::{building, house, household};
 
 /// Birth dates are spread over these many days from 1 January 1930 (to the end of 2019).
 const BIRTH_DAYS: usize = 32_870;
@@ -47,7 +48,26 @@ pub fn person_of(i: usize) -> (PersonKind, IdNumber, String) {
     (kind, id, phone)
 }
 
-/// Writes `count` people into the district's grids; returns how many.
+/// Household sizes in turn (a realistic mix: many of two or three, some alone, a few of five).
+const HOUSEHOLD_SIZES: [usize; 10] = [1, 1, 2, 2, 2, 3, 3, 3, 4, 5];
+/// Every demo building: six floors, two units, two flats a floor and unit.
+const FLOORS: i32 = 6;
+const UNITS: i32 = 2;
+const ROOMS: i32 = 2;
+/// One flat in nine stands empty.
+const VACANT_EVERY: usize = 9;
+/// Relations of a household's members in order of joining it.
+const RELATIONS: [Relation; 5] = [
+    Relation::Head,
+    Relation::Spouse,
+    Relation::Child,
+    Relation::Child,
+    Relation::Parent,
+];
+
+/// Writes `count` residents into the district: in households, each in a flat of a six-storey
+/// building, the buildings spread over the grids in turn (a realistic shape for the registry's
+/// pages and counts; ages and relations are not made to agree). Returns how many residents.
 pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usize, AppError> {
     let conn = app.db.conn();
     let district_code =
@@ -56,44 +76,164 @@ pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usi
         all: true,
         ..Default::default()
     };
-    let grids: Vec<RegionCode> = gridgov_store::regions::grids(conn, Some(&district_code), &scope)
-        .await?
-        .into_iter()
-        .filter_map(|g| RegionCode::parse(&g.code).ok())
-        .filter(|g| g.level() == RegionLevel::Grid)
-        .collect();
+    let grids: Vec<crate::registry::Placed> =
+        gridgov_store::regions::grids(conn, Some(&district_code), &scope)
+            .await?
+            .into_iter()
+            .filter_map(|g| RegionCode::parse(&g.code).ok())
+            .filter(|g| g.level() == RegionLevel::Grid)
+            .filter_map(|g| crate::registry::Placed::of(&g))
+            .collect();
     if grids.is_empty() || count == 0 {
         return Ok(0);
     }
     let now = app.clock.now();
+    let district = district_code.as_str();
+    let mut sizes = Vec::new();
+    let mut planned = 0;
+    while planned < count {
+        let size = HOUSEHOLD_SIZES[sizes.len() % HOUSEHOLD_SIZES.len()].min(count - planned);
+        sizes.push(size);
+        planned += size;
+    }
+    let per_building = (FLOORS * UNITS * ROOMS) as usize;
+    let flats = sizes.len() + sizes.len() / (VACANT_EVERY - 1) + 1;
     let txn = sea_orm::TransactionTrait::begin(conn).await?;
+
+    let mut buildings = Vec::new();
+    for b in 0..flats.div_ceil(per_building) {
+        let at = &grids[b % grids.len()];
+        let mut rng = SplitMix64::new(0xb0_1d ^ b as u64);
+        buildings.push(building::Model {
+            id: 0,
+            district_code: district.to_owned(),
+            street_code: at.street.clone(),
+            community_code: at.community.clone(),
+            region_code: at.grid.to_string(),
+            name: format!("{}号楼", b / grids.len() + 1),
+            address: Some(format!(
+                "{}{}号",
+                names::place(rng.below(200)),
+                1 + rng.below(120)
+            )),
+            floors: FLOORS,
+            units: UNITS,
+            lon: None,
+            lat: None,
+            note: None,
+            version: 1,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    let building_ids = gridgov_store::insert_all(&txn, buildings.clone(), 400).await?;
+
+    // Flats in building order; every VACANT_EVERY-th stands empty, the others take the
+    // households in turn, rented where the head is a floating resident.
+    let mut houses = Vec::new();
+    let mut homes = Vec::new(); // (index into houses, first person) per household
+    let mut person = 0;
+    'flats: for (b, id) in buildings.iter().zip(&building_ids) {
+        for unit in 1..=UNITS {
+            for floor in 1..=FLOORS {
+                for r in 1..=ROOMS {
+                    if homes.len() == sizes.len() && houses.len() % per_building == 0 {
+                        break 'flats;
+                    }
+                    let vacant =
+                        houses.len() % VACANT_EVERY == VACANT_EVERY - 1 || homes.len() == sizes.len();
+                    let occupancy = if vacant {
+                        Occupancy::Vacant
+                    } else {
+                        homes.push((houses.len(), person));
+                        person += sizes[homes.len() - 1];
+                        match person_of(homes.last().map_or(0, |h| h.1)).0 {
+                            PersonKind::Floating | PersonKind::Overseas => Occupancy::Rented,
+                            PersonKind::Registered => Occupancy::OwnerOccupied,
+                        }
+                    };
+                    houses.push(house::Model {
+                        id: 0,
+                        district_code: district.to_owned(),
+                        street_code: b.street_code.clone(),
+                        community_code: b.community_code.clone(),
+                        region_code: b.region_code.clone(),
+                        building_id: *id,
+                        unit,
+                        floor,
+                        room: format!("{floor}0{r}"),
+                        house_use: HouseUse::Residential.code().to_owned(),
+                        ownership: Ownership::Private.code().to_owned(),
+                        occupancy: occupancy.code().to_owned(),
+                        area: Some(f64::from(60 + 15 * r + floor)),
+                        note: None,
+                        version: 1,
+                        created_by: None,
+                        created_at: now,
+                        updated_at: now,
+                    });
+                }
+            }
+        }
+    }
+    let house_ids = gridgov_store::insert_all(&txn, houses.clone(), 400).await?;
+
+    let mut households = Vec::with_capacity(homes.len());
+    for (n, (h, _)) in homes.iter().enumerate() {
+        let house = &houses[*h];
+        let b = &buildings[building_ids
+            .iter()
+            .position(|id| *id == house.building_id)
+            .unwrap_or(0)];
+        households.push(household::Model {
+            id: 0,
+            district_code: district.to_owned(),
+            street_code: house.street_code.clone(),
+            community_code: house.community_code.clone(),
+            region_code: house.region_code.clone(),
+            house_id: Some(house_ids[*h]),
+            number: Some(format!("{district}{:08}", n + 1)),
+            address: Some(format!(
+                "{}{}{}单元{}室",
+                b.address.as_deref().unwrap_or_default(),
+                b.name,
+                house.unit,
+                house.room
+            )),
+            note: None,
+            version: 1,
+            created_by: None,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    let household_ids = gridgov_store::insert_all(&txn, households.clone(), 400).await?;
+
     let mut batch = Vec::with_capacity(5_000);
-    for i in 0..count {
-        let (kind, id, phone) = person_of(i);
-        let mut rng = SplitMix64::new(i as u64);
-        let grid = &grids[rng.below(grids.len())];
-        let ancestors = grid.ancestors();
-        let (Some(community), Some(street)) = (ancestors.get(2), grid.street()) else {
-            continue;
-        };
-        let phone = ContactPhone::parse(&phone).map_err(|c| AppError::bad_request(c, "demo phone"))?;
-        let mut p = crate::registry::new_person(district_code.as_str(), None, now);
-        p.street_code = street.to_string();
-        p.community_code = community.to_string();
-        p.region_code = grid.to_string();
-        p.name = names::person(&mut rng);
-        p.kind = kind.code().to_owned();
-        p.address = Some(format!(
-            "{}{}号",
-            names::place(rng.below(200)),
-            1 + rng.below(120)
-        ));
-        crate::registry::set_id_number(app, &mut p, Some(&id))?;
-        crate::registry::set_phone(app, &mut p, Some(&phone))?;
-        batch.push(p);
-        if batch.len() == batch.capacity() {
-            gridgov_store::people::insert_generated(&txn, &batch).await?;
-            batch.clear();
+    for (n, ((_, first), size)) in homes.iter().zip(&sizes).enumerate() {
+        let home = &households[n];
+        for m in 0..*size {
+            let i = first + m;
+            let (kind, id, phone) = person_of(i);
+            let mut rng = SplitMix64::new(i as u64);
+            let phone = ContactPhone::parse(&phone).map_err(|c| AppError::bad_request(c, "demo phone"))?;
+            let mut p = crate::registry::new_person(district, None, now);
+            p.street_code = home.street_code.clone();
+            p.community_code = home.community_code.clone();
+            p.region_code = home.region_code.clone();
+            p.name = names::person(&mut rng);
+            p.kind = kind.code().to_owned();
+            p.address = home.address.clone();
+            p.household_id = Some(household_ids[n]);
+            p.relation = Some(RELATIONS[m.min(RELATIONS.len() - 1)].code().to_owned());
+            crate::registry::set_id_number(app, &mut p, Some(&id))?;
+            crate::registry::set_phone(app, &mut p, Some(&phone))?;
+            batch.push(p);
+            if batch.len() == batch.capacity() {
+                gridgov_store::people::insert_generated(&txn, &batch).await?;
+                batch.clear();
+            }
         }
     }
     gridgov_store::people::insert_generated(&txn, &batch).await?;

@@ -2,6 +2,7 @@
 
 mod cases;
 mod client;
+mod import;
 mod kpi;
 mod people;
 
@@ -49,6 +50,14 @@ pub enum BenchWhat {
         #[arg(long, default_value_t = 3)]
         rounds: usize,
     },
+    /// Importing residents from an .xlsx workbook over HTTP (a dry run, then the commit),
+    /// against a running demo server.
+    Import {
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        url: String,
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+    },
     /// Registry searches over HTTP, one at a time, against a running demo server: by ID
     /// number, phone and name start, district-wide and for a street (start it with
     /// `gridgov demo --people 1000000` for a million residents).
@@ -82,6 +91,13 @@ pub async fn run(what: BenchWhat) -> Result<()> {
             kpi::run(kpi::Options {
                 url,
                 rounds: rounds.clamp(1, 100),
+            })
+            .await
+        }
+        BenchWhat::Import { url, rows } => {
+            import::run(import::Options {
+                url,
+                rows: rows.clamp(1, gridgov_app::sheet::MAX_ROWS),
             })
             .await
         }
