@@ -1,5 +1,5 @@
 // The gridgov API v1 endpoints used by the console. One function per endpoint.
-import { deleteJson, getJson, postBlob, postJson, putJson } from './http'
+import { deleteJson, fetchFile, getJson, postBlob, postJson, putJson, type FetchedFile } from './http'
 import type { paths } from './schema'
 import type {
   AuditPage,
@@ -14,6 +14,10 @@ import type {
   KpiQuery,
   PhotoView,
   OtpLogin,
+  HistoryEntry,
+  ImportQuery,
+  ImportReport,
+  PeopleExportQuery,
   PeopleQuery,
   PeopleSearchBody,
   PersonEdit,
@@ -26,6 +30,20 @@ import type {
   ReportCase,
   AuditQuery,
   BBox,
+  BuildingEdit,
+  BuildingInput,
+  BuildingPage,
+  BuildingQuery,
+  BuildingView,
+  CollectBody,
+  HouseEdit,
+  HouseholdDetail,
+  HouseholdPage,
+  HouseholdQuery,
+  HouseInput,
+  HousePage,
+  HouseQuery,
+  HouseView,
   ChangePassword,
   Created,
   Department,
@@ -351,4 +369,101 @@ export function fetchPerson(id: number, signal?: AbortSignal): Promise<PersonVie
  */
 export function revealNumber(id: number, field: RevealField): Promise<Revealed> {
   return postJson<Revealed>(apiPath('/api/v1/people/{id}/reveal', { id: String(id) }), { field })
+}
+
+/** A person's change history, newest first (create, update, import, reveal); 404 `person_not_found` also outside the caller's scope. */
+export function fetchPersonHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
+  return getJson<HistoryEntry[]>(apiPath('/api/v1/people/{id}/history', { id: String(id) }), {}, signal)
+}
+
+/** The .xlsx template for importing people (needs registry:person:write). */
+export function fetchImportTemplate(signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath('/api/v1/people/import/template'), { signal })
+}
+
+/**
+ * Checks (or with `commit`, imports: every row in one transaction, or nothing) an .xlsx workbook or
+ * CSV file sent as the body. 400 for an unreadable file, 413 too large, 415 a legacy or protected
+ * workbook, 422 `import_rejected` (a commit with rejected rows), 409 a race during the commit.
+ */
+export function importPeople(file: Blob, query: ImportQuery, signal?: AbortSignal): Promise<ImportReport> {
+  return postBlob<ImportReport>(apiPath('/api/v1/people/import'), file, { query, signal, contentType: 'application/octet-stream' })
+}
+
+/** The rejected rows of a file as an .xlsx workbook, with a last column 错误原因. */
+export function fetchImportErrors(file: Blob, query: Pick<ImportQuery, 'duplicates' | 'encoding'>, signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath('/api/v1/people/import/errors'), { method: 'POST', query, rawBody: file, contentType: 'application/octet-stream', signal })
+}
+
+/**
+ * The people in the caller's scope (of a region and kind) as a file, numbers masked unless
+ * `whole_numbers` (needs registry:person:reveal; audited). 404 for a region outside the scope.
+ */
+export function exportPeople(query: PeopleExportQuery, signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath('/api/v1/people/export'), { query, signal })
+}
+
+// --- The one net of basic information: buildings, houses, households ------------------------------
+
+/** Buildings in the caller's scope (registry:house:read), filtered by region subtree and the start of the name. */
+export function fetchBuildings(query: BuildingQuery, signal?: AbortSignal): Promise<BuildingPage> {
+  return getJson<BuildingPage>(apiPath('/api/v1/buildings'), query, signal)
+}
+
+/** A building; 404 `building_not_found` also outside the caller's scope. */
+export function fetchBuilding(id: number, signal?: AbortSignal): Promise<BuildingView> {
+  return getJson<BuildingView>(apiPath('/api/v1/buildings/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Records a building in a grid; resolves with it as listed. */
+export function createBuilding(body: BuildingInput): Promise<BuildingView> {
+  return postJson<BuildingView>(apiPath('/api/v1/buildings'), body)
+}
+
+/**
+ * Edits a building with the version the editor read: 409 `stale_version`, 400 `below_houses` when
+ * the edit removes a floor or unit a house is on, 404 `building_not_found` / `region_not_found`.
+ */
+export function updateBuilding(id: number, body: BuildingEdit): Promise<BuildingView> {
+  return putJson<BuildingView>(apiPath('/api/v1/buildings/{id}', { id: String(id) }), body)
+}
+
+/** Houses in the caller's scope, filtered by building, region subtree and occupancy. */
+export function fetchHouses(query: HouseQuery, signal?: AbortSignal): Promise<HousePage> {
+  return getJson<HousePage>(apiPath('/api/v1/houses'), query, signal)
+}
+
+/** A house; 404 `house_not_found` also outside the caller's scope. */
+export function fetchHouse(id: number, signal?: AbortSignal): Promise<HouseView> {
+  return getJson<HouseView>(apiPath('/api/v1/houses/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Records a house in a building; 409 `duplicate_house` when its unit has the room number already. */
+export function createHouse(body: HouseInput): Promise<HouseView> {
+  return postJson<HouseView>(apiPath('/api/v1/houses'), body)
+}
+
+/** Edits a house with the version the editor read: 409 `stale_version` or `duplicate_house`. */
+export function updateHouse(id: number, body: HouseEdit): Promise<HouseView> {
+  return putJson<HouseView>(apiPath('/api/v1/houses/{id}', { id: String(id) }), body)
+}
+
+/** Households in the caller's scope (registry:person:read), newest first, by region subtree, house or whole 户号. */
+export function fetchHouseholds(query: HouseholdQuery, signal?: AbortSignal): Promise<HouseholdPage> {
+  return getJson<HouseholdPage>(apiPath('/api/v1/households'), query, signal)
+}
+
+/** A household with its members in the caller's scope, head first, numbers masked. */
+export function fetchHousehold(id: number, signal?: AbortSignal): Promise<HouseholdDetail> {
+  return getJson<HouseholdDetail>(apiPath('/api/v1/households/{id}', { id: String(id) }), {}, signal)
+}
+
+/**
+ * Records a household with its members in one transaction, all or nothing (入户采集): 400 with every
+ * field error by its path (`household.number`, `members[2].id_number`), 409 `stale_version`,
+ * `duplicate_household_number`, `duplicate_id_number` (without a path), 404 for what is gone or
+ * out of scope. Resolves with the household as stored, its members head first, numbers masked.
+ */
+export function collectHousehold(body: CollectBody, signal?: AbortSignal): Promise<HouseholdDetail> {
+  return postJson<HouseholdDetail>(apiPath('/api/v1/households/collect'), body, { signal })
 }

@@ -4,11 +4,15 @@ import {
   apiPath,
   changePassword,
   deletePhoto,
+  exportPeople,
   fetchAudit,
   fetchGrid,
   fetchGrids,
+  fetchImportErrors,
+  fetchImportTemplate,
   fetchMe,
   fetchRegions,
+  importPeople,
   locate,
   login,
   logout,
@@ -221,5 +225,50 @@ describe('sessions', () => {
     expect(retryAfterSeconds(null, 'slow down')).toBeNull()
     const now = Date.parse('2026-01-01T00:00:00Z')
     expect(retryAfterSeconds('Thu, 01 Jan 2026 00:01:30 GMT', '', now)).toBe(90)
+  })
+})
+
+describe('files', () => {
+  it('fetches a file with the name of its Content-Disposition, posting a body as octet-stream', async () => {
+    const fetchMock = vi.fn(
+      async (_url: string, _init?: RequestInit) =>
+        new Response(new Uint8Array([0x50, 0x4b, 3, 4]), {
+          status: 200,
+          headers: {
+            'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+            'content-disposition': "attachment; filename=\"people.xlsx\"; filename*=UTF-8''%E9%94%99%E8%AF%AF.xlsx",
+          },
+        }),
+    )
+    vi.stubGlobal('fetch', fetchMock)
+    const file = await fetchImportErrors(new Blob(['a,b']), { duplicates: 'merge', encoding: 'gbk' })
+    expect(file.filename).toBe('错误.xlsx')
+    expect(new Uint8Array(await file.blob.arrayBuffer())).toEqual(new Uint8Array([0x50, 0x4b, 3, 4]))
+    const [url, init] = fetchMock.mock.calls[0]!
+    expect(url).toBe('/api/v1/people/import/errors?duplicates=merge&encoding=gbk')
+    expect(init?.method).toBe('POST')
+    expect(init?.credentials).toBe('same-origin')
+    expect((init?.headers as Record<string, string>)['Content-Type']).toBe('application/octet-stream')
+  })
+
+  it('throws the JSON error of a failed download, and reports a 401', async () => {
+    const handler = vi.fn()
+    onUnauthorized(handler)
+    vi.stubGlobal('fetch', respond(403, { error: { code: 'forbidden', message: 'needs registry:person:reveal' } }))
+    await expect(exportPeople({ format: 'csv', whole_numbers: true })).rejects.toMatchObject({ status: 403, code: 'forbidden' })
+    vi.stubGlobal('fetch', respond(401, { error: { code: 'session_expired', message: '' } }))
+    await expect(fetchImportTemplate()).rejects.toMatchObject({ status: 401 })
+    expect(handler).toHaveBeenCalledTimes(1)
+    vi.stubGlobal('fetch', respond(502, '<html>bad gateway</html>', true))
+    await expect(exportPeople({ format: 'xlsx' })).rejects.toMatchObject({ status: 502, code: 'bad_response' })
+  })
+
+  it('sends an import as octet-stream with its query', async () => {
+    const fetchMock = respond(200, { columns: [], labels: [], total: 0, valid: 0, created: 0, merged: 0, rejected: 0, rows: [], committed: false })
+    vi.stubGlobal('fetch', fetchMock)
+    await importPeople(new File(['x'], 'fixed.csv', { type: 'text/csv' }), { all_rows: true, duplicates: 'refuse', encoding: 'utf-8' })
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit]
+    expect(url).toBe('/api/v1/people/import?all_rows=true&duplicates=refuse&encoding=utf-8')
+    expect((init.headers as Record<string, string>)['Content-Type']).toBe('application/octet-stream')
   })
 })

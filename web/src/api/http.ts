@@ -137,20 +137,106 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   } catch {
     parsed = null
   }
-  if (!response.ok) {
-    let error: ApiError
-    if (isErrorBody(parsed)) {
-      const { code, message, fields } = parsed.error
-      const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('Retry-After'), message) : null
-      error = new ApiError(response.status, code, message, fields ?? [], retryAfter)
-    } else {
-      error = new ApiError(response.status, 'bad_response', `HTTP ${response.status}`)
-    }
-    if (response.status === 401 && !ignoreUnauthorized) unauthorizedHandler?.(error)
-    throw error
-  }
+  if (!response.ok) throw failure(response, parsed, ignoreUnauthorized)
   if (parsed === null) throw new ApiError(response.status, 'bad_response', 'response is not JSON')
   return parsed as T
+}
+
+/** The ApiError of a non-2xx answer (its parsed JSON body, or null), reported to the 401 handler unless ignored. */
+function failure(response: Response, parsed: unknown, ignoreUnauthorized: boolean): ApiError {
+  let error: ApiError
+  if (isErrorBody(parsed)) {
+    const { code, message, fields } = parsed.error
+    const retryAfter = response.status === 429 ? retryAfterSeconds(response.headers.get('Retry-After'), message) : null
+    error = new ApiError(response.status, code, message, fields ?? [], retryAfter)
+  } else {
+    error = new ApiError(response.status, 'bad_response', `HTTP ${response.status}`)
+  }
+  if (response.status === 401 && !ignoreUnauthorized) unauthorizedHandler?.(error)
+  return error
+}
+
+/**
+ * The file name a `Content-Disposition` header gives: the RFC 5987 `filename*=UTF-8''…` (a Chinese
+ * name, percent-encoded) when there is one, else the plain `filename="…"`; null when neither.
+ */
+export function dispositionFilename(header: string | null | undefined): string | null {
+  if (!header) return null
+  const extended = /filename\*\s*=\s*([^;]+)/i.exec(header)
+  if (extended?.[1]) {
+    const value = extended[1].trim().replace(/^"(.*)"$/, '$1')
+    const quote = value.indexOf("''")
+    const encoded = quote >= 0 ? value.slice(quote + 2) : value
+    try {
+      const name = decodeURIComponent(encoded)
+      if (name) return name
+    } catch {
+      // A broken encoding: the plain name below will do.
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]*)/i.exec(header)
+  const name = (plain?.[2] ?? plain?.[1] ?? '').trim()
+  return name || null
+}
+
+/** A file the API answered: its bytes and the name the server gave it (null when it gave none). */
+export interface FetchedFile {
+  blob: Blob
+  filename: string | null
+}
+
+/**
+ * Fetches a file from the API (a template, an export, an error report): the body as a Blob and the
+ * server's file name. A JSON error answer throws ApiError as `request` does. Same-origin, so the
+ * session cookie goes along and a POST passes the CSRF check.
+ */
+export async function fetchFile(path: string, options: Omit<RequestOptions, 'body'> = {}): Promise<FetchedFile> {
+  const { method = 'GET', query = {}, rawBody, contentType, signal, ignoreUnauthorized = false } = options
+  const headers: Record<string, string> = {}
+  const init: RequestInit = { method, headers, signal, credentials: 'same-origin' }
+  if (rawBody !== undefined) {
+    headers['Content-Type'] = contentType ?? (rawBody.type || 'application/octet-stream')
+    init.body = rawBody
+  }
+  let response: Response
+  try {
+    response = await fetch(buildUrl(path, query), init)
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
+  }
+  if (!response.ok) {
+    let parsed: unknown = null
+    try {
+      parsed = await response.json()
+    } catch {
+      parsed = null
+    }
+    throw failure(response, parsed, ignoreUnauthorized)
+  }
+  let blob: Blob
+  try {
+    blob = await response.blob()
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e
+    throw new ApiError(0, 'network_error', e instanceof Error ? e.message : String(e))
+  }
+  return { blob, filename: dispositionFilename(response.headers.get('Content-Disposition')) }
+}
+
+/** Hands a fetched file to the browser as a download (an `<a download>` on an object URL). */
+export function saveFile(file: FetchedFile, fallbackName: string): void {
+  const url = URL.createObjectURL(file.blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = file.filename ?? fallbackName
+  a.rel = 'noopener'
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  // The click has started the download; the URL may go once the browser has read it.
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
 /** GETs JSON from the API; throws ApiError for transport failures and non-2xx answers. */

@@ -403,3 +403,92 @@ export type RevealField = Schemas['RevealField']
 
 /** The answer to POST /api/v1/people/{id}/reveal: the number whole (audited as `person.reveal`). */
 export type Revealed = Schemas['Revealed']
+
+/** What an import does with a row whose ID number is registered already: refuse the row, or update the person from it. */
+export type Duplicates = Schemas['Duplicates']
+
+/** A CSV file's encoding for POST /api/v1/people/import: `auto` (UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+export type ImportEncoding = 'auto' | 'utf-8' | 'gbk'
+
+/** The query of POST /api/v1/people/import and /import/errors. */
+export type ImportQuery = NonNullable<operations['import_people']['parameters']['query']>
+
+/** One row of an import file: its line (the header is line 1), its cells in `columns` order, what is wrong with it. */
+export type ImportRow = Schemas['ImportRow']
+
+/** POST /api/v1/people/import: what a check (or a commit) found and did. */
+export type ImportReport = Schemas['ImportReport']
+
+/** The query of GET /api/v1/people/export: `format` xlsx (the default) or csv, `region`, `kind`, `whole_numbers`. */
+export type PeopleExportQuery = NonNullable<operations['export_people']['parameters']['query']>
+
+/** One entry of GET /api/v1/people/{id}/history (newest first): when, who, the action, the fields it changed (or revealed). */
+export type HistoryEntry = Schemas['HistoryEntry']
+
+// --- The one net of basic information: buildings, houses, households (房屋信息, 住户信息) -----------
+
+/** 房屋用途 (the server's `HouseUse`). */
+export type HouseUse = 'residential' | 'commercial' | 'mixed' | 'office' | 'industrial' | 'other'
+
+/** 产权性质 (the server's `Ownership`). */
+export type HouseOwnership = 'private' | 'public' | 'unit' | 'collective' | 'other'
+
+/** 居住状况 (the server's `Occupancy`). */
+export type Occupancy = 'owner_occupied' | 'rented' | 'vacant' | 'other'
+
+/** 与户主关系 (the server's `Relation`). */
+export type Relation = 'head' | 'spouse' | 'child' | 'child_in_law' | 'grandchild' | 'parent' | 'grandparent' | 'sibling' | 'other'
+
+/** A building as lists show it; `lon`/`lat` WGS84, null when not placed on a map. */
+export type BuildingView = Schemas['BuildingView']
+
+/** GET /api/v1/buildings: one page and how many match in all. */
+export type BuildingPage = Narrow<Schemas['BuildingPage'], { items: BuildingView[] }>
+
+/** POST /api/v1/buildings: the whole record (`crs` says what `lon`/`lat` are; WGS84 when left out). */
+export type BuildingInput = Narrow<Schemas['BuildingInput'], { crs?: 'wgs84' | 'gcj02' | null }>
+
+/** PUT /api/v1/buildings/{id}: the whole record with the version it was read at. */
+export type BuildingEdit = BuildingInput & { version: Schemas['BuildingEdit']['version'] }
+
+/** The query of GET /api/v1/buildings: region subtree, the start of the name, the page. */
+export type BuildingQuery = NonNullable<operations['list_buildings']['parameters']['query']>
+
+/** A house as lists show it; `grid`, `community` and `street` are its building's. */
+export type HouseView = Narrow<Schemas['HouseView'], { use: HouseUse; ownership: HouseOwnership; occupancy: Occupancy }>
+
+/** GET /api/v1/houses */
+export type HousePage = Narrow<Schemas['HousePage'], { items: HouseView[] }>
+
+/** POST /api/v1/houses (the server also takes the labels, 住宅 …; the console sends the codes). */
+export type HouseInput = Narrow<Schemas['HouseInput'], { use?: HouseUse; ownership?: HouseOwnership; occupancy?: Occupancy }>
+
+/** PUT /api/v1/houses/{id}: the whole record with the version it was read at. */
+export type HouseEdit = HouseInput & { version: Schemas['HouseEdit']['version'] }
+
+/** The query of GET /api/v1/houses: a building, a region subtree, an occupancy, the page. */
+export type HouseQuery = Narrow<NonNullable<operations['list_houses']['parameters']['query']>, { occupancy?: Occupancy }>
+
+/** A household as lists show it (no head, no members: those come with the detail). */
+export type HouseholdView = Schemas['HouseholdView']
+
+/** GET /api/v1/households */
+export type HouseholdPage = Narrow<Schemas['HouseholdPage'], { items: HouseholdView[] }>
+
+/** A member of a household: a person as lists show them, numbers masked, with the relation to the head. */
+export type HouseholdMember = Narrow<PersonView, { relation?: Relation | null }>
+
+/** GET /api/v1/households/{id} (and the answers of the writes): the household and its members, head first. */
+export type HouseholdDetail = Narrow<Schemas['HouseholdDetail'], { household: HouseholdView; members: HouseholdMember[] }>
+
+/** The query of GET /api/v1/households: a region subtree, a house, a whole household number (户号), the page. */
+export type HouseholdQuery = NonNullable<operations['list_households']['parameters']['query']>
+
+/** A member of POST /api/v1/households/collect: a new person, or a known one with the version read. */
+export type CollectMember = Narrow<Schemas['CollectMember'], { person: PersonInput; relation?: Relation }>
+
+/**
+ * POST /api/v1/households/collect: a household (new, or `id` and `version` to edit one) and its
+ * members in one transaction. Members not listed stay members.
+ */
+export type CollectBody = Narrow<Schemas['Collect'], { members?: CollectMember[] }>

@@ -74,6 +74,18 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'menu.people', icon: 'Avatar', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
   },
   {
+    path: 'registry/houses',
+    name: 'registry-houses',
+    component: () => import('../views/registry/HousesView.vue'),
+    meta: { title: 'houses.menu', icon: 'OfficeBuilding', menu: true, permission: 'registry:house:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
+    path: 'registry/households',
+    name: 'registry-households',
+    component: () => import('../views/registry/HouseholdsView.vue'),
+    meta: { title: 'households.menu', icon: 'HomeFilled', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
@@ -130,6 +142,12 @@ export const mobileRoutes: RouteRecordRaw[] = [
     component: () => import('../mobile/MobileCaseList.vue'),
     props: { inbox: 'reported' },
     meta: { title: 'mobile.list.mineTitle', mobile: true, permission: 'case:case:read' },
+  },
+  {
+    path: 'collect',
+    name: 'm-collect',
+    component: () => import('../mobile/MobileCollect.vue'),
+    meta: { title: 'collect.title', mobile: true, permission: 'registry:person:write' },
   },
   {
     path: 'cases/:id(\\d+)',
