@@ -855,4 +855,16 @@ async fn the_demo_residents_live_in_households_in_houses_in_buildings() {
     );
     assert!(t.count("house").await > households);
     assert!(t.count("building").await >= 1);
+    // Lists show each household's head and size.
+    let (s, v) = t.get("/api/v1/households?page_size=100").await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 100);
+    let members: i64 = items.iter().map(|h| h["member_count"].as_i64().unwrap()).sum();
+    assert!(members >= 100, "{members}");
+    assert!(
+        items
+            .iter()
+            .all(|h| h["head_name"].is_string() && h["number"].is_string())
+    );
 }

@@ -101,6 +101,46 @@ pub async fn heads_except(conn: &impl ConnectionTrait, id: i64, except: &[i64]) 
     Ok(q.count(conn).await?)
 }
 
+/// How many members a household has within the scope, and its head's name.
+#[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]
+pub struct MemberSummary {
+    pub household_id: i64,
+    pub members: i64,
+    pub head: Option<String>,
+}
+
+/// The member summaries of the given households (one query for a page of them; households
+/// without members in the scope are left out).
+pub async fn member_summaries(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+    scope: &Scope,
+) -> Result<Vec<MemberSummary>, StoreError> {
+    use person::Column as P;
+    use sea_orm::QuerySelect;
+    Ok(person::Entity::find()
+        .select_only()
+        .column(P::HouseholdId)
+        .column_as(P::Id.count(), "members")
+        .column_as(
+            Expr::cust(format!(
+                "MAX(CASE WHEN relation = '{}' THEN name END)",
+                Relation::Head.code()
+            )),
+            "head",
+        )
+        .filter(P::HouseholdId.is_in(ids.iter().copied()))
+        .filter(crate::scope::street_led_condition(
+            scope,
+            P::StreetCode,
+            P::RegionCode,
+        ))
+        .group_by(P::HouseholdId)
+        .into_model::<MemberSummary>()
+        .all(conn)
+        .await?)
+}
+
 /// The household's members within the scope, head first, then in the order they were recorded.
 pub async fn members(
     conn: &impl ConnectionTrait,

@@ -1464,9 +1464,18 @@ export interface components {
             address?: string | null;
             note?: string | null;
         };
+        /**
+         * @description A household in a list: with its head's name and how many members it has (within the
+         *     reader's scope).
+         */
+        HouseholdItem: components["schemas"]["HouseholdView"] & {
+            head_name?: string | null;
+            /** Format: int64 */
+            member_count: number;
+        };
         /** @description A page of households with the total. */
         HouseholdPage: {
-            items: components["schemas"]["HouseholdView"][];
+            items: components["schemas"]["HouseholdItem"][];
             /** Format: int64 */
             total: number;
         };

@@ -469,11 +469,14 @@ export type HouseEdit = HouseInput & { version: Schemas['HouseEdit']['version'] 
 /** The query of GET /api/v1/houses: a building, a region subtree, an occupancy, the page. */
 export type HouseQuery = Narrow<NonNullable<operations['list_houses']['parameters']['query']>, { occupancy?: Occupancy }>
 
-/** A household as lists show it (no head, no members: those come with the detail). */
+/** A household's own fields (its members come with the detail). */
 export type HouseholdView = Schemas['HouseholdView']
 
+/** A household in a list, with its head's name and its size (within the reader's scope). */
+export type HouseholdItem = HouseholdView & { head_name?: string | null; member_count: number }
+
 /** GET /api/v1/households */
-export type HouseholdPage = Narrow<Schemas['HouseholdPage'], { items: HouseholdView[] }>
+export type HouseholdPage = Narrow<Schemas['HouseholdPage'], { items: HouseholdItem[] }>
 
 /** A member of a household: a person as lists show them, numbers masked, with the relation to the head. */
 export type HouseholdMember = Narrow<PersonView, { relation?: Relation | null }>

@@ -80,10 +80,20 @@ pub struct HouseholdDetail {
     pub members: Vec<PersonView>,
 }
 
+/// A household in a list: with its head's name and how many members it has (within the
+/// reader's scope).
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct HouseholdItem {
+    #[serde(flatten)]
+    pub household: HouseholdView,
+    pub head_name: Option<String>,
+    pub member_count: i64,
+}
+
 /// A page of households with the total.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct HouseholdPage {
-    pub items: Vec<HouseholdView>,
+    pub items: Vec<HouseholdItem>,
     pub total: u64,
 }
 
@@ -333,10 +343,25 @@ pub async fn list(app: &App, who: &Signed, q: HouseholdQuery) -> Result<Househol
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;
-    Ok(HouseholdPage {
-        items: rows.into_iter().map(view).collect(),
-        total,
-    })
+    let ids: Vec<i64> = rows.iter().map(|h| h.id).collect();
+    let summaries: std::collections::HashMap<i64, repo::MemberSummary> =
+        repo::member_summaries(app.db.conn(), &ids, &scope)
+            .await?
+            .into_iter()
+            .map(|m| (m.household_id, m))
+            .collect();
+    let items = rows
+        .into_iter()
+        .map(|h| {
+            let s = summaries.get(&h.id);
+            HouseholdItem {
+                head_name: s.and_then(|s| s.head.clone()),
+                member_count: s.map_or(0, |s| s.members),
+                household: view(h),
+            }
+        })
+        .collect();
+    Ok(HouseholdPage { items, total })
 }
 
 /// Checks the household a person is to belong to (as stored after an edit): one the caller may
