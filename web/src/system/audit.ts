@@ -28,14 +28,49 @@ export const AUDIT_ACTIONS = [
   'category.enable',
   'category.disable',
   'person.create',
+  'person.update',
+  'person.import',
   'person.reveal',
+  'people.import',
+  'people.export',
+  'building.create',
+  'building.update',
+  'house.create',
+  'house.update',
+  'household.create',
+  'household.update',
+  'keys.rotate',
 ] as const
 
 /** Action prefixes the search form offers: every action of one module (`user.` matches `user.create`, …). */
-export const AUDIT_ACTION_PREFIXES = ['user.', 'auth.', 'role.', 'region.', 'category.', 'person.', 'demo.'] as const
+export const AUDIT_ACTION_PREFIXES = [
+  'user.',
+  'auth.',
+  'role.',
+  'region.',
+  'category.',
+  'person.',
+  'people.',
+  'building.',
+  'house.',
+  'household.',
+  'demo.',
+] as const
 
 /** The entity types the search form offers. */
-export const AUDIT_ENTITY_TYPES = ['region', 'user', 'role', 'category', 'person', 'district'] as const
+export const AUDIT_ENTITY_TYPES = [
+  'region',
+  'user',
+  'role',
+  'category',
+  'person',
+  'building',
+  'house',
+  'household',
+  'import',
+  'export',
+  'district',
+] as const
 
 /** The audit search form. `range` holds Beijing wall-clock times, `YYYY-MM-DD HH:mm:ss`, as the picker gives them. */
 export interface AuditSearch {
