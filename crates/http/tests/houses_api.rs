@@ -868,3 +868,38 @@ async fn the_demo_residents_live_in_households_in_houses_in_buildings() {
             .all(|h| h["head_name"].is_string() && h["number"].is_string())
     );
 }
+
+#[tokio::test]
+async fn a_collection_sent_again_with_its_key_is_recorded_once() {
+    let t = TestApp::demo().await;
+    t.login("gridworker").await;
+    // Members without ID numbers: nothing else would stop a second copy.
+    let body = json!({
+        "household": {"grid": GRID},
+        "members": [{"person": {"name": "赵大", "kind": "registered"}, "relation": "head"},
+                    {"person": {"name": "赵小", "kind": "registered"}, "relation": "child"}],
+        "idempotency_key": "phone-7f3a9c21",
+    });
+    let (s, first) = post(&t, "/api/v1/households/collect", body.clone()).await;
+    assert!(s.is_success(), "{first}");
+    let after_first = counts(&t).await;
+    let (s, again) = post(&t, "/api/v1/households/collect", body.clone()).await;
+    assert!(s.is_success(), "{again}");
+    assert_eq!(again["household"]["id"], first["household"]["id"]);
+    assert_eq!(again["members"].as_array().unwrap().len(), 2);
+    assert_eq!(counts(&t).await, after_first, "nothing written the second time");
+    // Another key is another household; a malformed key is refused.
+    let mut other = body.clone();
+    other["idempotency_key"] = json!("phone-other-key");
+    let (s, v) = post(&t, "/api/v1/households/collect", other).await;
+    assert!(s.is_success(), "{v}");
+    assert_ne!(v["household"]["id"], first["household"]["id"]);
+    let mut bad = body;
+    bad["idempotency_key"] = json!("short");
+    let (s, v) = post(&t, "/api/v1/households/collect", bad).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::BAD_REQUEST, "validation_failed"),
+        "{v}"
+    );
+}

@@ -33,6 +33,19 @@ pub async fn by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<househ
     Ok(household::Entity::find_by_id(id).one(conn).await?)
 }
 
+/// The district's household recorded by the collection with this key.
+pub async fn by_collect_key(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    key: &str,
+) -> Result<Option<household::Model>, StoreError> {
+    Ok(household::Entity::find()
+        .filter(C::DistrictCode.eq(district))
+        .filter(C::CollectKey.eq(key))
+        .one(conn)
+        .await?)
+}
+
 /// What a list asks for; every given part must match.
 #[derive(Clone, Debug, Default)]
 pub struct HouseholdFilter {

@@ -1222,6 +1222,12 @@ export interface components {
         Collect: {
             household: components["schemas"]["CollectHousehold"];
             members?: components["schemas"]["CollectMember"][];
+            /**
+             * @description For a new household: a key the phone chose for this collection (8–64 letters, digits,
+             *     `-` or `_`), sent again with every retry. A collection whose key the district has already
+             *     recorded answers that household as it is now, and writes nothing.
+             */
+            idempotency_key?: string | null;
         };
         /** @description The household of a collection: new (no id) or known (id and the version read). */
         CollectHousehold: components["schemas"]["HouseholdInput"] & {

@@ -59,7 +59,7 @@ const member = (over: Partial<MemberDraft> = {}): MemberDraft => ({ ...emptyMemb
 
 const draft = (members: MemberDraft[], over: Partial<CollectDraft['household']> = {}): CollectDraft => {
   const d = emptyCollectDraft(GRID)
-  return { household: { ...d.household, ...over }, members }
+  return { ...d, household: { ...d.household, ...over }, members }
 }
 
 const stored = (over: Partial<HouseholdMember> = {}): HouseholdMember => ({
@@ -209,7 +209,9 @@ describe('the request', () => {
     })
     const { body, keys } = collectRequest(d)
     expect(keys).toEqual(['a', 'b'])
+    expect(d.collect_key).toMatch(/^c-[A-Za-z0-9-]{8,60}$/)
     expect(body).toEqual({
+      idempotency_key: d.collect_key,
       household: { grid: GRID, house_id: 40, number: 'HH-9', address: null, note: null },
       members: [
         { person: { name: '张三', kind: 'registered', id_number: ID_A, phone: '13800138000' }, relation: 'head' },
@@ -323,6 +325,14 @@ describe('storage', () => {
     expect(kept.members.map((m) => m.numbers_dropped)).toEqual([true, true, false])
     // The draft in memory keeps them for the retry.
     expect(d.members[1]!.id_number).toBe(ID_A)
+  })
+
+  it('keeps a new household\'s collection key across a reload, so a retry after one is still recognised', () => {
+    const s = new MemoryStorage()
+    const d = draft([member({ key: 'a', name: '张三' })])
+    saveCollectDraft(s, 'k', d)
+    expect(loadCollectDraft(s, 'k')?.collect_key).toBe(d.collect_key)
+    expect(emptyCollectDraft(GRID).collect_key).not.toBe(d.collect_key)
   })
 
   it('reads back what it wrote, and nothing that is not a draft', () => {

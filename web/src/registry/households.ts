@@ -129,6 +129,17 @@ export interface MemberDraft {
 export interface CollectDraft {
   household: HouseholdDraft
   members: MemberDraft[]
+  /**
+   * A new household's collection key, sent with every attempt: when an answer is lost and the save is
+   * sent again, the server answers the household it already recorded instead of recording it twice.
+   */
+  collect_key?: string
+}
+
+/** A fresh collection key (letters, digits and `-`, as the server wants). */
+export function newCollectKey(): string {
+  const random = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`
+  return `c-${random}`
 }
 
 let keySeq = 0
@@ -163,6 +174,7 @@ export function emptyCollectDraft(grid = ''): CollectDraft {
   return {
     household: { id: null, version: null, grid, house_id: null, number: '', address: '', note: '' },
     members: [],
+    collect_key: newCollectKey(),
   }
 }
 
@@ -364,6 +376,7 @@ export function collectRequest(draft: CollectDraft): CollectRequest {
       return member
     }),
   }
+  if (h.id === null && draft.collect_key) body.idempotency_key = draft.collect_key
   return { body, keys: members.map((m) => m.key) }
 }
 
@@ -451,6 +464,7 @@ export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'
 export function draftForStorage(draft: CollectDraft): CollectDraft {
   return {
     household: { ...draft.household },
+    collect_key: draft.collect_key,
     members: draft.members.map((m) => {
       const typed = Boolean(m.id_number.trim() || m.phone.trim())
       return { ...m, clears: { ...m.clears }, id_number: '', phone: '', numbers_dropped: Boolean(m.numbers_dropped || typed) }
@@ -508,9 +522,11 @@ export function loadCollectDraft(storage: KeyValueStorage, key: string): Collect
       numbers_dropped: raw.numbers_dropped === true,
     })
   }
+  const collectKey = (value as { collect_key?: unknown }).collect_key
   return {
     household: { id: h.id, version: h.version, grid: h.grid, house_id: h.house_id, number: h.number, address: h.address, note: h.note },
     members: out,
+    collect_key: isStr(collectKey) && collectKey ? collectKey : newCollectKey(),
   }
 }
 

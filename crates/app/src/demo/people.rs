@@ -202,6 +202,7 @@ pub async fn write_people(app: &App, district: &str, count: usize) -> Result<usi
                 house.room
             )),
             note: None,
+            collect_key: None,
             version: 1,
             created_by: None,
             created_at: now,

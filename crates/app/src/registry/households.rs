@@ -179,6 +179,7 @@ fn blank(app: &App, who: &Signed) -> household::Model {
         number: None,
         address: None,
         note: None,
+        collect_key: None,
         version: 1,
         created_by: Some(who.user.id),
         created_at: now,
@@ -447,6 +448,23 @@ pub struct Collect {
     pub household: CollectHousehold,
     #[serde(default)]
     pub members: Vec<CollectMember>,
+    /// For a new household: a key the phone chose for this collection (8–64 letters, digits,
+    /// `-` or `_`), sent again with every retry. A collection whose key the district has already
+    /// recorded answers that household as it is now, and writes nothing.
+    pub idempotency_key: Option<String>,
+}
+
+/// A collection key: 8–64 letters, digits, `-` or `_`.
+fn check_collect_key(key: &str) -> Result<&str, &'static str> {
+    let ok = (8..=64).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(key)
+    } else {
+        Err("invalid_idempotency_key")
+    }
 }
 
 /// A member checked and placed, with the person as stored now (known members).
@@ -454,6 +472,17 @@ struct Member {
     checked: Checked,
     relation: Relation,
     known: Option<(person::Model, i32)>,
+}
+
+/// The household a collection with this key recorded already, as it is now (out of the caller's
+/// reach: not found, as everywhere).
+async fn collected(app: &App, who: &Signed, key: Option<&str>) -> Result<Option<HouseholdDetail>, AppError> {
+    let Some(key) = key else { return Ok(None) };
+    let Some(h) = repo::by_collect_key(app.db.conn(), &who.user.district_code, key).await? else {
+        return Ok(None);
+    };
+    let h = readable(app, who, WRITE, h.id).await?;
+    detail(app, who, h).await.map(Some)
 }
 
 /// Records a household and its members in one transaction: creates the household or edits it
@@ -468,6 +497,15 @@ pub async fn collect(
     ip: Option<String>,
 ) -> Result<HouseholdDetail, AppError> {
     require(&who.principal, WRITE)?;
+    let key = match c.idempotency_key.as_deref().filter(|_| c.household.id.is_none()) {
+        None => None,
+        Some(k) => Some(check_collect_key(k.trim()).map_err(|code| {
+            AppError::invalid_field("idempotency_key", code, "8 to 64 letters, digits, - or _")
+        })?),
+    };
+    if let Some(done) = collected(app, who, key).await? {
+        return Ok(done);
+    }
     let today = today(app);
     let mut errs = Vec::new();
     let household = check_fields(&c.household.fields)
@@ -534,7 +572,10 @@ pub async fn collect(
         Some(id) => Some(readable(app, who, WRITE, id).await?),
         None => None,
     };
-    let base = old.clone().unwrap_or_else(|| blank(app, who));
+    let base = old.clone().unwrap_or_else(|| household::Model {
+        collect_key: key.map(str::to_owned),
+        ..blank(app, who)
+    });
     let new = place_household(app, who, base, household, "household.").await?;
     let mut members = Vec::new();
     for (i, (m, f)) in c.members.iter().zip(fields).enumerate() {
@@ -568,7 +609,14 @@ pub async fn collect(
     let txn = app.db.begin_write().await?;
     let h = match (&old, c.household.version) {
         (Some(old), Some(v)) => update_in(app, &txn, who, ip.clone(), old, new, v).await?,
-        _ => insert(&txn, who, ip.clone(), new).await?,
+        _ => match insert(&txn, who, ip.clone(), new).await {
+            // The same collection sent twice at once: the other one recorded it.
+            Err(e) if e.code == "duplicate_household_number" && key.is_some() => {
+                drop(txn);
+                return collected(app, who, key).await?.ok_or(e);
+            }
+            other => other?,
+        },
     };
     repo::lock(&txn, h.id).await?;
     let known: Vec<i64> = members

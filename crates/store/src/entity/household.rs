@@ -18,6 +18,8 @@ pub struct Model {
     pub number: Option<String>,
     pub address: Option<String>,
     pub note: Option<String>,
+    /// The key of the phone's collection that recorded it, unique in the district (a retry finds it).
+    pub collect_key: Option<String>,
     pub version: i32,
     pub created_by: Option<i64>,
     pub created_at: DateTimeUtc,
