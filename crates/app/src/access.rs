@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 19] = [
+pub const PERMISSIONS: [(&str, &str); 25] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -44,6 +44,21 @@ pub const PERMISSIONS: [(&str, &str); 19] = [
     ),
     ("registry:house:read", "see buildings and houses in the registry"),
     ("registry:house:write", "record and edit buildings and houses"),
+    (
+        "registry:org:read",
+        "see organisations in the registry, contact phones masked",
+    ),
+    ("registry:org:write", "record and edit organisations"),
+    (
+        "registry:care:read",
+        "see the members of care groups and their visits",
+    ),
+    (
+        "registry:care:write",
+        "add people to care groups, edit memberships, record visits",
+    ),
+    ("registry:facility:read", "see public facilities in the registry"),
+    ("registry:facility:write", "record and edit public facilities"),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -71,6 +86,12 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "registry:person:reveal",
             "registry:house:read",
             "registry:house:write",
+            "registry:org:read",
+            "registry:org:write",
+            "registry:care:read",
+            "registry:care:write",
+            "registry:facility:read",
+            "registry:facility:write",
         ],
     ),
     (
@@ -85,6 +106,9 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "case:kpi:read",
             "registry:person:read",
             "registry:house:read",
+            "registry:org:read",
+            "registry:care:read",
+            "registry:facility:read",
         ],
     ),
     ("street_operator", "街道中心操作员", CENTRE),
@@ -123,6 +147,12 @@ const CENTRE: &[&str] = &[
     "registry:person:reveal",
     "registry:house:read",
     "registry:house:write",
+    "registry:org:read",
+    "registry:org:write",
+    "registry:care:read",
+    "registry:care:write",
+    "registry:facility:read",
+    "registry:facility:write",
 ];
 
 /// What a grid's staff do: they collect people's, households' and houses' records on the spot,
@@ -138,6 +168,12 @@ const GRID: &[&str] = &[
     "registry:person:write",
     "registry:house:read",
     "registry:house:write",
+    "registry:org:read",
+    "registry:org:write",
+    "registry:care:read",
+    "registry:care:write",
+    "registry:facility:read",
+    "registry:facility:write",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

@@ -500,6 +500,9 @@ async fn write(
         .map_err(conflict)?;
     for (_, old, new) in &merges {
         repo::update(&txn, new, old.version).await.map_err(conflict)?;
+        if new.region_code != old.region_code {
+            gridgov_store::care::relocate(&txn, new).await?;
+        }
     }
     let mut log = Vec::with_capacity(fresh.len() + merges.len() + 1);
     for ((line, p), id) in fresh.iter().zip(&ids) {

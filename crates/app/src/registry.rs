@@ -7,12 +7,17 @@
 //! `registry:person:reveal`, and each reveal is in the audit log. The audit log itself only ever
 //! holds masked numbers.
 //!
-//! The places (buildings, houses) and households of the registry are in the submodules; a
-//! person's household is checked by [`households`].
+//! The places (buildings, houses), households, organisations, care groups and facilities of the
+//! registry are in the submodules, and its counts per region in [`counts`]; a person's
+//! household is checked by [`households`].
 
 pub mod buildings;
+pub mod care;
+pub mod counts;
+pub mod facilities;
 pub mod households;
 pub mod houses;
+pub mod orgs;
 
 use crate::access::require;
 use crate::audit::{Event, record};
@@ -235,6 +240,76 @@ fn kind_filter<K: Kind>(
     }
 }
 
+/// A kind that must be given, from its code or label.
+fn kind<K: Kind>(field: &str, raw: &str, unknown: &str, errs: &mut Vec<crate::FieldError>) -> Option<K> {
+    if raw.trim().is_empty() {
+        errs.push(AppError::field(
+            field,
+            "required",
+            format!("one of {}", codes::<K>()),
+        ));
+        return None;
+    }
+    let k = K::parse(raw);
+    if k.is_none() {
+        errs.push(AppError::field(
+            field,
+            unknown,
+            format!("one of {}", codes::<K>()),
+        ));
+    }
+    k
+}
+
+/// A point as a form gives it: both coordinates or neither (`Some(None)`), on the globe, in
+/// `crs` (`wgs84`, the default: phones' GPS, 天地图; or `gcj02`: Amap, Tencent); stored in
+/// WGS84.
+fn point(
+    lon: Option<f64>,
+    lat: Option<f64>,
+    crs: Option<&str>,
+    errs: &mut Vec<crate::FieldError>,
+) -> Option<Option<gridgov_geo::LonLat>> {
+    use gridgov_geo::{Crs, LonLat};
+    let crs = match crs.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Crs::Wgs84,
+        Some(c) => match c.parse::<Crs>() {
+            Ok(c) => c,
+            Err(_) => {
+                errs.push(AppError::field("crs", "invalid_crs", "wgs84 or gcj02"));
+                return None;
+            }
+        },
+    };
+    let (lon, lat) = match (lon, lat) {
+        (None, None) => return Some(None),
+        (Some(lon), Some(lat)) => (lon, lat),
+        (lon, _) => {
+            let missing = if lon.is_none() { "lon" } else { "lat" };
+            errs.push(AppError::field(missing, "required", "a point needs lon and lat"));
+            return None;
+        }
+    };
+    let mut ok = true;
+    if !(-180.0..=180.0).contains(&lon) {
+        errs.push(AppError::field(
+            "lon",
+            "invalid_coordinate",
+            "a longitude in [-180, 180]",
+        ));
+        ok = false;
+    }
+    if !(-90.0..=90.0).contains(&lat) {
+        errs.push(AppError::field(
+            "lat",
+            "invalid_coordinate",
+            "a latitude in [-90, 90]",
+        ));
+        ok = false;
+    }
+    ok.then(|| Some(crs.to_wgs84(LonLat::new(lon, lat))))
+}
+
 /// A kind's codes, for an error's reason.
 fn codes<K: Kind>() -> String {
     K::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
@@ -419,11 +494,26 @@ pub(crate) fn set_id_number(app: &App, p: &mut person::Model, n: Option<&IdNumbe
 
 /// Stores a phone number (or none): sealed, blind-indexed and masked.
 pub(crate) fn set_phone(app: &App, p: &mut person::Model, ph: Option<&ContactPhone>) -> Result<(), AppError> {
-    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
-    p.phone_sealed = ph.map(|x| keys.seal(PHONE_FIELD, x.digits())).transpose()?;
-    p.phone_index = ph.map(|x| blind.index(PHONE_FIELD, x.digits()));
-    p.phone_masked = ph.map(ContactPhone::masked);
+    let s = seal_phone(app, PHONE_FIELD, ph)?;
+    (p.phone_sealed, p.phone_index, p.phone_masked) = (s.sealed, s.index, s.masked);
     Ok(())
+}
+
+/// A phone number (or none) the one way any record stores one: sealed and blind-indexed bound
+/// to `field` (so a value cannot be moved to another field), and masked for every list.
+pub(crate) struct SealedPhone {
+    pub(crate) sealed: Option<String>,
+    pub(crate) index: Option<String>,
+    pub(crate) masked: Option<String>,
+}
+
+pub(crate) fn seal_phone(app: &App, field: &str, ph: Option<&ContactPhone>) -> Result<SealedPhone, AppError> {
+    let (keys, blind) = (&app.vault.keys, &app.vault.blind);
+    Ok(SealedPhone {
+        sealed: ph.map(|x| keys.seal(field, x.digits())).transpose()?,
+        index: ph.map(|x| blind.index(field, x.digits())),
+        masked: ph.map(ContactPhone::masked),
+    })
 }
 
 /// What an audit record of a registry record carries besides who, what and where.
@@ -452,7 +542,9 @@ impl<'a> Change<'a> {
     }
 }
 
-/// The fields an edit changed (names only: the history says what changed, not to what).
+/// The fields an edit changed (names only: the history says what changed, not to what). The
+/// version, which records that carry it in their audited form change on every edit, is
+/// bookkeeping, not a field anyone edited.
 pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> Vec<String> {
     let empty = serde_json::Map::new();
     let (b, a) = (
@@ -460,7 +552,7 @@ pub(crate) fn changed(before: &serde_json::Value, after: &serde_json::Value) -> 
         after.as_object().unwrap_or(&empty),
     );
     a.iter()
-        .filter(|(k, v)| b.get(*k) != Some(v))
+        .filter(|(k, v)| *k != "version" && b.get(*k) != Some(v))
         .map(|(k, _)| k.clone())
         .collect()
 }
@@ -615,6 +707,9 @@ async fn update_person(
     match repo::update(txn, &new, version).await {
         Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_id_number()),
         other => other?,
+    }
+    if new.region_code != old.region_code {
+        gridgov_store::care::relocate(txn, &new).await?;
     }
     let (before, after) = (audited(old), audited(&new));
     let change = Change {

@@ -62,6 +62,12 @@ pub fn check_household_number(raw: &str) -> Result<String, &'static str> {
     short_code(raw, 32, "household_number_characters")
 }
 
+/// A facility's code (部件编码) as painted on it or in the city's facility register: letters,
+/// digits and hyphens, at most 32.
+pub fn check_facility_code(raw: &str) -> Result<String, &'static str> {
+    short_code(raw, 32, "facility_code_characters")
+}
+
 fn short_code(raw: &str, max: usize, bad: &'static str) -> Result<String, &'static str> {
     let s = raw.trim();
     if s.is_empty() {
@@ -143,6 +149,13 @@ mod tests {
         assert_eq!(check_household_number("370105001234"), Ok("370105001234".into()));
         assert_eq!(check_household_number("12/3"), Err("household_number_characters"));
         assert_eq!(check_household_number(&"1".repeat(33)), Err("too_long"));
+        assert_eq!(
+            check_facility_code(" 3701050101-000123 "),
+            Ok("3701050101-000123".into())
+        );
+        assert_eq!(check_facility_code("ld-7"), Ok("LD-7".into()));
+        assert_eq!(check_facility_code("路灯7"), Err("facility_code_characters"));
+        assert_eq!(check_facility_code(&"1".repeat(33)), Err("too_long"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The one net of basic information (基础信息"一张网"): the kinds a registry record is of, with
 //! the Chinese labels that operators see and type (spreadsheet drop-down lists carry the labels;
-//! the API and the database carry the codes), and the rule that flags a care visit as overdue.
+//! the API and the database carry the codes), the rules of organisations' records and of care
+//! groups' memberships and visits, and the rule that flags a care visit as overdue.
 //!
 //! Each kind parses from its code (`floating`) or its label (`流动人口`), so an import can take
 //! either; anything else is an error naming what was given.
@@ -119,6 +120,26 @@ kinds!(
     }
 );
 
+impl OrgKind {
+    /// Whether a unified social credit code must be given. Every registered body has one; a
+    /// sole trader (个体工商户) registered before the codes were issued may not, nor may an
+    /// informal group (其他, e.g. a square-dance team), so only for those it is optional.
+    pub fn needs_uscc(self) -> bool {
+        !matches!(self, Self::Shop | Self::Other)
+    }
+}
+
+/// The most employees an organisation may record: more is a typing error in a district.
+pub const MAX_EMPLOYEES: i64 = 1_000_000;
+
+/// An organisation's number of employees, in [0, [`MAX_EMPLOYEES`]].
+pub fn check_employees(n: i64) -> Result<i32, &'static str> {
+    match i32::try_from(n) {
+        Ok(v) if (0..=MAX_EMPLOYEES).contains(&n) => Ok(v),
+        _ => Err("employees_out_of_range"),
+    }
+}
+
 kinds!(
     /// 关爱对象与重点人群: groups whose members grid workers visit on a cycle.
     CareGroup {
@@ -171,6 +192,63 @@ kinds!(
         Removed => "removed", "已拆除",
     }
 );
+
+kinds!(
+    /// 走访方式: how a visitor saw a person of a care group.
+    VisitWay {
+        Home => "home", "入户走访",
+        Phone => "phone", "电话询问",
+        Video => "video", "视频通话",
+        Elsewhere => "elsewhere", "其他场所",
+    }
+);
+
+/// The day a person joined a care group: not after today (a membership records a fact).
+pub fn check_joined(joined: NaiveDate, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+    if joined > today {
+        Err("joined_in_future")
+    } else {
+        Ok(joined)
+    }
+}
+
+/// The day a person left a care group: not before they joined, not after today.
+pub fn check_ended(joined: NaiveDate, ended: NaiveDate, today: NaiveDate) -> Result<NaiveDate, &'static str> {
+    if ended > today {
+        Err("ended_in_future")
+    } else if ended < joined {
+        Err("ended_before_joined")
+    } else {
+        Ok(ended)
+    }
+}
+
+/// The day of a visit: not after today, and not before the person joined the group (a visit
+/// earlier than that belongs to no membership).
+pub fn check_visited_on(
+    visited: NaiveDate,
+    joined: NaiveDate,
+    today: NaiveDate,
+) -> Result<NaiveDate, &'static str> {
+    if visited > today {
+        Err("visit_in_future")
+    } else if visited < joined {
+        Err("visit_before_joined")
+    } else {
+        Ok(visited)
+    }
+}
+
+/// The due day stored on a membership (what "overdue in my area" is read from): none once the
+/// person has left the group, as nobody visits them any more.
+pub fn next_visit_due(
+    joined: NaiveDate,
+    last_visit: Option<NaiveDate>,
+    cycle_days: u32,
+    ended: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    ended.is_none().then(|| visit_due(joined, last_visit, cycle_days))
+}
 
 /// The visiting cycle of a person in a care group must lie in [1, 365] days.
 pub fn check_visit_days(days: u32) -> Result<u32, &'static str> {
@@ -238,6 +316,7 @@ mod tests {
         round_trips::<CareGroup>();
         round_trips::<FacilityKind>();
         round_trips::<FacilityState>();
+        round_trips::<VisitWay>();
         assert_eq!(PersonKind::parse("流动人口"), Some(PersonKind::Floating));
         assert_eq!(PersonKind::labels(), ["户籍人口", "流动人口", "境外人员"]);
     }
@@ -268,5 +347,62 @@ mod tests {
         assert!(visit_overdue(joined, Some(d("2026-11-20")), 7, d("2026-11-28")));
         // A visit before joining (in an earlier membership) does not count.
         assert_eq!(visit_due(joined, Some(d("2026-10-01")), 30), d("2026-12-01"));
+    }
+
+    #[test]
+    fn a_uscc_is_optional_only_for_sole_traders_and_informal_groups() {
+        let optional: Vec<_> = OrgKind::ALL.iter().filter(|k| !k.needs_uscc()).collect();
+        assert_eq!(optional, [&OrgKind::Shop, &OrgKind::Other]);
+    }
+
+    #[test]
+    fn employees() {
+        assert_eq!(check_employees(0), Ok(0));
+        assert_eq!(check_employees(1_000_000), Ok(1_000_000));
+        assert_eq!(check_employees(-1), Err("employees_out_of_range"));
+        assert_eq!(check_employees(1_000_001), Err("employees_out_of_range"));
+        assert_eq!(check_employees(i64::MAX), Err("employees_out_of_range"));
+    }
+
+    #[test]
+    fn membership_and_visit_dates() {
+        let (joined, today) = (d("2026-11-01"), d("2026-12-01"));
+        assert_eq!(check_joined(today, today), Ok(today));
+        assert_eq!(check_joined(d("2026-12-02"), today), Err("joined_in_future"));
+        assert_eq!(check_ended(joined, joined, today), Ok(joined));
+        assert_eq!(
+            check_ended(joined, d("2026-10-31"), today),
+            Err("ended_before_joined")
+        );
+        assert_eq!(
+            check_ended(joined, d("2026-12-02"), today),
+            Err("ended_in_future")
+        );
+        assert_eq!(check_visited_on(today, joined, today), Ok(today));
+        assert_eq!(check_visited_on(joined, joined, today), Ok(joined));
+        assert_eq!(
+            check_visited_on(d("2026-12-02"), joined, today),
+            Err("visit_in_future")
+        );
+        assert_eq!(
+            check_visited_on(d("2026-10-31"), joined, today),
+            Err("visit_before_joined")
+        );
+    }
+
+    #[test]
+    fn the_stored_due_day_agrees_with_the_overdue_rule() {
+        let joined = d("2026-11-01");
+        assert_eq!(next_visit_due(joined, None, 7, Some(d("2026-11-05"))), None);
+        for last in [None, Some(d("2026-11-20")), Some(d("2026-10-01"))] {
+            for cycle in [1, 7, 30] {
+                let due = next_visit_due(joined, last, cycle, None).unwrap();
+                for offset in -2..=2 {
+                    let today = due + Duration::days(offset);
+                    // Stored `next_visit_due < today` finds exactly the overdue ones.
+                    assert_eq!(due < today, visit_overdue(joined, last, cycle, today));
+                }
+            }
+        }
     }
 }

@@ -107,6 +107,27 @@ async fn every_endpoint_for_every_role() {
     }
     let ((in_building, in_house, in_household), (out_building, out_house, out_household)) =
         (place_ids[0], place_ids[1]);
+    // An organisation, a facility and a care group membership in each of the same two grids.
+    let mut thing_ids = Vec::new();
+    for (grid, person) in [(IN, in_person), (out_grid.as_str(), out_person)] {
+        let body = serde_json::json!({"grid": grid, "name": "矩阵小店", "kind": "shop"});
+        let (s, o, _) = t.send("POST", "/api/v1/organisations", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{o}");
+        let (lon, lat) = t.centre_of(grid).await;
+        let body = serde_json::json!({"kind": "street_lamp", "lon": lon, "lat": lat});
+        let (s, f, _) = t.send("POST", "/api/v1/facilities", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{f}");
+        let body = serde_json::json!({"group": "elderly_alone"});
+        let uri = format!("/api/v1/people/{person}/care");
+        let (s, m, _) = t.send("POST", &uri, Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{m}");
+        thing_ids.push((
+            o["id"].as_i64().unwrap(),
+            f["id"].as_i64().unwrap(),
+            m["id"].as_i64().unwrap(),
+        ));
+    }
+    let ((in_org, in_facility, in_care), (out_org, out_facility, out_care)) = (thing_ids[0], thing_ids[1]);
     // Writers past the permission check (a 400 for an empty body); the rest refused.
     let writers = [401, 400, 403, 400, 400, 400, 400, 403, 403];
     // A well-formed edit of a record with a version nobody read: 409 where the record is
@@ -369,6 +390,137 @@ async fn every_endpoint_for_every_role() {
                 "POST /api/v1/households/collect {{\"household\":{{\"id\":{in_household},\"version\":99,\"grid\":\"{IN}\"}}}}"
             ),
             [401, 409, 403, 409, 409, 409, 409, 403, 403],
+        ),
+        // History of places and households: their readers.
+        (
+            format!("/api/v1/buildings/{in_building}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/buildings/{out_building}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            format!("/api/v1/houses/{in_house}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/houses/{out_house}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            format!("/api/v1/households/{in_household}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/households/{out_household}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        // Organisations, care groups and facilities: like people, with registry:org:*,
+        // registry:care:*, registry:facility:*.
+        ("/api/v1/organisations".into(), row(200, 200, 200, 200, 403, 403)),
+        ("POST /api/v1/organisations".into(), writers),
+        (
+            format!("/api/v1/organisations/{in_org}"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/organisations/{out_org}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (format!("PUT /api/v1/organisations/{in_org}"), writers),
+        (
+            format!(
+                "PUT /api/v1/organisations/{out_org} {{\"grid\":\"{IN}\",\"name\":\"x\",\"kind\":\"shop\",\"version\":99}}"
+            ),
+            stale_out,
+        ),
+        (
+            format!("/api/v1/organisations/{in_org}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/organisations/{out_org}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        ("/api/v1/care".into(), row(200, 200, 200, 200, 403, 403)),
+        (
+            "/api/v1/care?overdue=true".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (format!("POST /api/v1/people/{in_person}/care"), writers),
+        // A well-formed join: the admin adds the person (once), the rest cannot see them.
+        (
+            format!("POST /api/v1/people/{out_person}/care {{\"group\":\"disabled\"}}"),
+            [401, 201, 403, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            format!("/api/v1/care/{in_care}"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/care/{out_care}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (format!("PUT /api/v1/care/{in_care}"), writers),
+        (
+            format!("PUT /api/v1/care/{out_care} {{\"visit_days\":7,\"version\":99}}"),
+            stale_out,
+        ),
+        (format!("POST /api/v1/care/{in_care}/visits"), writers),
+        (
+            format!("POST /api/v1/care/{out_care}/visits {{\"way\":\"home\",\"findings\":\"ok\"}}"),
+            [401, 201, 403, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            format!("/api/v1/care/{in_care}/visits"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/care/{out_care}/visits"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            format!("/api/v1/care/{in_care}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/care/{out_care}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        ("/api/v1/facilities".into(), row(200, 200, 200, 200, 403, 403)),
+        ("POST /api/v1/facilities".into(), writers),
+        (
+            format!("/api/v1/facilities/{in_facility}"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/facilities/{out_facility}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (format!("PUT /api/v1/facilities/{in_facility}"), writers),
+        (
+            format!(
+                "PUT /api/v1/facilities/{out_facility} {{\"kind\":\"camera\",\"lon\":117.0,\"lat\":36.7,\"grid\":\"{IN}\",\"version\":99}}"
+            ),
+            stale_out,
+        ),
+        (
+            format!("/api/v1/facilities/{in_facility}/history"),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/facilities/{out_facility}/history"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        // Counts: readers of people, in their scope (by default where it starts).
+        (
+            "/api/v1/registry/counts".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/registry/counts?region={OUT_STREET}"),
+            row(200, 404, 404, 404, 403, 403),
         ),
         ("/api/v1/meta".into(), [200; 9]),
         (

@@ -744,6 +744,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A building's change history, newest first: who recorded and edited it, when, and which fields
+         *     (names only).
+         */
+        get: operations["building_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/houses": {
         parameters: {
             query?: never;
@@ -773,6 +793,26 @@ export interface paths {
         get: operations["get_house"];
         /** Edits a house (it may move to another building); audited as `house.update`. */
         put: operations["update_house"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A house's change history, newest first: who recorded and edited it, when, and which fields
+         *     (names only).
+         */
+        get: operations["house_history"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -833,6 +873,256 @@ export interface paths {
          *     is the household's.
          */
         post: operations["collect_household"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A household's change history, newest first: who recorded and edited it, when, and which fields
+         *     (names only).
+         */
+        get: operations["household_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Organisations in the caller's scope, newest first. */
+        get: operations["list_orgs"];
+        put?: never;
+        /** Records an organisation in a grid. */
+        post: operations["create_org"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An organisation, the contact phone masked. */
+        get: operations["get_org"];
+        /** Edits an organisation; audited as `org.update` (the phone masked). */
+        put: operations["update_org"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An organisation's change history, newest first: who recorded and edited it, when, and which
+         *     fields (names only).
+         */
+        get: operations["org_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}/care": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adds a person to a care group; the next visit is due a cycle after joining. */
+        post: operations["join_care"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Members of care groups in the caller's scope, the most urgent first (the earliest due
+         *     visit), with the person's name, the last visit, the next due day and whether it is overdue.
+         */
+        get: operations["list_care"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A membership of a care group. */
+        get: operations["get_care"];
+        /**
+         * Edits a membership's cycle, end (the person left the group: no more visits due) and note;
+         *     audited as `care.update`.
+         */
+        put: operations["update_care"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A membership's visits, the latest first. */
+        get: operations["list_visits"];
+        put?: never;
+        /**
+         * Records a visit by the signed-in user; the membership's next visit falls due a cycle after
+         *     its latest visit. Audited as `care.visit`.
+         */
+        post: operations["record_visit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A membership's change history, newest first: joining, edits and visits, who and when. */
+        get: operations["care_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Facilities in the caller's scope, newest first. */
+        get: operations["list_facilities"];
+        put?: never;
+        /** Records a facility at a point; its grid is the one the point lies in unless `grid` names one. */
+        post: operations["create_facility"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A facility. */
+        get: operations["get_facility"];
+        /** Edits a facility (its state, when a lamp breaks or is mended); audited as `facility.update`. */
+        put: operations["update_facility"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A facility's change history, newest first: who recorded and edited it, when, and which
+         *     fields (names only).
+         */
+        get: operations["facility_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/registry/counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the registry holds in a region and in each of its children (a district's streets, a
+         *     street's communities, a community's grids): people by kind, households, buildings, houses,
+         *     care groups' current members and how many are overdue for a visit, organisations by kind,
+         *     facilities by state. Only what the caller's scope reaches is counted.
+         */
+        get: operations["registry_counts"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1076,6 +1366,69 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description Current members of a care group, and how many of them are overdue for a visit. */
+        CareCount: {
+            /** Format: int64 */
+            members: number;
+            /** Format: int64 */
+            overdue: number;
+        };
+        /**
+         * @description An edit of a membership: the cycle, the day the person left (null: still a member) and the
+         *     note, with the version it was read at.
+         */
+        CareEdit: {
+            /**
+             * Format: int64
+             * @description 1 to 365.
+             */
+            visit_days?: number | null;
+            /**
+             * Format: date
+             * @description Not before joining, not after today.
+             */
+            ended_on?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A page of memberships with the total. */
+        CarePage: {
+            items: components["schemas"]["CareView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A membership as lists show it. */
+        CareView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            person_id: number;
+            person_name: string;
+            /** @description The person's grid. */
+            grid: string;
+            community: string;
+            street: string;
+            group: string;
+            /** Format: int32 */
+            visit_days: number;
+            /** Format: date */
+            joined_on: string;
+            /** Format: date */
+            ended_on?: string | null;
+            /** Format: date */
+            last_visit_on?: string | null;
+            /**
+             * Format: date
+             * @description None once the person has left the group.
+             */
+            next_visit_due?: string | null;
+            /** @description Whether the next visit is past due today (Shanghai). */
+            overdue: boolean;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         /** @description A case with its timeline and what the caller may do next. */
         CaseDetail: {
             case: components["schemas"]["CaseView"];
@@ -1250,6 +1603,14 @@ export interface components {
             /** @description Relation to the head: `head`, `spouse`, `child`, … (or 户主, 配偶, 子女, …). */
             relation?: string;
         };
+        /** @description A region with its counts. */
+        CountedRegion: {
+            code: string;
+            name: string;
+            /** @description `district`, `street`, `community`, `grid` or `subgrid`. */
+            level: string;
+            counts: components["schemas"]["RegionCounts"];
+        };
         /**
          * @description A new group (without `parent_code`) or category (under the group `parent_code`). A group sets
          *     only `code`, `name` and `enabled`; a category's settings given for a group are refused
@@ -1360,6 +1721,68 @@ export interface components {
             /** @description Who held the case afterwards, e.g. `grid:370105001001001` or `department:3`. */
             holder_after?: string | null;
             comment?: string | null;
+        };
+        /** @description An edit: the whole record with the version it was read at. */
+        FacilityEdit: components["schemas"]["FacilityInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description A facility as an operator or grid worker enters it (or edits it: the whole record). */
+        FacilityInput: {
+            /** @description `street_lamp`, `manhole_cover`, `fire_hydrant`, … (or 路灯, 井盖, 消防栓, …). */
+            kind?: string;
+            /** @description 部件编码 (letters, digits, hyphens, at most 32); once in the district. */
+            code?: string | null;
+            /**
+             * Format: double
+             * @description Where it stands (required).
+             */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            /**
+             * @description The point's coordinate system: `wgs84` (the default) or `gcj02` (Amap, Tencent), stored
+             *     converted to WGS84.
+             */
+            crs?: string | null;
+            /** @description The grid (or sub-grid); left out, the grid the point lies in. */
+            grid?: string | null;
+            /**
+             * @description `normal`, `damaged`, `missing`, `removed` (or 完好, 损坏, 缺失, 已拆除); `normal` when
+             *     left out.
+             */
+            state?: string | null;
+            /** @description The department that owns and maintains it, e.g. 城管局. */
+            owner_department?: string | null;
+            note?: string | null;
+        };
+        /** @description A page of facilities with the total. */
+        FacilityPage: {
+            items: components["schemas"]["FacilityView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A facility as lists and pages show it. */
+        FacilityView: {
+            /** Format: int64 */
+            id: number;
+            grid: string;
+            community: string;
+            street: string;
+            kind: string;
+            code?: string | null;
+            /**
+             * Format: double
+             * @description WGS84.
+             */
+            lon: number;
+            /** Format: double */
+            lat: number;
+            state: string;
+            owner_department?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
         };
         /** @description Which input field was wrong and why. */
         FieldError: {
@@ -1528,6 +1951,22 @@ export interface components {
             cells: string[];
             /** @description Empty for a row that can be imported; each error's `field` is a column key. */
             errors: components["schemas"]["FieldError"][];
+        };
+        /** @description A person joining a care group. */
+        JoinInput: {
+            /** @description `elderly_alone`, `empty_nest`, `disabled`, … (or 独居老人, 空巢老人, …). */
+            group?: string;
+            /**
+             * Format: int64
+             * @description Days between visits, 1 to 365; the group's usual cycle when left out.
+             */
+            visit_days?: number | null;
+            /**
+             * Format: date
+             * @description When the person joined (not after today); today when left out.
+             */
+            joined_on?: string | null;
+            note?: string | null;
         };
         /**
          * @description [`KpiCounts`] as the API documents it (the domain crate knows nothing of OpenAPI); a test
@@ -1706,6 +2145,74 @@ export interface components {
             tile_attribution?: string | null;
             districts: components["schemas"]["DistrictInfo"][];
         };
+        /**
+         * @description An edit: the whole record with the version it was read at. The contact phone left out
+         *     (null) stays as stored; an empty string removes it.
+         */
+        OrgEdit: components["schemas"]["OrgInput"] & {
+            /** Format: int32 */
+            version: number;
+        };
+        /** @description An organisation as an operator or grid worker enters it (or edits it: the whole record). */
+        OrgInput: {
+            /** @description The grid (or sub-grid) the organisation is in. */
+            grid?: string;
+            name?: string;
+            /**
+             * @description `enterprise`, `shop`, `school`, `hospital`, `social_org`, `public`, `other` (or 企业,
+             *     个体工商户, …).
+             */
+            kind?: string;
+            /**
+             * @description 统一社会信用代码, 18 characters; required except for a shop (个体工商户) or `other`;
+             *     once in the district.
+             */
+            uscc?: string | null;
+            address?: string | null;
+            /** @description The person in charge (负责人). */
+            contact_name?: string | null;
+            /** @description Their mobile number or landline. Left out (null): as stored; empty: removed. */
+            contact_phone?: string | null;
+            /**
+             * Format: int64
+             * @description The building it is in, readable by the caller and in the same grid tree.
+             */
+            building_id?: number | null;
+            /**
+             * Format: int64
+             * @description 0 to 1,000,000.
+             */
+            employees?: number | null;
+            note?: string | null;
+        };
+        /** @description A page of organisations with the total. */
+        OrgPage: {
+            items: components["schemas"]["OrgView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description An organisation as lists and pages show it: the contact phone masked. */
+        OrgView: {
+            /** Format: int64 */
+            id: number;
+            grid: string;
+            community: string;
+            street: string;
+            name: string;
+            kind: string;
+            uscc?: string | null;
+            address?: string | null;
+            contact_name?: string | null;
+            /** @description e.g. `138****8000`. */
+            contact_phone?: string | null;
+            /** Format: int64 */
+            building_id?: number | null;
+            /** Format: int32 */
+            employees?: number | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         OtpLogin: {
             phone: string;
             code: string;
@@ -1802,6 +2309,34 @@ export interface components {
             /** Format: double */
             lat: number;
         };
+        /** @description What the registry holds in one region. Every kind, group and state is listed, zeros too. */
+        RegionCounts: {
+            /** @description By `PersonKind` code. */
+            people: {
+                [key: string]: number;
+            };
+            /** Format: int64 */
+            people_total: number;
+            /** Format: int64 */
+            households: number;
+            /** Format: int64 */
+            buildings: number;
+            /** Format: int64 */
+            houses: number;
+            /** @description By `CareGroup` code. */
+            care: {
+                [key: string]: components["schemas"]["CareCount"];
+            };
+            care_total: components["schemas"]["CareCount"];
+            /** @description By `OrgKind` code. */
+            organisations: {
+                [key: string]: number;
+            };
+            /** @description By `FacilityState` code. */
+            facilities: {
+                [key: string]: number;
+            };
+        };
         /** @description One region with its geometry, ancestors, team and centre. */
         RegionDetail: {
             code: string;
@@ -1843,6 +2378,10 @@ export interface components {
             name: string;
             /** @example grid */
             level: string;
+        };
+        /** @description A region's counts and its children's (those the reader's scope reaches or lies below). */
+        RegistryCounts: components["schemas"]["CountedRegion"] & {
+            children: components["schemas"]["CountedRegion"][];
         };
         ReportBody: {
             /** Format: int64 */
@@ -2006,6 +2545,52 @@ export interface components {
             /** Format: int32 */
             version: number;
             roles: components["schemas"]["AssignmentView"][];
+        };
+        /** @description A visit being recorded. */
+        VisitInput: {
+            /**
+             * Format: date
+             * @description The day of the visit (not after today, not before the person joined); today when left
+             *     out.
+             */
+            visited_on?: string | null;
+            /** @description `home`, `phone`, `video`, `elsewhere` (or 入户走访, 电话询问, 视频通话, 其他场所). */
+            way?: string;
+            /** @description What the visitor found, at most 1000 characters. */
+            findings?: string;
+            /** @description Whether something needs doing after the visit. */
+            follow_up?: boolean;
+        };
+        /** @description A page of visits with the total. */
+        VisitPage: {
+            items: components["schemas"]["VisitView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A visit as recorded, with the membership's new due day. */
+        VisitRecorded: {
+            visit: components["schemas"]["VisitView"];
+            membership: components["schemas"]["CareView"];
+        };
+        /** @description A recorded visit. */
+        VisitView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            membership_id: number;
+            /** Format: date */
+            visited_on: string;
+            /**
+             * Format: int64
+             * @description The account that recorded it, and its display name then.
+             */
+            visitor_id?: number | null;
+            visitor_name: string;
+            way: string;
+            findings: string;
+            follow_up: boolean;
+            /** Format: date-time */
+            recorded_at: string;
         };
     };
     responses: never;
@@ -4315,6 +4900,45 @@ export interface operations {
             };
         };
     };
+    building_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `building_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_houses: {
         parameters: {
             query?: {
@@ -4510,6 +5134,45 @@ export interface operations {
             };
             /** @description `stale_version`: changed meanwhile; `duplicate_house` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    house_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `house_not_found`, also outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4774,6 +5437,952 @@ export interface operations {
             };
             /** @description `stale_version` (the household or a member changed meanwhile), `duplicate_household_number`, `duplicate_id_number` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    household_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `household_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_orgs: {
+        parameters: {
+            query?: {
+                /** @description Only organisations in this region's subtree. */
+                region?: string;
+                /** @description An `OrgKind` code or label. */
+                kind?: string;
+                /** @description The start of the name. */
+                name?: string;
+                /** @description A whole unified social credit code (any letter case). */
+                uscc?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_kind`, a code's error, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgInput"];
+            };
+        };
+        responses: {
+            /** @description recorded; the contact phone comes back masked */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_kind`, `not_a_grid` or a grid code's error, the code's `uscc_length`, `uscc_characters`, `uscc_check`, `uscc_org_check`, a phone's code, `employees_out_of_range`, `building_in_other_grid`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`, `building_not_found`: none such, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_uscc`: the district has an organisation with this code */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `organisation_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_org: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrgEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrgView"];
+                };
+            };
+            /** @description `validation_failed` (as for recording), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `organisation_not_found` (also outside the caller's scope), `region_not_found` (the new grid), `building_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile; `duplicate_uscc` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    org_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `organisation_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    join_care: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `unknown_group`, `visit_cycle_out_of_range`, `joined_in_future`, `too_long`), `invalid_json` (also a date not as YYYY-MM-DD) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `person_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_membership`: the person is in the group already */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_care: {
+        parameters: {
+            query?: {
+                /** @description A `CareGroup` code or label. */
+                group?: string;
+                /** @description Only members in this region's subtree. */
+                region?: string;
+                /** @description One person's memberships. */
+                person_id?: number;
+                /** @description true: only members overdue for a visit; false: only those not overdue. */
+                overdue?: boolean;
+                /** @description List those who left their group too (by default only current members). */
+                include_ended?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CarePage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_group`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_care: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `care_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_care: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CareEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CareView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `visit_cycle_out_of_range`, `ended_before_joined`, `ended_in_future`, `too_long`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `care_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_visits: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPage"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `care_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    record_visit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitRecorded"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `unknown_way`, `too_long`, `visit_in_future`, `visit_before_joined`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `care_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `membership_ended`: the person has left the group */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    care_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `care_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_facilities: {
+        parameters: {
+            query?: {
+                /** @description Only facilities in this region's subtree. */
+                region?: string;
+                /** @description A `FacilityKind` code or label. */
+                kind?: string;
+                /** @description A `FacilityState` code or label. */
+                state?: string;
+                /** @description `min_lon,min_lat,max_lon,max_lat` (WGS84). */
+                bbox?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_kind`, `unknown_state`, `invalid_bbox`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_facility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_kind`, `unknown_state`, `facility_code_characters`, `invalid_coordinate`, `invalid_crs`, `not_a_grid` or a grid code's error, `outside_district`, `no_grid_at_point`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such grid, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_facility_code`: the district has a facility with this code */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_facility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityView"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `facility_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_facility: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FacilityEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FacilityView"];
+                };
+            };
+            /** @description `validation_failed` (as for recording), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `facility_not_found` (also outside the caller's scope), `region_not_found` (the new grid) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`: changed meanwhile; `duplicate_facility_code` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    facility_history: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HistoryEntry"][];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `facility_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    registry_counts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A district, street, community or grid code; by default where the caller's scope starts
+                 *     (the district for district-wide callers).
+                 */
+                region?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryCounts"];
+                };
+            };
+            /** @description `validation_failed` (a region code's error), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:person:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: none such, or outside the caller's scope */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,13 +2,15 @@
 //! floors and units (stairwells) counted so that a house's unit and floor can be checked, and
 //! optionally the point a map shows it at.
 
-use super::{Change, Placed, Row, grid_field, place, record_row, region_filter, text, visible, window};
+use super::{
+    Change, Placed, Row, grid_field, place, point, record_row, region_filter, text, visible, window,
+};
 use crate::access::require;
 use crate::auth::Signed;
 use crate::{App, AppError, FieldError};
 use gridgov_domain::RegionCode;
 use gridgov_domain::places::{check_floors, check_units};
-use gridgov_geo::{Crs, LonLat};
+use gridgov_geo::LonLat;
 use gridgov_store::buildings::{self as repo, BuildingFilter};
 use gridgov_store::entity::building;
 use serde::{Deserialize, Serialize};
@@ -115,47 +117,6 @@ fn count(
         .ok()
 }
 
-/// The point, both coordinates or neither, on the globe, in WGS84.
-fn point(input: &BuildingInput, errs: &mut Vec<FieldError>) -> Option<Option<LonLat>> {
-    let crs = match input.crs.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        None => Crs::Wgs84,
-        Some(c) => match c.parse::<Crs>() {
-            Ok(c) => c,
-            Err(_) => {
-                errs.push(AppError::field("crs", "invalid_crs", "wgs84 or gcj02"));
-                return None;
-            }
-        },
-    };
-    let (lon, lat) = match (input.lon, input.lat) {
-        (None, None) => return Some(None),
-        (Some(lon), Some(lat)) => (lon, lat),
-        (lon, _) => {
-            let missing = if lon.is_none() { "lon" } else { "lat" };
-            errs.push(AppError::field(missing, "required", "a point needs lon and lat"));
-            return None;
-        }
-    };
-    let mut ok = true;
-    if !(-180.0..=180.0).contains(&lon) {
-        errs.push(AppError::field(
-            "lon",
-            "invalid_coordinate",
-            "a longitude in [-180, 180]",
-        ));
-        ok = false;
-    }
-    if !(-90.0..=90.0).contains(&lat) {
-        errs.push(AppError::field(
-            "lat",
-            "invalid_coordinate",
-            "a latitude in [-90, 90]",
-        ));
-        ok = false;
-    }
-    ok.then(|| Some(crs.to_wgs84(LonLat::new(lon, lat))))
-}
-
 fn check_fields(input: &BuildingInput) -> Result<Fields, Vec<FieldError>> {
     let mut errs = Vec::new();
     let grid = grid_field("grid", &input.grid, &mut errs);
@@ -166,7 +127,7 @@ fn check_fields(input: &BuildingInput) -> Result<Fields, Vec<FieldError>> {
     let address = text("address", &input.address, 200, &mut errs);
     let floors = count("floors", input.floors, check_floors, &mut errs);
     let units = count("units", input.units, check_units, &mut errs);
-    let point = point(input, &mut errs);
+    let point = point(input.lon, input.lat, input.crs.as_deref(), &mut errs);
     let note = text("note", &input.note, 500, &mut errs);
     match (grid, name, floors, units, point) {
         (Some(grid), Some(name), Some(floors), Some(units), Some(point)) if errs.is_empty() => Ok(Fields {
@@ -323,6 +284,12 @@ pub(crate) async fn readable(
 
 pub async fn get(app: &App, who: &Signed, id: i64) -> Result<BuildingView, AppError> {
     readable(app, who, READ, id).await.map(view)
+}
+
+/// A building's change history, newest first. Readers of it see it.
+pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<super::HistoryEntry>, AppError> {
+    let r = readable(app, who, READ, id).await?;
+    super::history_of(app, &r.district_code, "building", id).await
 }
 
 /// A list's filter and page.

@@ -312,6 +312,12 @@ pub async fn get(app: &App, who: &Signed, id: i64) -> Result<HouseholdDetail, Ap
     detail(app, who, h).await
 }
 
+/// A household's change history, newest first. Readers of it see it.
+pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<super::HistoryEntry>, AppError> {
+    let h = readable(app, who, READ, id).await?;
+    super::history_of(app, &h.district_code, "household", id).await
+}
+
 /// A list's filter and page.
 #[derive(Clone, Debug, Default)]
 pub struct HouseholdQuery {

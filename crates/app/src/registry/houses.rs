@@ -3,7 +3,7 @@
 //! location, so its scope is its building's.
 
 use super::buildings::{READ, WRITE};
-use super::{Change, Row, codes, kind_filter, record_row, region_filter, text, visible, window};
+use super::{Change, Row, kind, kind_filter, record_row, region_filter, text, visible, window};
 use crate::access::require;
 use crate::auth::Signed;
 use crate::{App, AppError, ErrorKind, FieldError};
@@ -99,27 +99,6 @@ struct Fields {
     occupancy: Occupancy,
     area: Option<f64>,
     note: Option<String>,
-}
-
-/// A kind that must be given, from its code or label.
-fn kind<K: Kind>(field: &str, raw: &str, unknown: &str, errs: &mut Vec<FieldError>) -> Option<K> {
-    if raw.trim().is_empty() {
-        errs.push(AppError::field(
-            field,
-            "required",
-            format!("one of {}", codes::<K>()),
-        ));
-        return None;
-    }
-    let k = K::parse(raw);
-    if k.is_none() {
-        errs.push(AppError::field(
-            field,
-            unknown,
-            format!("one of {}", codes::<K>()),
-        ));
-    }
-    k
 }
 
 fn required<T: Copy>(field: &str, v: Option<T>, errs: &mut Vec<FieldError>) -> Option<T> {
@@ -347,6 +326,12 @@ pub(crate) async fn readable(app: &App, who: &Signed, perm: &str, id: i64) -> Re
 
 pub async fn get(app: &App, who: &Signed, id: i64) -> Result<HouseView, AppError> {
     readable(app, who, READ, id).await.map(view)
+}
+
+/// A house's change history, newest first. Readers of it see it.
+pub async fn history(app: &App, who: &Signed, id: i64) -> Result<Vec<super::HistoryEntry>, AppError> {
+    let r = readable(app, who, READ, id).await?;
+    super::history_of(app, &r.district_code, "house", id).await
 }
 
 /// A list's filter and page.

@@ -107,3 +107,18 @@ pub async fn update_building(
         buildings::update(&app, &who, id, b.building, b.version, ip).await?,
     ))
 }
+
+/// A building's change history, newest first: who recorded and edited it, when, and which fields
+/// (names only).
+#[utoipa::path(get, path = "/api/v1/buildings/{id}/history", tag = "registry", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<gridgov_app::registry::HistoryEntry>),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:house:read"),
+    (status = 404, body = ErrorBody, description = "`building_not_found`, also outside the caller's scope"),
+))]
+pub async fn building_history(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<gridgov_app::registry::HistoryEntry>>, ApiError> {
+    Ok(Json(buildings::history(&app, &who, id).await?))
+}

@@ -135,3 +135,18 @@ pub async fn collect_household(
     let c: Collect = json_body(&body)?;
     Ok(Json(households::collect(&app, &who, c, ip).await?))
 }
+
+/// A household's change history, newest first: who recorded and edited it, when, and which fields
+/// (names only).
+#[utoipa::path(get, path = "/api/v1/households/{id}/history", tag = "registry", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<gridgov_app::registry::HistoryEntry>),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:person:read"),
+    (status = 404, body = ErrorBody, description = "`household_not_found`, also outside the caller's scope"),
+))]
+pub async fn household_history(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<gridgov_app::registry::HistoryEntry>>, ApiError> {
+    Ok(Json(households::history(&app, &who, id).await?))
+}

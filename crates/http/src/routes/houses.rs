@@ -108,3 +108,18 @@ pub async fn update_house(
         houses::update(&app, &who, id, b.house, b.version, ip).await?,
     ))
 }
+
+/// A house's change history, newest first: who recorded and edited it, when, and which fields
+/// (names only).
+#[utoipa::path(get, path = "/api/v1/houses/{id}/history", tag = "registry", params(("id" = i64, Path)), responses(
+    (status = 200, body = Vec<gridgov_app::registry::HistoryEntry>),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs registry:house:read"),
+    (status = 404, body = ErrorBody, description = "`house_not_found`, also outside the caller's scope"),
+))]
+pub async fn house_history(
+    State(app): State<App>,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<Vec<gridgov_app::registry::HistoryEntry>>, ApiError> {
+    Ok(Json(houses::history(&app, &who, id).await?))
+}

@@ -3,13 +3,17 @@
 pub mod admin;
 pub mod auth;
 pub mod buildings;
+pub mod care;
 pub mod cases;
+pub mod facilities;
 pub mod health;
 pub mod households;
 pub mod houses;
+pub mod orgs;
 pub mod people;
 pub mod people_files;
 pub mod regions;
+pub mod registry_counts;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -80,6 +84,36 @@ pub fn api() -> Router<App> {
         )
         .route("/api/v1/people/{id}/reveal", post(people::reveal_number))
         .route("/api/v1/people/{id}/history", get(people::person_history))
+        .route("/api/v1/people/{id}/care", post(care::join_care))
+        .route("/api/v1/care", get(care::list_care))
+        .route("/api/v1/care/{id}", get(care::get_care).put(care::update_care))
+        .route(
+            "/api/v1/care/{id}/visits",
+            get(care::list_visits).post(care::record_visit),
+        )
+        .route("/api/v1/care/{id}/history", get(care::care_history))
+        .route(
+            "/api/v1/organisations",
+            get(orgs::list_orgs).post(orgs::create_org),
+        )
+        .route(
+            "/api/v1/organisations/{id}",
+            get(orgs::get_org).put(orgs::update_org),
+        )
+        .route("/api/v1/organisations/{id}/history", get(orgs::org_history))
+        .route(
+            "/api/v1/facilities",
+            get(facilities::list_facilities).post(facilities::create_facility),
+        )
+        .route(
+            "/api/v1/facilities/{id}",
+            get(facilities::get_facility).put(facilities::update_facility),
+        )
+        .route(
+            "/api/v1/facilities/{id}/history",
+            get(facilities::facility_history),
+        )
+        .route("/api/v1/registry/counts", get(registry_counts::registry_counts))
         .route(
             "/api/v1/buildings",
             get(buildings::list_buildings).post(buildings::create_building),
@@ -88,6 +122,7 @@ pub fn api() -> Router<App> {
             "/api/v1/buildings/{id}",
             get(buildings::get_building).put(buildings::update_building),
         )
+        .route("/api/v1/buildings/{id}/history", get(buildings::building_history))
         .route(
             "/api/v1/houses",
             get(houses::list_houses).post(houses::create_house),
@@ -96,6 +131,7 @@ pub fn api() -> Router<App> {
             "/api/v1/houses/{id}",
             get(houses::get_house).put(houses::update_house),
         )
+        .route("/api/v1/houses/{id}/history", get(houses::house_history))
         .route(
             "/api/v1/households",
             get(households::list_households).post(households::create_household),
@@ -104,6 +140,10 @@ pub fn api() -> Router<App> {
         .route(
             "/api/v1/households/{id}",
             get(households::get_household).put(households::update_household),
+        )
+        .route(
+            "/api/v1/households/{id}/history",
+            get(households::household_history),
         )
         .route("/api/v1/regions", get(regions::list))
         .route("/api/v1/regions/{code}", get(regions::region))

@@ -152,6 +152,32 @@ impl TestApp {
         (s, v)
     }
 
+    pub async fn post(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        let (s, v, _) = self.send("POST", uri, Some(body), &[]).await;
+        (s, v)
+    }
+
+    pub async fn put(&self, uri: &str, body: Value) -> (StatusCode, Value) {
+        let (s, v, _) = self.send("PUT", uri, Some(body), &[]).await;
+        (s, v)
+    }
+
+    /// The actions of the audit records about one record, newest first (as the admin reads
+    /// them: switches the session to the admin).
+    pub async fn audit_actions(&self, entity_type: &str, id: i64) -> Vec<String> {
+        self.login("admin").await;
+        let (s, v) = self
+            .get(&format!("/api/v1/audit?entity_type={entity_type}&entity_id={id}"))
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// Sends a request with the session cookie (if any) and extra headers.
     pub async fn send(
         &self,
@@ -248,6 +274,24 @@ pub fn field_codes(v: &Value) -> Vec<String> {
         .map(|a| {
             a.iter()
                 .map(|f| f["code"].as_str().unwrap_or("").to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `field:code` of each field error of a `validation_failed` body.
+pub fn field_errors(v: &Value) -> Vec<String> {
+    v["error"]["fields"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|f| {
+                    format!(
+                        "{}:{}",
+                        f["field"].as_str().unwrap_or(""),
+                        f["code"].as_str().unwrap_or("")
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()

@@ -16,6 +16,7 @@ pub(crate) mod m20261201_000010_case_indexes;
 mod m20261201_000011_people;
 mod m20261202_000012_houses;
 mod m20261202_000013_audit_history;
+mod m20261203_000014_orgs_care;
 mod m20261203_000015_collect_key;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_people::Migration),
             Box::new(m20261202_000012_houses::Migration),
             Box::new(m20261202_000013_audit_history::Migration),
+            Box::new(m20261203_000014_orgs_care::Migration),
             Box::new(m20261203_000015_collect_key::Migration),
         ]
     }
