@@ -9,6 +9,9 @@
 //! stored due day below today. A membership that ended has no due day, so it is never overdue
 //! and is left out of that range.
 //!
+//! The counting indexes end with the district code, which every query names, so that they
+//! cover their queries.
+//!
 //! An organisation's person in charge has a phone number stored like a person's: sealed, with a
 //! blind index and the masked form.
 
@@ -105,6 +108,7 @@ enum Facility {
 enum Person {
     Table,
     Id,
+    DistrictCode,
     StreetCode,
     RegionCode,
     Kind,
@@ -249,7 +253,7 @@ impl MigrationTrait for Migration {
             index(
                 O::Table,
                 "idx_organisation_counts",
-                &[O::StreetCode, O::RegionCode, O::Kind],
+                &[O::StreetCode, O::RegionCode, O::Kind, O::DistrictCode],
             ),
             // One organisation per code in a district (rows without one are not constrained).
             index(O::Table, "uq_organisation_uscc", &[O::DistrictCode, O::Uscc])
@@ -262,17 +266,18 @@ impl MigrationTrait for Migration {
                 .unique()
                 .to_owned(),
             // Overdue in an area: the street, then the due day below today; also the counts
-            // per group below a street (ended memberships have no due day).
+            // per group below a street (ended memberships have no due day). A district-wide
+            // reader's list reads it whole: a district's members are tens of thousands.
             index(
                 M::Table,
                 "idx_care_street_due",
-                &[M::StreetCode, M::NextVisitDue, M::RegionCode, M::CareGroup],
-            ),
-            // A district-wide reader's overdue list.
-            index(
-                M::Table,
-                "idx_care_district_due",
-                &[M::DistrictCode, M::NextVisitDue],
+                &[
+                    M::StreetCode,
+                    M::NextVisitDue,
+                    M::RegionCode,
+                    M::CareGroup,
+                    M::DistrictCode,
+                ],
             ),
             index(
                 V::Table,
@@ -287,7 +292,7 @@ impl MigrationTrait for Migration {
             index(
                 F::Table,
                 "idx_facility_counts",
-                &[F::StreetCode, F::RegionCode, F::State],
+                &[F::StreetCode, F::RegionCode, F::State, F::DistrictCode],
             ),
             // One facility per code in a district (rows without one are not constrained).
             index(F::Table, "uq_facility_code", &[F::DistrictCode, F::Code])
@@ -302,7 +307,12 @@ impl MigrationTrait for Migration {
         m.create_index(index(
             Person::Table,
             "idx_person_counts",
-            &[Person::StreetCode, Person::RegionCode, Person::Kind],
+            &[
+                Person::StreetCode,
+                Person::RegionCode,
+                Person::Kind,
+                Person::DistrictCode,
+            ],
         ))
         .await?;
         Ok(())
