@@ -39,6 +39,13 @@ export const AUDIT_ACTIONS = [
   'house.update',
   'household.create',
   'household.update',
+  'org.create',
+  'org.update',
+  'care.join',
+  'care.update',
+  'care.visit',
+  'facility.create',
+  'facility.update',
   'keys.rotate',
 ] as const
 
@@ -54,6 +61,9 @@ export const AUDIT_ACTION_PREFIXES = [
   'building.',
   'house.',
   'household.',
+  'org.',
+  'care.',
+  'facility.',
   'demo.',
 ] as const
 
@@ -67,6 +77,9 @@ export const AUDIT_ENTITY_TYPES = [
   'building',
   'house',
   'household',
+  'organisation',
+  'care_membership',
+  'facility',
   'import',
   'export',
   'district',
