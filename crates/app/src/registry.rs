@@ -934,31 +934,33 @@ pub struct RotateReport {
     pub resealed: u64,
 }
 
-/// Seals every person's numbers that are not under the current data key again under it, a
-/// batch at a time and row by row (conditional updates), while servers keep running: they open
-/// values under any key of the ring and seal new ones under the current key. Run it after
-/// putting a new key first in `data_keys` and restarting; when it reports nothing left, the old
-/// key can be removed. One audit record per district touched.
+/// Seals every sealed value that is not under the current data key (people's ID numbers and
+/// phones, organisations' contact phones) again under it, a batch at a time and row by row
+/// (conditional updates), while servers keep running: they open values under any key of the
+/// ring and seal new ones under the current key. Run it after putting a new key first in
+/// `data_keys` and restarting; when it reports nothing left, the old key can be removed. One
+/// audit record per district touched.
 pub async fn rotate_keys(app: &App) -> Result<RotateReport, AppError> {
     let keys = &app.vault.keys;
     let conn = app.db.conn();
     let mut report = RotateReport::default();
     let mut per_district: std::collections::BTreeMap<String, u64> = Default::default();
+    // A value under the current key stays as it is.
+    let reseal = |field: &str, v: &Option<String>| -> Result<(Option<String>, bool), AppError> {
+        match v {
+            None => Ok((None, false)),
+            Some(s) => match keys.reseal(field, s)? {
+                Some(n) => Ok((Some(n), true)),
+                None => Ok((Some(s.clone()), false)),
+            },
+        }
+    };
     let mut after = 0;
     loop {
         let batch = repo::sealed_after(conn, after, 500).await?;
         let Some(last) = batch.last() else { break };
         after = last.id;
         for old in &batch {
-            let reseal = |field: &str, v: &Option<String>| -> Result<(Option<String>, bool), AppError> {
-                match v {
-                    None => Ok((None, false)),
-                    Some(s) => match keys.reseal(field, s)? {
-                        Some(n) => Ok((Some(n), true)),
-                        None => Ok((Some(s.clone()), false)),
-                    },
-                }
-            };
             let (id_number, a) = reseal(ID_FIELD, &old.id_number_sealed)?;
             let (phone, b) = reseal(PHONE_FIELD, &old.phone_sealed)?;
             report.values +=
@@ -975,6 +977,22 @@ pub async fn rotate_keys(app: &App) -> Result<RotateReport, AppError> {
                 let n = u64::from(a) + u64::from(b);
                 report.resealed += n;
                 *per_district.entry(old.district_code.clone()).or_default() += n;
+            }
+        }
+    }
+    let mut after = 0;
+    loop {
+        let batch = gridgov_store::orgs::sealed_after(conn, after, 500).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.id;
+        for old in &batch {
+            report.values += 1;
+            let Some(new) = keys.reseal(orgs::CONTACT_PHONE_FIELD, &old.contact_phone_sealed)? else {
+                continue;
+            };
+            if gridgov_store::orgs::reseal(conn, old, &new).await? {
+                report.resealed += 1;
+                *per_district.entry(old.district_code.clone()).or_default() += 1;
             }
         }
     }

@@ -76,14 +76,23 @@ async fn rotation_reseals_every_number_under_the_new_key() {
         assert_eq!(s, axum::http::StatusCode::CREATED, "{v}");
         people.push((v["id"].as_i64().unwrap(), number, phone));
     }
+    let body = serde_json::json!({"grid": "370105001001001", "name": "泉城副食店", "kind": "shop",
+        "contact_name": "王经理", "contact_phone": "13800138000"});
+    let (s, v, _) = t.send("POST", "/api/v1/organisations", Some(body), &[]).await;
+    assert_eq!(s, axum::http::StatusCode::CREATED, "{v}");
+    let org = v["id"].as_i64().unwrap();
 
     let mut config = (*t.app.config).clone();
     config.data_keys = Some(format!("{k2},{k1}"));
     let rotating = gridgov_app::App::start(config.clone()).await.unwrap();
     let r = gridgov_app::registry::rotate_keys(&rotating).await.unwrap();
-    assert_eq!((r.values, r.resealed), (5, 5));
+    assert_eq!(
+        (r.values, r.resealed),
+        (6, 6),
+        "five numbers of people, one organisation's phone"
+    );
     let again = gridgov_app::registry::rotate_keys(&rotating).await.unwrap();
-    assert_eq!((again.values, again.resealed), (5, 0), "nothing left under k1");
+    assert_eq!((again.values, again.resealed), (6, 0), "nothing left under k1");
 
     // Only the new key is needed now.
     config.data_keys = Some(k2);
@@ -108,6 +117,16 @@ async fn rotation_reseals_every_number_under_the_new_key() {
             other => panic!("phone {other:?}"),
         }
     }
+    let o = gridgov_store::orgs::by_id(after.db.conn(), org)
+        .await
+        .unwrap()
+        .unwrap();
+    let sealed = o.contact_phone_sealed.unwrap();
+    assert!(sealed.starts_with("k2:"));
+    assert_eq!(
+        after.vault.keys.open("org.contact_phone", &sealed).unwrap(),
+        "13800138000"
+    );
     let (_, v) = {
         t.login("admin").await;
         t.get("/api/v1/audit?action=keys.rotate").await

@@ -82,3 +82,47 @@ pub async fn update(
     am.created_by = ActiveValue::NotSet;
     update_versioned(conn, am, C::Id, o.id, C::Version, expected).await
 }
+
+/// An organisation's sealed contact phone, for re-sealing under a new key.
+#[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]
+pub struct SealedPhone {
+    pub id: i64,
+    pub district_code: String,
+    pub contact_phone_sealed: String,
+}
+
+/// The next `limit` organisations after `after_id` (in id order) that have a sealed phone.
+pub async fn sealed_after(
+    conn: &impl ConnectionTrait,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<SealedPhone>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(organisation::Entity::find()
+        .select_only()
+        .columns([C::Id, C::DistrictCode, C::ContactPhoneSealed])
+        .filter(C::Id.gt(after_id))
+        .filter(C::ContactPhoneSealed.is_not_null())
+        .order_by_asc(C::Id)
+        .limit(limit)
+        .into_model::<SealedPhone>()
+        .all(conn)
+        .await?)
+}
+
+/// Replaces an organisation's sealed phone if it is still `old`'s (an edit meanwhile wins, as
+/// for people). Returns whether the row was changed; the version is left alone.
+pub async fn reseal(
+    conn: &impl ConnectionTrait,
+    old: &SealedPhone,
+    sealed: &str,
+) -> Result<bool, StoreError> {
+    use sea_orm::sea_query::Expr;
+    let res = organisation::Entity::update_many()
+        .col_expr(C::ContactPhoneSealed, Expr::value(sealed))
+        .filter(C::Id.eq(old.id))
+        .filter(C::ContactPhoneSealed.eq(old.contact_phone_sealed.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(res.rows_affected == 1)
+}

@@ -28,7 +28,7 @@ pub const READ: &str = "registry:org:read";
 /// Recording and editing organisations.
 pub const WRITE: &str = "registry:org:write";
 /// The field name the contact phone's sealed value and blind index are bound to.
-const CONTACT_PHONE_FIELD: &str = "org.contact_phone";
+pub(crate) const CONTACT_PHONE_FIELD: &str = "org.contact_phone";
 
 /// An organisation as an operator or grid worker enters it (or edits it: the whole record).
 #[derive(Clone, Debug, Deserialize, ToSchema)]
