@@ -404,6 +404,18 @@ async fn main() -> Result<()> {
                         "demo: {n} residents in the registry, built in {:.2} s",
                         started.elapsed().as_secs_f64()
                     );
+                    let p = gridgov_app::demo::places::write_places(&app, "370105000000")
+                        .await
+                        .map_err(app_err)?;
+                    app.db.settle_after_bulk_load().await?;
+                    println!(
+                        "demo: {} organisations, {} facilities, {} care-group members with {} visits, built in {:.2} s",
+                        p.organisations,
+                        p.facilities,
+                        p.care_members,
+                        p.visits,
+                        started.elapsed().as_secs_f64()
+                    );
                 }
                 if config.database_url.contains("demo.db") {
                     std::fs::write(&marker, &wanted)?;

@@ -244,3 +244,56 @@ async fn counts_are_scoped() {
         assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
     }
 }
+
+/// The demo's organisations, facilities and care groups add up in the counts, some care members
+/// are overdue and are the ones the overdue list shows, and a member's latest visit is the
+/// membership's last visit.
+#[tokio::test]
+async fn the_demo_places_add_up_in_the_counts() {
+    let t = TestApp::demo().await;
+    gridgov_app::demo::people::write_people(&t.app, DISTRICT, 660)
+        .await
+        .unwrap();
+    let s = gridgov_app::demo::places::write_places(&t.app, DISTRICT)
+        .await
+        .unwrap();
+    assert_eq!(s.care_members, 20, "one resident in 33");
+    assert!(s.visits >= s.care_members, "{s:?}");
+    assert_eq!(t.count("organisation").await as usize, s.organisations);
+    t.login("admin").await;
+    let (st, v) = t.get(&format!("/api/v1/registry/counts?region={DISTRICT}")).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let total = &v["counts"];
+    let sum = |m: &Value| {
+        m.as_object()
+            .unwrap()
+            .values()
+            .map(|n| n.as_u64().unwrap())
+            .sum::<u64>()
+    };
+    assert_eq!(sum(&total["organisations"]) as usize, s.organisations);
+    assert_eq!(sum(&total["facilities"]) as usize, s.facilities);
+    assert!(total["facilities"]["damaged"].as_u64().unwrap() > 0);
+    assert_eq!(
+        total["care_total"]["members"].as_u64().unwrap() as usize,
+        s.care_members
+    );
+    let overdue = total["care_total"]["overdue"].as_u64().unwrap();
+    assert!((1..20).contains(&overdue), "some, not all, overdue: {overdue}");
+
+    let (_, list) = t.get("/api/v1/care?overdue=true&page_size=100").await;
+    assert_eq!(list["total"].as_u64().unwrap(), overdue, "{list}");
+    let member = &list["items"][0];
+    let (_, visits) = t.get(&format!("/api/v1/care/{}/visits", member["id"])).await;
+    assert_eq!(
+        visits["items"][0]["visited_on"], member["last_visit_on"],
+        "{visits}"
+    );
+    let (_, orgs) = t.get("/api/v1/organisations?kind=school&page_size=1").await;
+    let org = &orgs["items"][0];
+    assert!(org["uscc"].as_str().unwrap().starts_with("91370105"), "{org}");
+    assert!(
+        org["contact_phone"].as_str().unwrap().contains('*'),
+        "masked: {org}"
+    );
+}

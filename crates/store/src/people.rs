@@ -200,3 +200,38 @@ pub async fn update(conn: &impl ConnectionTrait, p: &person::Model, expected: i3
     )
     .await
 }
+
+/// A person's id, place and birth date: what the demo needs to put people in care groups.
+#[derive(Clone, Debug, PartialEq, sea_orm::FromQueryResult)]
+pub struct PersonPlace {
+    pub id: i64,
+    pub street_code: String,
+    pub community_code: String,
+    pub region_code: String,
+    pub birth_date: Option<chrono::NaiveDate>,
+}
+
+/// Every `step`-th person of a district (those whose id is a multiple of `step`), in id order.
+pub async fn every_nth(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    step: i64,
+) -> Result<Vec<PersonPlace>, StoreError> {
+    use person::Column as C;
+    use sea_orm::sea_query::{Expr, ExprTrait};
+    Ok(person::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::StreetCode,
+            C::CommunityCode,
+            C::RegionCode,
+            C::BirthDate,
+        ])
+        .filter(C::DistrictCode.eq(district))
+        .filter(Expr::col(C::Id).modulo(Ord::max(step, 1)).eq(0))
+        .order_by_asc(C::Id)
+        .into_model::<PersonPlace>()
+        .all(conn)
+        .await?)
+}

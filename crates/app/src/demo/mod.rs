@@ -7,6 +7,7 @@ mod history;
 pub mod layout;
 pub mod names;
 pub mod people;
+pub mod places;
 
 pub use history::{HistorySummary, write_history};
 
