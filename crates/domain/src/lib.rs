@@ -3,9 +3,13 @@
 //! Everything that passed a boundary (HTTP, CLI, importer) is turned into one of these types,
 //! so the layers above never re-check a code or a level.
 
+#[macro_use]
+mod kind;
+
 pub mod access;
 pub mod case;
 pub mod category;
+pub mod deliberation;
 pub mod idcard;
 pub mod kpi;
 pub mod phone;

@@ -7,48 +7,8 @@
 //! either; anything else is an error naming what was given.
 
 use chrono::{Duration, NaiveDate};
-use serde::{Deserialize, Serialize};
 
-/// A closed list of kinds with a code and a zh-CN label each.
-pub trait Kind: Sized + Copy + 'static {
-    /// Every kind, in the order forms and drop-down lists show them.
-    const ALL: &'static [Self];
-    fn code(self) -> &'static str;
-    fn label(self) -> &'static str;
-
-    /// From the code or the label, surrounding spaces ignored.
-    fn parse(s: &str) -> Option<Self> {
-        let s = s.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|k| k.code() == s || k.label() == s)
-    }
-
-    /// The labels, for a drop-down list.
-    fn labels() -> Vec<&'static str> {
-        Self::ALL.iter().map(|k| k.label()).collect()
-    }
-}
-
-macro_rules! kinds {
-    ($(#[$m:meta])* $t:ident { $($(#[$vm:meta])* $v:ident => $code:literal, $label:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $t { $($(#[$vm])* $v),* }
-
-        impl Kind for $t {
-            const ALL: &'static [Self] = &[$(Self::$v),*];
-            fn code(self) -> &'static str {
-                match self { $(Self::$v => $code),* }
-            }
-            fn label(self) -> &'static str {
-                match self { $(Self::$v => $label),* }
-            }
-        }
-    };
-}
+pub use crate::kind::Kind;
 
 kinds!(
     /// 实有人口: how a resident lives in the district.
@@ -291,7 +251,7 @@ mod tests {
 
     /// Codes and labels of every kind are unique within it and parse back to it; serde uses the
     /// same codes.
-    fn round_trips<K: Kind + std::fmt::Debug + PartialEq + Serialize>() {
+    fn round_trips<K: Kind + std::fmt::Debug + PartialEq + serde::Serialize>() {
         let codes: HashSet<_> = K::ALL.iter().map(|k| k.code()).collect();
         let labels: HashSet<_> = K::ALL.iter().map(|k| k.label()).collect();
         assert_eq!(codes.len(), K::ALL.len());
