@@ -18,6 +18,7 @@ mod m20261202_000012_houses;
 mod m20261202_000013_audit_history;
 mod m20261203_000014_orgs_care;
 mod m20261203_000015_collect_key;
+mod m20261204_000016_deliberation;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_audit_history::Migration),
             Box::new(m20261203_000014_orgs_care::Migration),
             Box::new(m20261203_000015_collect_key::Migration),
+            Box::new(m20261204_000016_deliberation::Migration),
         ]
     }
 }
