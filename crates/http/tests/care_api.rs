@@ -101,6 +101,15 @@ async fn members_are_visited_on_their_cycle_and_flagged_when_overdue() {
     assert_eq!(listed(&t, "").await, [poor_id, alone_id]);
     assert_eq!(listed(&t, "group=elderly_alone").await, [alone_id]);
     assert_eq!(listed(&t, &format!("person_id={wang}")).await.len(), 2);
+    // Both of her rows on one page carry her name.
+    let (_, both) = t.get(&format!("/api/v1/care?person_id={wang}")).await;
+    let names: Vec<&Value> = both["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["person_name"])
+        .collect();
+    assert_eq!(names, [&json!("王奶奶"), &json!("王奶奶")], "{both}");
     assert_eq!(listed(&t, "region=370105001001").await.len(), 2);
     assert!(listed(&t, &format!("region={SIBLING_GRID}")).await.is_empty());
 

@@ -103,12 +103,13 @@ fn view(m: care_membership::Model, person_name: String, today: NaiveDate) -> Car
 /// Views of memberships, with their people's names.
 async fn views(app: &App, rows: Vec<care_membership::Model>) -> Result<Vec<CareView>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|m| m.person_id).collect();
-    let mut names = repo::person_names(app.db.conn(), &ids).await?;
+    let names = repo::person_names(app.db.conn(), &ids).await?;
     let today = today(app);
     Ok(rows
         .into_iter()
         .map(|m| {
-            let name = names.remove(&m.person_id).unwrap_or_default();
+            // One person may be in several groups on a page: every row gets the name.
+            let name = names.get(&m.person_id).cloned().unwrap_or_default();
             view(m, name, today)
         })
         .collect())
