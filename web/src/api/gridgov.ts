@@ -69,6 +69,8 @@ import type {
   UserPage,
   UserView,
 } from './types'
+import type { FacilityEdit, FacilityInput, FacilityPage, FacilityQuery, FacilityView, OrgEdit, OrgInput, OrgPage, OrgQuery, OrgView, RegistryCounts } from './types'
+import type { CareEdit, CareJoin, CarePage, CareQuery, CareView, VisitInput, VisitPage, VisitRecorded } from './types'
 
 /** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
 export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
@@ -466,4 +468,108 @@ export function fetchHousehold(id: number, signal?: AbortSignal): Promise<Househ
  */
 export function collectHousehold(body: CollectBody, signal?: AbortSignal): Promise<HouseholdDetail> {
   return postJson<HouseholdDetail>(apiPath('/api/v1/households/collect'), body, { signal })
+}
+
+// --- The one net of basic information: organisations, facilities, counts (单位组织, 城市部件, 统计) -----
+
+/** Organisations in the caller's scope (registry:org:read), newest first, by region subtree, kind, the start of the name, a whole USCC. */
+export function fetchOrgs(query: OrgQuery, signal?: AbortSignal): Promise<OrgPage> {
+  return getJson<OrgPage>(apiPath('/api/v1/organisations'), query, signal)
+}
+
+/** An organisation, the contact phone masked; 404 `organisation_not_found` also outside the caller's scope. */
+export function fetchOrg(id: number, signal?: AbortSignal): Promise<OrgView> {
+  return getJson<OrgView>(apiPath('/api/v1/organisations/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Records an organisation in a grid: 409 `duplicate_uscc`, 404 `region_not_found` / `building_not_found`, 400 field errors. */
+export function createOrg(body: OrgInput): Promise<OrgView> {
+  return postJson<OrgView>(apiPath('/api/v1/organisations'), body)
+}
+
+/** Edits an organisation with the version the editor read: 409 `stale_version` or `duplicate_uscc`, 404 for what is gone. */
+export function updateOrg(id: number, body: OrgEdit): Promise<OrgView> {
+  return putJson<OrgView>(apiPath('/api/v1/organisations/{id}', { id: String(id) }), body)
+}
+
+/** An organisation's change history, newest first (field names only). */
+export function fetchOrgHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
+  return getJson<HistoryEntry[]>(apiPath('/api/v1/organisations/{id}/history', { id: String(id) }), {}, signal)
+}
+
+/** Facilities in the caller's scope (registry:facility:read), newest first, by region subtree, kind, state and bbox. */
+export function fetchFacilities(query: FacilityQuery, signal?: AbortSignal): Promise<FacilityPage> {
+  return getJson<FacilityPage>(apiPath('/api/v1/facilities'), query, signal)
+}
+
+/** A facility; 404 `facility_not_found` also outside the caller's scope. */
+export function fetchFacility(id: number, signal?: AbortSignal): Promise<FacilityView> {
+  return getJson<FacilityView>(apiPath('/api/v1/facilities/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Records a facility at a point (its grid the point's unless named): 409 `duplicate_facility_code`, 400 field errors. */
+export function createFacility(body: FacilityInput): Promise<FacilityView> {
+  return postJson<FacilityView>(apiPath('/api/v1/facilities'), body)
+}
+
+/** Edits a facility (its state, when a lamp breaks or is mended) with the version read: 409 `stale_version`. */
+export function updateFacility(id: number, body: FacilityEdit): Promise<FacilityView> {
+  return putJson<FacilityView>(apiPath('/api/v1/facilities/{id}', { id: String(id) }), body)
+}
+
+/** A facility's change history, newest first (field names only). */
+export function fetchFacilityHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
+  return getJson<HistoryEntry[]>(apiPath('/api/v1/facilities/{id}/history', { id: String(id) }), {}, signal)
+}
+
+/** What the registry holds in a region and each of its children; without `region`, where the caller's scope starts. Needs registry:person:read. */
+export function fetchRegistryCounts(region: string | null, signal?: AbortSignal): Promise<RegistryCounts> {
+  return getJson<RegistryCounts>(apiPath('/api/v1/registry/counts'), { region }, signal)
+}
+
+// --- The one net of basic information: care and key groups (关爱对象与重点人群) --------------------
+
+/**
+ * Adds a person to a care group (201 with the membership): 409 `duplicate_membership` when they are
+ * in it already, 404 `person_not_found` (also outside the caller's scope), 400 field errors.
+ */
+export function joinCare(personId: number, body: CareJoin): Promise<CareView> {
+  return postJson<CareView>(apiPath('/api/v1/people/{id}/care', { id: String(personId) }), body)
+}
+
+/** Members of care groups in the caller's scope, the most urgent (earliest due) first, one page and the total. */
+export function fetchCare(query: CareQuery, signal?: AbortSignal): Promise<CarePage> {
+  return getJson<CarePage>(apiPath('/api/v1/care'), query, signal)
+}
+
+/** A membership; 404 `care_not_found` also outside the caller's scope. */
+export function fetchCareMember(id: number, signal?: AbortSignal): Promise<CareView> {
+  return getJson<CareView>(apiPath('/api/v1/care/{id}', { id: String(id) }), {}, signal)
+}
+
+/**
+ * Edits a membership's cycle, end (null: still a member) and note with the version the editor read:
+ * 409 `stale_version`, 404 `care_not_found`, 400 field errors.
+ */
+export function updateCare(id: number, body: CareEdit): Promise<CareView> {
+  return putJson<CareView>(apiPath('/api/v1/care/{id}', { id: String(id) }), body)
+}
+
+/**
+ * Records a visit by the signed-in user (201 with the visit and the membership's new due day): 409
+ * `membership_ended`, 404 `care_not_found`, 400 field errors. No idempotency key: a retry after a
+ * lost answer records a second visit (the phone's outbox looks for the first one before retrying).
+ */
+export function recordVisit(id: number, body: VisitInput, signal?: AbortSignal): Promise<VisitRecorded> {
+  return postJson<VisitRecorded>(apiPath('/api/v1/care/{id}/visits', { id: String(id) }), body, { signal })
+}
+
+/** A membership's visits, the latest first, one page and the total. */
+export function fetchVisits(id: number, query: { page?: number; page_size?: number }, signal?: AbortSignal): Promise<VisitPage> {
+  return getJson<VisitPage>(apiPath('/api/v1/care/{id}/visits', { id: String(id) }), query, signal)
+}
+
+/** A membership's change history, newest first (joining, edits, visits). */
+export function fetchCareHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
+  return getJson<HistoryEntry[]>(apiPath('/api/v1/care/{id}/history', { id: String(id) }), {}, signal)
 }

@@ -495,3 +495,98 @@ export type CollectMember = Narrow<Schemas['CollectMember'], { person: PersonInp
  * members in one transaction. Members not listed stay members.
  */
 export type CollectBody = Narrow<Schemas['Collect'], { members?: CollectMember[] }>
+
+// --- The one net of basic information: organisations, facilities, counts (单位组织, 城市部件, 统计) -----
+
+/** 单位类型 (the server's `OrgKind`). */
+export type OrgKind = 'enterprise' | 'shop' | 'school' | 'hospital' | 'social_org' | 'public' | 'other'
+
+/** An organisation as lists show it: the contact phone masked (`138****8000`). */
+export type OrgView = Schemas['OrgView']
+
+/** GET /api/v1/organisations: one page, newest first, and how many match in all. */
+export type OrgPage = Narrow<Schemas['OrgPage'], { items: OrgView[] }>
+
+/** POST /api/v1/organisations: the whole record (the console sends kind codes). */
+export type OrgInput = Narrow<Schemas['OrgInput'], { kind?: OrgKind }>
+
+/** PUT /api/v1/organisations/{id}: the whole record with the version read; the phone left out stays, empty removes it. */
+export type OrgEdit = OrgInput & { version: number }
+
+/** The query of GET /api/v1/organisations: region subtree, kind, the start of the name, a whole USCC, the page. */
+export type OrgQuery = Narrow<NonNullable<operations['list_orgs']['parameters']['query']>, { kind?: OrgKind }>
+
+/** 部件类型 (the server's `FacilityKind`). */
+export type FacilityKind = 'street_lamp' | 'manhole_cover' | 'fire_hydrant' | 'trash_bin' | 'camera' | 'traffic_sign' | 'bus_shelter' | 'other'
+
+/** 部件状态 (the server's `FacilityState`). */
+export type FacilityState = 'normal' | 'damaged' | 'missing' | 'removed'
+
+/** A facility as lists show it; `lon`/`lat` WGS84. */
+export type FacilityView = Schemas['FacilityView']
+
+/** GET /api/v1/facilities: one page, newest first, and how many match in all. */
+export type FacilityPage = Narrow<Schemas['FacilityPage'], { items: FacilityView[] }>
+
+/** POST /api/v1/facilities: the whole record; the grid is the point's unless named. */
+export type FacilityInput = Narrow<Schemas['FacilityInput'], { kind?: FacilityKind; state?: FacilityState | null; crs?: 'wgs84' | 'gcj02' | null }>
+
+/** PUT /api/v1/facilities/{id}: the whole record with the version read. */
+export type FacilityEdit = FacilityInput & { version: number }
+
+/** The query of GET /api/v1/facilities: region subtree, kind, state, a bbox (`w,s,e,n`), the page. */
+export type FacilityQuery = Narrow<NonNullable<operations['list_facilities']['parameters']['query']>, { kind?: FacilityKind; state?: FacilityState }>
+
+/** What the registry holds in one region (every kind, group and state listed, zeros too). */
+export type RegionCounts = Schemas['RegionCounts']
+
+/** A region with its counts. */
+export type CountedRegion = Narrow<Schemas['CountedRegion'], { level: RegionLevel }>
+
+/** GET /api/v1/registry/counts: a region's counts and each of its children's. */
+export type RegistryCounts = CountedRegion & { children: CountedRegion[] }
+
+// --- The one net of basic information: care and key groups (关爱对象与重点人群) --------------------
+
+/** 关爱类别 (the server's `CareGroup`). */
+export type CareGroup =
+  | 'elderly_alone'
+  | 'empty_nest'
+  | 'disabled'
+  | 'low_income'
+  | 'left_behind_child'
+  | 'serious_illness'
+  | 'entitled_veteran'
+  | 'mental_disorder'
+  | 'community_correction'
+  | 'drug_rehabilitation'
+
+/** 走访方式 (the server's `VisitWay`). */
+export type VisitWay = 'home' | 'phone' | 'video' | 'elsewhere'
+
+/** A membership of a care group as lists show it: the person's name, the last visit, the next due day, overdue today (Shanghai). */
+export type CareView = Schemas['CareView']
+
+/** GET /api/v1/care: one page, the most urgent first, and how many match in all. */
+export type CarePage = Narrow<Schemas['CarePage'], { items: CareView[] }>
+
+/** The query of GET /api/v1/care: group, region subtree, one person, overdue (true/false), include_ended, page. */
+export type CareQuery = NonNullable<operations['list_care']['parameters']['query']>
+
+/** POST /api/v1/people/{id}/care: a group (code), a cycle (the group's usual when left out), the day joined, a note. */
+export type CareJoin = Narrow<Schemas['JoinInput'], { group: CareGroup }>
+
+/** PUT /api/v1/care/{id}: the cycle (required), the day the person left (null: still a member), the note, with the version read. */
+export type CareEdit = Schemas['CareEdit']
+
+/** POST /api/v1/care/{id}/visits: when (today when left out), how, what was found, whether to follow up. */
+export type VisitInput = Narrow<Schemas['VisitInput'], { way: VisitWay }>
+
+/** A recorded visit: who recorded it (the signed-in user then), when, how, what was found. */
+export type VisitView = Schemas['VisitView']
+
+/** GET /api/v1/care/{id}/visits: one page, the latest first. */
+export type VisitPage = Narrow<Schemas['VisitPage'], { items: VisitView[] }>
+
+/** The answer of POST /api/v1/care/{id}/visits: the visit and the membership with its new due day. */
+export type VisitRecorded = Narrow<Schemas['VisitRecorded'], { visit: VisitView; membership: CareView }>

@@ -86,6 +86,30 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'households.menu', icon: 'HomeFilled', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
   },
   {
+    path: 'registry/care',
+    name: 'registry-care',
+    component: () => import('../views/registry/CareMembersView.vue'),
+    meta: { title: 'care.menu', icon: 'Umbrella', menu: true, permission: 'registry:care:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
+    path: 'registry/orgs',
+    name: 'registry-orgs',
+    component: () => import('../views/registry/OrgsView.vue'),
+    meta: { title: 'orgs.menu', icon: 'Shop', menu: true, permission: 'registry:org:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
+    path: 'registry/facilities',
+    name: 'registry-facilities',
+    component: () => import('../views/registry/FacilitiesView.vue'),
+    meta: { title: 'facilities.menu', icon: 'MapLocation', menu: true, permission: 'registry:facility:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
+    path: 'registry/counts',
+    name: 'registry-counts',
+    component: () => import('../views/registry/RegistryCountsView.vue'),
+    meta: { title: 'registryCounts.menu', icon: 'Histogram', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
@@ -148,6 +172,12 @@ export const mobileRoutes: RouteRecordRaw[] = [
     name: 'm-collect',
     component: () => import('../mobile/MobileCollect.vue'),
     meta: { title: 'collect.title', mobile: true, permission: 'registry:person:write' },
+  },
+  {
+    path: 'care',
+    name: 'm-care',
+    component: () => import('../mobile/MobileCare.vue'),
+    meta: { title: 'care.mobile.title', mobile: true, permission: 'registry:care:read' },
   },
   {
     path: 'cases/:id(\\d+)',
