@@ -22,143 +22,29 @@
 //    历史 lists 记录走访 and 纳入关爱对象.
 // Screenshots go to e2e/artifacts/ (70-… onwards); ends with "N passed, N failed".
 
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import {
+  checkPagesClean,
+  consoleLogIn,
+  desktop,
+  externalServer,
+  fail,
+  launchChromium,
+  log,
+  openMenu,
+  phone,
+  phoneLogIn,
+  runTest,
+  shot,
+  startDemo,
+  step,
+} from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
-const EXTERNAL = process.env.E2E_BASE_URL ? new URL(process.env.E2E_BASE_URL).href : null
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 180_000
-const PASSWORD = 'Tianqiao#2026'
 const GRID = '370105001001001'
-const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
 const PHONE_UA = 'Mozilla/5.0 (Linux; Android 13; Pixel 7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36'
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
-class StepError extends Error {}
-
-let server = null
-let browser = null
-let dataDir = null
-const serverLog = []
-let currentStep = 'start'
-const pageErrors = []
-const foreignRequests = []
-let baseUrl = ''
-
-const log = (message) => console.log(`[care] ${message}`)
-const fail = (message) => {
-  throw new StepError(message)
-}
-
-async function step(name, fn) {
-  currentStep = name
-  const started = Date.now()
-  const result = await fn()
-  log(`ok   ${name} (${Date.now() - started} ms)`)
-  return result
-}
-
-function remember(line) {
-  serverLog.push(line)
-  if (serverLog.length > 60) serverLog.shift()
-}
-
-function startServer() {
-  if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN or E2E_BASE_URL`)
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '200'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  createInterface({ input: server.stderr }).on('line', remember)
-  return new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      remember(line)
-      const match = READY_LINE.exec(line)
-      if (match) resolve(match[1])
-    })
-    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
-    server.on('exit', (code, signal) => reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before it was ready`)))
-  })
-}
-
-/** Watches a page for uncaught errors and requests to other hosts (everything must be bundled). */
-function watch(page, who) {
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`))
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
-  })
-  return page
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
-
-async function desktop(who) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' })
-  return watch(await context.newPage(), who)
-}
-
-async function phone(who) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent: PHONE_UA,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
-  })
-  return watch(await context.newPage(), who)
-}
-
-async function consoleLogIn(page, username) {
-  await page.goto(`${baseUrl}login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.login-form__submit').click()
-  try {
-    await page.waitForURL(/\/map$/, { timeout: 15_000 })
-  } catch {
-    const error = await page.locator('.login-form__error').textContent().catch(() => null)
-    fail(`logging in as ${username} did not open the console${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
-
-async function phoneLogIn(page, username) {
-  await page.goto(`${baseUrl}m`)
-  await page.waitForURL(/\/m\/login/)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.m-login__submit--password').click()
-  try {
-    await page.waitForURL(/\/m\/report$/, { timeout: 15_000 })
-  } catch {
-    const error = await page.locator('.m-login__error').textContent().catch(() => null)
-    fail(`logging in as ${username} on the phone did not open 上报${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
-
-/** Opens a page of the side menu, opening its group first when it is folded. */
-async function openMenu(page, group, item) {
-  const link = page.locator('.el-menu-item', { hasText: item })
-  if (!(await link.isVisible())) await page.locator('.el-sub-menu__title', { hasText: group }).click()
-  await link.click()
-}
+// Both people live in Beijing time whatever the machine's zone: the days the test expects are Beijing days.
+const careDesktop = (who) => desktop(who, { timezoneId: 'Asia/Shanghai' })
+const carePhone = (who) => phone(who, { userAgent: PHONE_UA, timezoneId: 'Asia/Shanghai' })
 
 /** The calendar day in Beijing, `days` days from now. */
 function beijingDay(days = 0) {
@@ -191,15 +77,8 @@ async function pageFetch(page, url, init = {}) {
 const careRow = (page, id) => page.locator('.care-view__table .el-table__body-wrapper tr', { has: page.locator(`.care-view__person[data-care-id="${id}"]`) })
 
 async function run() {
-  mkdirSync(ARTIFACTS, { recursive: true })
-  if (EXTERNAL) {
-    baseUrl = EXTERNAL
-    log(`using the server at ${baseUrl} (E2E_BASE_URL)`)
-  } else {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-care-'))
-    baseUrl = await step('gridgov demo starts', () => startServer())
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  if (!externalServer()) await step('gridgov demo starts', () => startDemo({ cases: 200 }))
+  await launchChromium()
 
   const today = beijingDay(0)
   const joined = beijingDay(-8)
@@ -209,7 +88,7 @@ async function run() {
   const findings = `电话联系${name}本人，身体尚可，冰箱里有菜，提醒按时服药。`
   let careId = null
 
-  const community = await desktop('community')
+  const community = await careDesktop('community')
 
   await step('the community operator registers a resident in grid 370105001001001', async () => {
     await consoleLogIn(community, 'community')
@@ -264,7 +143,7 @@ async function run() {
     await shot(community, '71-care-list')
   })
 
-  const worker = await phone('gridworker')
+  const worker = await carePhone('gridworker')
   await step('the grid worker sees the resident under 逾期 on the phone', async () => {
     await phoneLogIn(worker, 'gridworker')
     await worker.locator('.m-tab[data-tab="care"]').click()
@@ -389,45 +268,7 @@ async function run() {
     await shot(community, '78-care-history')
   })
 
-  await step('no page errors and no request leaves the server', () => {
-    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
-    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
-  })
+  await checkPagesClean()
 }
 
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-function timeout() {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS)
-    timer.unref()
-  })
-}
-
-let passed = false
-try {
-  await Promise.race([run(), timeout()])
-  passed = true
-} catch (error) {
-  console.error(`[care] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
-  if (serverLog.length) console.error(`[care] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
-  if (browser) {
-    const pages = browser.contexts().flatMap((c) => c.pages())
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(ARTIFACTS, `care-failure-${i}.png`) }).catch(() => {})))
-  }
-} finally {
-  await cleanup()
-}
-log(`screenshots in ${ARTIFACTS}`)
-console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
-process.exit(passed ? 0 : 1)
+await runTest('care', { timeoutMs: 180_000 }, run)

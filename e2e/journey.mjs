@@ -22,21 +22,9 @@
 // Screenshots go to e2e/artifacts/ (20-… onwards); ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
 
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import { checkPagesClean, consoleLogIn, desktop, fail, launchChromium, log, phone, phoneLogIn, runTest, shot, startDemo, step } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 150_000
-const PASSWORD = 'Tianqiao#2026'
 // A point well inside grid 370105001001001 (幸福社区第1网格), the demo grid worker's and resident's grid.
 const POINT = { latitude: 36.6616, longitude: 116.9317, accuracy: 8 }
 const GRID = '370105001001001'
@@ -44,19 +32,6 @@ const GRID_NAME = '幸福社区第1网格'
 const DEPARTMENT = '区城市管理局'
 const WORKER_REPORT = '幸福社区第1网格东侧路边垃圾堆放，影响行人通行'
 const RESIDENT_REPORT = '3号楼2单元楼道灯不亮，晚上上下楼不安全'
-const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-class StepError extends Error {}
 
 /** A `width`×`height` RGB PNG with a gradient (a stand-in for a camera photo), made without a library. */
 function makePng(width, height) {
@@ -104,108 +79,8 @@ function makePng(width, height) {
 const SCENE_PHOTO = { name: 'scene.png', mimeType: 'image/png', buffer: makePng(640, 480) }
 const RESULT_PHOTO = { name: 'result.png', mimeType: 'image/png', buffer: makePng(480, 360) }
 
-let server = null
-let browser = null
-let dataDir = null
-const serverLog = []
-let currentStep = 'start'
-const pageErrors = []
-const foreignRequests = []
-let baseUrl = ''
-
-const log = (message) => console.log(`[journey] ${message}`)
-const fail = (message) => {
-  throw new StepError(message)
-}
-
-async function step(name, fn) {
-  currentStep = name
-  const started = Date.now()
-  const result = await fn()
-  log(`ok   ${name} (${Date.now() - started} ms)`)
-  return result
-}
-
-function remember(line) {
-  serverLog.push(line)
-  if (serverLog.length > 60) serverLog.shift()
-}
-
-function startServer() {
-  if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
-  dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-journey-'))
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  createInterface({ input: server.stderr }).on('line', remember)
-  return new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      remember(line)
-      const match = READY_LINE.exec(line)
-      if (match) resolve(match[1])
-    })
-    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
-    server.on('exit', (code, signal) => reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before it was ready`)))
-  })
-}
-
-/** Watches a page for uncaught errors and requests to other hosts (everything must be bundled). */
-function watch(page, who) {
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`))
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
-  })
-  return page
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
-
 /** A phone: 390×844, touch, Chinese, GPS at POINT. */
-async function phone(who) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-    geolocation: POINT,
-    permissions: ['geolocation'],
-  })
-  return watch(await context.newPage(), who)
-}
-
-async function desktop(who) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  return watch(await context.newPage(), who)
-}
-
-/** Opens /m, is sent to the phone login page, signs in with a password; resolves on 上报. */
-async function phoneLogIn(page, username) {
-  await page.goto(`${baseUrl}m`)
-  await page.waitForURL(/\/m\/login/)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.m-login__submit--password').click()
-  try {
-    await page.waitForURL(/\/m\/report$/, { timeout: 10_000 })
-  } catch {
-    const error = await page.locator('.m-login__error').textContent().catch(() => null)
-    fail(`logging in as ${username} on the phone did not open 上报${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
-
-async function consoleLogIn(page, username) {
-  await page.goto(`${baseUrl}login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.login-form__submit').click()
-  try {
-    await page.waitForURL(/\/map$/, { timeout: 10_000 })
-  } catch {
-    const error = await page.locator('.login-form__error').textContent().catch(() => null)
-    fail(`logging in as ${username} did not open the console${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
+const phoneAtPoint = (who) => phone(who, { geolocation: POINT, permissions: ['geolocation'] })
 
 /** 案件管理 › 待办案件, then the case's row opens the detail drawer. */
 async function openFromTodo(page, caseNo) {
@@ -313,16 +188,14 @@ async function readKpis(page) {
 }
 
 async function run() {
-  mkdirSync(ARTIFACTS, { recursive: true })
-  baseUrl = await step('start gridgov demo', startServer)
-  log(`server at ${baseUrl}`)
-  browser = await step('launch Chromium', () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
+  const baseUrl = await step('start gridgov demo', () => startDemo({ cases: 3000 }))
+  await step('launch Chromium', launchChromium)
 
-  const worker = await phone('gridworker (phone)')
+  const worker = await phoneAtPoint('gridworker (phone)')
   const community = await desktop('community')
   const street = await desktop('street')
   const dept = await desktop('dept')
-  const resident = await phone('resident (phone)')
+  const resident = await phoneAtPoint('resident (phone)')
 
   await step('grid worker signs in on the phone page', async () => {
     await worker.goto(`${baseUrl}m`)
@@ -648,45 +521,7 @@ async function run() {
     await shot(community, '42-console-kpi-after')
   })
 
-  await step('no page errors and no request leaves the server', () => {
-    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
-    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
-  })
+  await checkPagesClean()
 }
 
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-function timeout() {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS)
-    timer.unref()
-  })
-}
-
-let passed = false
-try {
-  await Promise.race([run(), timeout()])
-  passed = true
-} catch (error) {
-  console.error(`[journey] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
-  if (serverLog.length) console.error(`[journey] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
-  if (browser) {
-    const pages = browser.contexts().flatMap((c) => c.pages())
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(ARTIFACTS, `journey-failure-${i}.png`) }).catch(() => {})))
-  }
-} finally {
-  await cleanup()
-}
-log(`screenshots in ${ARTIFACTS}`)
-console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
-process.exit(passed ? 0 : 1)
+await runTest('journey', { timeoutMs: 150_000 }, run)

@@ -23,112 +23,13 @@
 // Screenshots go to e2e/artifacts/ (80-… onwards); ends with "N passed, N failed".
 // Against a spawned binary, the web front end must have been built (web/dist) before the binary.
 
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { checkPagesClean, consoleLogIn, desktop, externalServer, fail, launchChromium, runTest, shot, startDemo, step } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
-const EXTERNAL = process.env.E2E_BASE_URL ?? ''
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 180_000
-const PASSWORD = 'Tianqiao#2026'
 const COMMUNITY = '370105001001'
 const COMMUNITY_NAME = '幸福社区'
 const STREET_NAME = '无影山街道'
 const DISTRICT_NAME = '天桥区'
 const GRID_NAME = '幸福社区第1网格'
-const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-class StepError extends Error {}
-
-let server = null
-let browser = null
-let dataDir = null
-const serverLog = []
-let currentStep = 'start'
-const pageErrors = []
-const foreignRequests = []
-let baseUrl = ''
-
-const log = (message) => console.log(`[places] ${message}`)
-const fail = (message) => {
-  throw new StepError(message)
-}
-
-async function step(name, fn) {
-  currentStep = name
-  const started = Date.now()
-  const result = await fn()
-  log(`ok   ${name} (${Date.now() - started} ms)`)
-  return result
-}
-
-function remember(line) {
-  serverLog.push(line)
-  if (serverLog.length > 60) serverLog.shift()
-}
-
-function startServer() {
-  if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN (or E2E_BASE_URL)`)
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '200'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  createInterface({ input: server.stderr }).on('line', remember)
-  return new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      remember(line)
-      const match = READY_LINE.exec(line)
-      if (match) resolve(match[1])
-    })
-    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
-    server.on('exit', (code, signal) => reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before it was ready`)))
-  })
-}
-
-/** Watches a page for uncaught errors and requests to other hosts (everything must be bundled). */
-function watch(page, who) {
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`))
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
-  })
-  return page
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
-
-async function desktop(who) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  return watch(await context.newPage(), who)
-}
-
-async function consoleLogIn(page, username) {
-  await page.goto(`${baseUrl}login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.login-form__submit').click()
-  try {
-    await page.waitForURL(/\/map$/, { timeout: 10_000 })
-  } catch {
-    const error = await page.locator('.login-form__error').textContent().catch(() => null)
-    fail(`logging in as ${username} did not open the console${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
 
 /**
  * Opens a page of the side menu, opening its group first when it is folded, and waits for its URL.
@@ -200,15 +101,8 @@ async function pickGrid(page, picker, names) {
 const itemError = (scope, input) => scope.locator('.el-form-item', { has: scope.page().locator(input) }).locator('.el-form-item__error')
 
 async function run() {
-  mkdirSync(ARTIFACTS, { recursive: true })
-  if (EXTERNAL) {
-    baseUrl = EXTERNAL.endsWith('/') ? EXTERNAL : `${EXTERNAL}/`
-    log(`against ${baseUrl} (no server spawned)`)
-  } else {
-    dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-places-'))
-    baseUrl = await step('start gridgov demo', startServer)
-  }
-  browser = await step('launch Chromium', () => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }))
+  if (!externalServer()) await step('start gridgov demo', () => startDemo({ cases: 200 }))
+  await step('launch Chromium', launchChromium)
 
   const run = Date.now()
   const code = uscc(run)
@@ -449,45 +343,7 @@ async function run() {
     await here.waitFor()
   })
 
-  await step('no page errors and no request leaves the server', () => {
-    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
-    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
-  })
+  await checkPagesClean()
 }
 
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-function timeout() {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS)
-    timer.unref()
-  })
-}
-
-let passed = false
-try {
-  await Promise.race([run(), timeout()])
-  passed = true
-} catch (error) {
-  console.error(`[places] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
-  if (serverLog.length) console.error(`[places] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
-  if (browser) {
-    const pages = browser.contexts().flatMap((c) => c.pages())
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(ARTIFACTS, `places-failure-${i}.png`) }).catch(() => {})))
-  }
-} finally {
-  await cleanup()
-}
-log(`screenshots in ${ARTIFACTS}`)
-console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
-process.exit(passed ? 0 : 1)
+await runTest('places', { timeoutMs: 180_000 }, run)

@@ -25,87 +25,39 @@
 // The web front end must have been built (web/dist) before the binary was compiled.
 
 import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { inflateRawSync } from 'node:zlib'
-import { chromium } from 'playwright-core'
+import {
+  checkPagesClean,
+  consoleLogIn,
+  dataDirectory,
+  desktop,
+  fail,
+  GRIDGOV_BIN,
+  launchChromium,
+  log,
+  openMenu,
+  runTest,
+  shot,
+  startDemo,
+  step,
+  StepError,
+} from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 180_000
-const PASSWORD = 'Tianqiao#2026'
 const GRID = '370105001001001'
 const OTHER_GRID = '370105001001002'
 const UNKNOWN_GRID = '370105999999999'
 const ROWS = 12
 const BAD = 3
-const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
-
-class StepError extends Error {}
-
-let server = null
-let browser = null
-let dataDir = null
-const serverLog = []
-let currentStep = 'start'
-const pageErrors = []
-const foreignRequests = []
-let baseUrl = ''
-
-const log = (message) => console.log(`[registry] ${message}`)
-const fail = (message) => {
-  throw new StepError(message)
-}
-
-async function step(name, fn) {
-  currentStep = name
-  const started = Date.now()
-  const result = await fn()
-  log(`ok   ${name} (${Date.now() - started} ms)`)
-  return result
-}
-
-function remember(line) {
-  serverLog.push(line)
-  if (serverLog.length > 60) serverLog.shift()
-}
-
-function startServer() {
-  if (!existsSync(BIN)) fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  createInterface({ input: server.stderr }).on('line', remember)
-  return new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      remember(line)
-      const match = READY_LINE.exec(line)
-      if (match) resolve(match[1])
-    })
-    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
-    server.on('exit', (code, signal) => reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before it was ready`)))
-  })
-}
 
 /** Runs `gridgov sample people …` and resolves with the workbook's path. */
 function sampleWorkbook() {
+  const dataDir = dataDirectory()
   const out = path.join(dataDir, '居民信息.xlsx')
   const args = ['sample', 'people', '--grid', GRID, '--grid', OTHER_GRID, '--rows', String(ROWS), '--bad', String(BAD), '--out', out]
   return new Promise((resolve, reject) => {
-    const child = spawn(BIN, args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(GRIDGOV_BIN, args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     child.stdout.on('data', (d) => (output += d))
     child.stderr.on('data', (d) => (output += d))
@@ -117,43 +69,11 @@ function sampleWorkbook() {
   })
 }
 
-/** Watches a page for uncaught errors and requests to other hosts (everything must be bundled). */
-function watch(page, who) {
-  page.setDefaultTimeout(15_000)
-  page.on('pageerror', (error) => pageErrors.push(`${who}: ${error.message}`))
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
-  })
+/** A console page that keeps the import answers (see recordImports) and accepts downloads. */
+async function desktopRecordingImports(who) {
+  const page = await desktop(who, { acceptDownloads: true })
+  await page.context().addInitScript(recordImports)
   return page
-}
-
-const shot = (page, name) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) })
-
-async function desktop(who) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
-  await context.addInitScript(recordImports)
-  return watch(await context.newPage(), who)
-}
-
-async function consoleLogIn(page, username) {
-  await page.goto(`${baseUrl}login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('.login-form__submit').click()
-  try {
-    await page.waitForURL(/\/map$/, { timeout: 10_000 })
-  } catch {
-    const error = await page.locator('.login-form__error').textContent().catch(() => null)
-    fail(`logging in as ${username} did not open the console${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
-}
-
-/** Opens a page of the side menu, opening its group first when it is folded. */
-async function openMenu(page, group, item) {
-  const link = page.locator('.el-menu-item', { hasText: item })
-  if (!(await link.isVisible())) await page.locator('.el-sub-menu__title', { hasText: group }).click()
-  await link.click()
 }
 
 /** Clicks `trigger` and resolves with the download it starts, saved under the data directory. */
@@ -169,7 +89,7 @@ async function download(page, trigger, what) {
   }
   const failure = await d.failure()
   if (failure) fail(`${what}: the download failed: ${failure}`)
-  const file = path.join(dataDir, `download-${Date.now()}-${d.suggestedFilename()}`)
+  const file = path.join(dataDirectory(), `download-${Date.now()}-${d.suggestedFilename()}`)
   await d.saveAs(file)
   const bytes = readFileSync(file)
   if (bytes.length === 0) fail(`${what}: the download ${d.suggestedFilename()} is empty`)
@@ -275,9 +195,6 @@ async function waitIdle(page, selector) {
 }
 
 async function run() {
-  mkdirSync(ARTIFACTS, { recursive: true })
-  dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-registry-'))
-
   const workbook = await step('gridgov sample people writes a workbook with three bad rows', async () => {
     const file = await sampleWorkbook()
     const text = workbookText(readFileSync(file))
@@ -285,11 +202,10 @@ async function run() {
     return file
   })
 
-  baseUrl = await step('gridgov demo is ready', startServer)
-  log(`server at ${baseUrl}`)
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  await step('gridgov demo is ready', () => startDemo({ cases: 3000 }))
+  await launchChromium()
 
-  const community = await desktop('community')
+  const community = await desktopRecordingImports('community')
 
   await step('community opens 基础信息 › 人口信息', async () => {
     await consoleLogIn(community, 'community')
@@ -453,7 +369,7 @@ async function run() {
   })
 
   await step('admin finds the reveal (person.reveal) in 审计日志', async () => {
-    const admin = await desktop('admin')
+    const admin = await desktopRecordingImports('admin')
     await consoleLogIn(admin, 'admin')
     await openMenu(admin, '系统管理', '审计日志')
     await admin.waitForURL(/\/system\/audit$/)
@@ -542,45 +458,7 @@ async function run() {
     if (!whole.bytes.toString('utf8').includes(id)) fail(`the whole-number CSV lacks ${check.grid.cells[0]}'s ID number`)
   })
 
-  await step('no page errors and no request leaves the server', () => {
-    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
-    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
-  })
+  await checkPagesClean()
 }
 
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-function timeout() {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(() => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)), OVERALL_TIMEOUT_MS)
-    timer.unref()
-  })
-}
-
-let passed = false
-try {
-  await Promise.race([run(), timeout()])
-  passed = true
-} catch (error) {
-  console.error(`[registry] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
-  if (serverLog.length) console.error(`[registry] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
-  if (browser) {
-    const pages = browser.contexts().flatMap((c) => c.pages())
-    await Promise.all(pages.map((p, i) => p.screenshot({ path: path.join(ARTIFACTS, `registry-failure-${i}.png`) }).catch(() => {})))
-  }
-} finally {
-  await cleanup()
-}
-log(`screenshots in ${ARTIFACTS}`)
-console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
-process.exit(passed ? 0 : 1)
+await runTest('registry', { timeoutMs: 180_000 }, run)

@@ -18,22 +18,22 @@
 // e2e/artifacts/ and ends with "N passed, N failed".
 // The web front end must have been built (web/dist) before the binary was compiled.
 
-import { spawn } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import {
+  checkPagesClean,
+  desktop,
+  fail,
+  launchChromium,
+  log,
+  PASSWORD,
+  runTest,
+  shot,
+  startDemo,
+  step,
+  submitConsoleLogIn,
+} from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BIN = path.resolve(process.env.GRIDGOV_BIN ?? path.join(HERE, '../target/debug/gridgov'))
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const ARTIFACTS = path.join(HERE, 'artifacts')
-const OVERALL_TIMEOUT_MS = 120_000
 const MIN_GRIDS = 1000
-// `gridgov demo` prints these accounts; they all share the demo password.
-const PASSWORD = 'Tianqiao#2026'
+// `gridgov demo` prints these accounts; they all share the demo password (PASSWORD).
 const ADMIN = 'admin'
 const COMMUNITY = 'community'
 // A community has a handful of grids; the whole district has over a thousand.
@@ -65,69 +65,8 @@ const CATEGORY = 'sanitation.garbage'
 const DISABLED_CATEGORY = 'other.misc'
 // A demo resident: no password to reset.
 const RESIDENT = 'resident'
-const READY_LINE = /gridgov ready at (http:\/\/127\.0\.0\.1:\d+\/)/
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-]
 
-/** A failure with the step it happened in, so the message says what a person would have seen. */
-class StepError extends Error {}
-
-let server = null
-let browser = null
-let dataDir = null
-const serverLog = []
-let currentStep = 'start'
-
-function log(message) {
-  console.log(`[smoke] ${message}`)
-}
-
-async function step(name, fn) {
-  currentStep = name
-  const started = Date.now()
-  const result = await fn()
-  log(`ok   ${name} (${Date.now() - started} ms)`)
-  return result
-}
-
-function fail(message) {
-  throw new StepError(message)
-}
-
-function remember(line) {
-  serverLog.push(line)
-  if (serverLog.length > 60) serverLog.shift()
-}
-
-/** Spawns `gridgov demo --port 0` and resolves with its base URL from the ready line. */
-function startServer() {
-  if (!existsSync(BIN)) {
-    fail(`no gridgov binary at ${BIN}: build it with \`cargo build\` (after \`npm run build\` in web/), or set GRIDGOV_BIN`)
-  }
-  dataDir = mkdtempSync(path.join(tmpdir(), 'gridgov-smoke-'))
-  server = spawn(BIN, ['demo', '--port', '0', '--data-dir', dataDir, '--cases', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  createInterface({ input: server.stderr }).on('line', remember)
-  return new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).on('line', (line) => {
-      remember(line)
-      const match = READY_LINE.exec(line)
-      if (match) resolve(match[1])
-    })
-    server.on('error', (error) => reject(new StepError(`cannot start ${BIN}: ${error.message}`)))
-    server.on('exit', (code, signal) =>
-      reject(new StepError(`gridgov exited (code ${code}, signal ${signal}) before printing "gridgov ready at ..."`)),
-    )
-  })
-}
-
+/** The binary serves the web app it embedded; without web/dist at build time it has none. */
 async function checkFrontEndServed(baseUrl) {
   const response = await fetch(baseUrl)
   const html = await response.text()
@@ -139,17 +78,9 @@ async function checkFrontEndServed(baseUrl) {
   }
 }
 
-/** Fills the login form and submits it; resolves once the console shows the map. */
+/** Fills the login page it is on and submits it; resolves with the name the top bar shows. */
 async function logIn(page, username, password = PASSWORD) {
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(password)
-  await page.locator('.login-form__submit').click()
-  try {
-    await page.waitForURL(/\/map$/, { timeout: 10_000 })
-  } catch {
-    const error = await page.locator('.login-form__error').textContent().catch(() => null)
-    fail(`logging in as "${username}" did not open the map${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)
-  }
+  await submitConsoleLogIn(page, username, password)
   const name = (await page.locator('.user-menu__name').textContent()).trim()
   if (!name) fail(`the top bar shows no name after logging in as "${username}"`)
   return name
@@ -206,24 +137,10 @@ async function findGridPoint(page) {
 }
 
 async function run() {
-  mkdirSync(ARTIFACTS, { recursive: true })
-  const baseUrl = await step('start gridgov demo', startServer)
-  log(`server at ${baseUrl}`)
+  const baseUrl = await step('start gridgov demo', () => startDemo({ cases: 3000 }))
   await step('front end is embedded', () => checkFrontEndServed(baseUrl))
-
-  browser = await step('launch Chromium', () =>
-    chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS }),
-  )
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  page.setDefaultTimeout(15_000)
-  const pageErrors = []
-  const foreignRequests = []
-  page.on('pageerror', (error) => pageErrors.push(error.message))
-  // Every asset is bundled: a request to another host would be a CDN dependency.
-  page.on('request', (request) => {
-    const url = request.url()
-    if (!url.startsWith(baseUrl) && !url.startsWith('data:') && !url.startsWith('blob:')) foreignRequests.push(url)
-  })
+  await step('launch Chromium', launchChromium)
+  const page = await desktop('console')
 
   await step('open the console: the login page', async () => {
     await page.goto(baseUrl)
@@ -232,7 +149,7 @@ async function run() {
     if (title !== '网格化治理平台') fail(`the login page names "${title}", not 网格化治理平台`)
     await page.locator('.login-form__submit').waitFor()
     await page.waitForTimeout(300) // web fonts and the card's shadow
-    await page.screenshot({ path: path.join(ARTIFACTS, '00-login.png') })
+    await shot(page, '00-login')
   })
 
   await step(`log in as ${ADMIN}, open 网格地图`, async () => {
@@ -254,7 +171,7 @@ async function run() {
     }
     await page.waitForTimeout(300)
     log(`${await gridPathCount(page)} grid polygons drawn`)
-    await page.screenshot({ path: path.join(ARTIFACTS, '01-grid-map.png') })
+    await shot(page, '01-grid-map')
   })
 
   const point = await step('find a grid near the map centre', async () => {
@@ -275,7 +192,7 @@ async function run() {
     const roles = await page.locator('.grid-detail .team-member').evaluateAll((els) => els.map((e) => e.dataset.role))
     if (!roles.includes('lead_worker')) fail(`grid "${name}" has no lead grid worker (roles: ${roles.join(', ')})`)
     log(`grid "${name}", team roles: ${roles.join(', ')}`)
-    await page.screenshot({ path: path.join(ARTIFACTS, '02-grid-detail.png') })
+    await shot(page, '02-grid-detail')
     return name
   })
 
@@ -290,7 +207,7 @@ async function run() {
     const located = (await result.locator('[data-level=grid]').textContent()).trim()
     if (located !== gridName) fail(`locate says grid "${located}" but the clicked polygon is "${gridName}"`)
     await page.waitForTimeout(400) // the popup's auto-pan animation
-    await page.screenshot({ path: path.join(ARTIFACTS, '03-locate.png') })
+    await shot(page, '03-locate')
   })
 
   await step('locate a point outside the district: translated error', async () => {
@@ -310,7 +227,7 @@ async function run() {
       fail(`expected "该位置不在辖区内" (outside_district), got ${code}: ${text.trim()}`)
     }
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '04-outside-district.png') })
+    await shot(page, '04-outside-district')
   })
 
   await step('About shows the server version', async () => {
@@ -319,7 +236,7 @@ async function run() {
     await version.waitFor()
     log(`version ${(await version.textContent()).trim()}`)
     await page.waitForTimeout(400) // the menu's colour transition
-    await page.screenshot({ path: path.join(ARTIFACTS, '05-about.png') })
+    await shot(page, '05-about')
   })
 
   await step('系统管理 › 用户管理 lists the demo accounts', async () => {
@@ -337,7 +254,7 @@ async function run() {
     }
     log(`accounts: ${usernames.join(', ')}`)
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '07-users.png') })
+    await shot(page, '07-users')
   })
 
   await step(`新增 creates ${NEW_USER}, a 网格员 on grid ${NEW_USER_GRID}`, async () => {
@@ -358,7 +275,7 @@ async function run() {
     await dialog.locator('.role-assign__role').first().click()
     await page.locator('.el-select-dropdown__item:visible', { hasText: /^网格员$/ }).click()
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '08-user-create.png') })
+    await shot(page, '08-user-create')
     await dialog.locator('.user-create__submit').click()
     try {
       await page.locator(`.users-view__username[data-username="${NEW_USER}"]`).waitFor()
@@ -386,7 +303,7 @@ async function run() {
     const permissions = await drawer.locator('.user-scope__table .el-table__row').count()
     log(`${permissions} permissions; grid ${NEW_USER_GRID} reached, street on the path`)
     await page.waitForTimeout(500) // the drawer's slide-in
-    await page.screenshot({ path: path.join(ARTIFACTS, '09-scope.png') })
+    await shot(page, '09-scope')
     await page.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
   })
@@ -398,7 +315,7 @@ async function run() {
     const count = await page.locator('.roles-view__table .el-table__row').count()
     if (count < 8) fail(`the role table shows ${count} roles (want the 8 built-in ones)`)
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '10-roles.png') })
+    await shot(page, '10-roles')
   })
 
   await step(`角色管理 › 新增 creates the custom role ${ROLE_KEY} (${ROLE_PERMISSION_NAME} only)`, async () => {
@@ -420,7 +337,7 @@ async function run() {
     const checked = await dialog.locator('.role-edit__perm.is-checked').evaluateAll((els) => els.map((e) => e.dataset.permission))
     if (checked.join() !== 'region:region:read') fail(`checked permissions: ${checked.join(', ')} (want region:region:read)`)
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '12-role-edit.png') })
+    await shot(page, '12-role-edit')
     await dialog.locator('.role-edit__submit').click()
     const row = page.locator(`.roles-view__table .el-table__row:has([data-key="${ROLE_KEY}"])`).first()
     try {
@@ -452,7 +369,7 @@ async function run() {
     await dialog.locator('.role-assign__role').last().click()
     await page.locator('.el-select-dropdown__item:visible', { hasText: ROLE_NAME }).click()
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '13-user-roles.png') })
+    await shot(page, '13-user-roles')
     await dialog.locator('.user-roles__submit').click()
     try {
       await row.locator('.users-view__role', { hasText: ROLE_NAME }).waitFor()
@@ -487,7 +404,7 @@ async function run() {
     }
     await name.fill(NEW_USER_RENAMED)
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '14-user-edit.png') })
+    await shot(page, '14-user-edit')
     await dialog.locator('.user-edit__submit').click()
     try {
       await page.waitForFunction(
@@ -522,7 +439,7 @@ async function run() {
       fail(`a ${SHORT_PASSWORD.length}-character password was not refused inline (errors: ${(await dialogErrors(dialog)).join('; ')})`)
     }
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '15-reset-password.png') })
+    await shot(page, '15-reset-password')
     await dialog.locator('input[name=reset-password]').fill(RESET_PASSWORD)
     await dialog.locator('input[name=reset-password-confirm]').fill(RESET_PASSWORD)
     await dialog.locator('.user-password__submit').click()
@@ -547,7 +464,7 @@ async function run() {
     const label = (await created.first().textContent()).trim()
     if (label !== '新增用户') fail(`user.create is shown as "${label}" (want 新增用户)`)
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '11-audit.png') })
+    await shot(page, '11-audit')
   })
 
   await step('审计日志 filtered by action user. and a time range', async () => {
@@ -584,7 +501,7 @@ async function run() {
     if (!totalText.includes(String(total))) fail(`the pager says "${totalText}" but the server counted ${total}`)
     log(`${total} user.* records (${actions.join(', ')}); pager "${totalText}"`)
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '16-audit-filter.png') })
+    await shot(page, '16-audit-filter')
   })
 
   await step('案件管理 › 事项分类 lists the 8 groups and 40 categories with their limits', async () => {
@@ -599,7 +516,7 @@ async function run() {
     const handle = (await row.locator('.categories-view__handle').textContent()).trim()
     if (accept !== '2 小时' || handle !== '1 个工作日') fail(`${CATEGORY} reads accept "${accept}", handle "${handle}" (want 2 小时, 1 个工作日)`)
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '19-categories.png') })
+    await shot(page, '19-categories')
   })
 
   await step(`事项分类 › 编辑 sets the handling limit of ${CATEGORY} to 2 个工作日`, async () => {
@@ -621,7 +538,7 @@ async function run() {
     const preview = (await dialog.locator('.category-edit__limit--handle .category-edit__preview').textContent()).trim()
     if (preview !== '2 个工作日') fail(`the dialog previews the handling limit as "${preview}" (want 2 个工作日)`)
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '20-category-edit.png') })
+    await shot(page, '20-category-edit')
     const response = page.waitForResponse((r) => r.url().includes('/api/v1/case-categories/') && r.request().method() === 'PUT')
     await dialog.locator('.category-edit__submit').click()
     const answer = await response
@@ -648,7 +565,7 @@ async function run() {
     }
     await toggle(false)
     await page.waitForTimeout(400)
-    await page.screenshot({ path: path.join(ARTIFACTS, '21-category-disabled.png') })
+    await shot(page, '21-category-disabled')
     await toggle(true)
   })
 
@@ -677,7 +594,7 @@ async function run() {
       fail(`a wrong current password was not refused inline (errors: ${(await dialogErrors(dialog)).join('; ')})`)
     }
     await page.waitForTimeout(300)
-    await page.screenshot({ path: path.join(ARTIFACTS, '17-change-password.png') })
+    await shot(page, '17-change-password')
     await dialog.locator('input[name=current-password]').fill(RESET_PASSWORD)
     await dialog.locator('.change-password__submit').click()
     const done = page.locator('.el-message--success', { hasText: '其他设备' })
@@ -690,7 +607,7 @@ async function run() {
     // This session stays.
     const status = await page.evaluate(async () => (await fetch('/api/v1/auth/me')).status)
     if (status !== 200) fail(`GET /api/v1/auth/me answers ${status} after changing the password (want 200)`)
-    await page.screenshot({ path: path.join(ARTIFACTS, '18-password-changed.png') })
+    await shot(page, '18-password-changed')
   })
 
   await step(`log out, log in as ${RESET_USER} with the new password`, async () => {
@@ -735,7 +652,7 @@ async function run() {
     if (communities.length !== 1) fail(`the region tree shows ${communities.length} communities (want 1)`)
     const home = (await page.locator('.map-toolbar__home').textContent()).trim()
     log(`${count} grid polygons; tree: ${streets[0].trim()} › ${communities[0].trim()}; home button "${home}"`)
-    await page.screenshot({ path: path.join(ARTIFACTS, '06-community-map.png') })
+    await shot(page, '06-community-map')
   })
 
   await step(`${COMMUNITY} sees 事项分类 read-only, with the edited limit`, async () => {
@@ -747,48 +664,8 @@ async function run() {
     if (controls !== 0) fail(`a community operator is offered ${controls} editing controls on 事项分类`)
   })
 
-  await step('no page errors and no request leaves the server', () => {
-    if (pageErrors.length) fail(`uncaught errors in the page: ${pageErrors.join(' | ')}`)
-    if (foreignRequests.length) fail(`requests to other hosts (assets must be bundled): ${foreignRequests.join(', ')}`)
-  })
+  await checkPagesClean()
 }
 
-async function cleanup() {
-  await browser?.close().catch(() => {})
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server.once('exit', resolve))
-    server.kill('SIGTERM')
-    const timer = setTimeout(() => server.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-}
-
-function timeout() {
-  return new Promise((_, reject) => {
-    const timer = setTimeout(
-      () => reject(new StepError(`timed out after ${OVERALL_TIMEOUT_MS / 1000} s`)),
-      OVERALL_TIMEOUT_MS,
-    )
-    timer.unref()
-  })
-}
-
-let passed = false
-try {
-  await Promise.race([run(), timeout()])
-  passed = true
-} catch (error) {
-  console.error(`[smoke] FAIL in step "${currentStep}": ${error instanceof StepError ? error.message : error.stack}`)
-  if (serverLog.length) console.error(`[smoke] last lines from gridgov:\n  ${serverLog.join('\n  ')}`)
-  if (browser) {
-    const pages = browser.contexts().flatMap((c) => c.pages())
-    await pages[0]?.screenshot({ path: path.join(ARTIFACTS, 'failure.png') }).catch(() => {})
-  }
-} finally {
-  await cleanup()
-}
-log(`screenshots in ${ARTIFACTS}`)
-console.log(passed ? '1 passed, 0 failed' : '0 passed, 1 failed')
-process.exit(passed ? 0 : 1)
+// Smoke has a single page; its failure screenshot keeps the name failure.png.
+await runTest('smoke', { timeoutMs: 120_000, failureShot: () => 'failure.png' }, run)
