@@ -19,6 +19,7 @@ mod m20261202_000013_audit_history;
 mod m20261203_000014_orgs_care;
 mod m20261203_000015_collect_key;
 mod m20261204_000016_deliberation;
+mod m20261205_000017_person_search;
 
 /// Runs the migrations in order; applied ones are recorded in `seaql_migrations`.
 pub struct Migrator;
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000014_orgs_care::Migration),
             Box::new(m20261203_000015_collect_key::Migration),
             Box::new(m20261204_000016_deliberation::Migration),
+            Box::new(m20261205_000017_person_search::Migration),
         ]
     }
 }
