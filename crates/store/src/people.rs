@@ -255,11 +255,11 @@ mod tests {
     use crate::Db;
     use sea_orm::{DbBackend, QueryTrait};
 
-    /// A street's search by phone number reads the phone's blind index, and by the start of a
-    /// name the street's name index, not every person of the street from the counting index
-    /// (SQLite plans these without statistics, with the values bound as the server binds them).
+    /// A street's search by phone number reads the phone's blind index, not every person of the
+    /// street from the counting index (SQLite plans it without statistics, with the values
+    /// bound as the server binds them).
     #[tokio::test]
-    async fn a_streets_searches_read_narrow_indexes() {
+    async fn a_streets_search_by_phone_reads_the_blind_index() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::connect(&format!("sqlite://{}", dir.path().join("plan.db").display()))
             .await
@@ -269,33 +269,31 @@ mod tests {
             subtrees: vec![RegionCode::parse("370105001000").unwrap()],
             ..Default::default()
         };
-        let plan = |f: PersonFilter| {
-            let st = matching("370105000000", &scope, &f).build(DbBackend::Sqlite);
-            let db = &db;
-            async move {
-                let plan = sea_orm::Statement {
-                    sql: format!("EXPLAIN QUERY PLAN {}", st.sql),
-                    ..st
-                };
-                let rows = db.conn().query_all_raw(plan).await.unwrap();
-                rows.iter()
-                    .map(|r| r.try_get_by_index::<String>(3).unwrap())
-                    .collect::<Vec<String>>()
-                    .join("; ")
-            }
-        };
-        let by_phone = plan(PersonFilter {
+        let f = PersonFilter {
             phone_index: Some("0".repeat(32)),
             ..Default::default()
-        })
-        .await;
-        assert!(by_phone.contains("INDEX idx_person_phone_scope "), "{by_phone}");
-        let by_name = plan(PersonFilter {
-            name_prefix: Some("王".into()),
-            ..Default::default()
-        })
-        .await;
-        assert!(by_name.contains("INDEX idx_person_street_name "), "{by_name}");
+        };
+        for q in [
+            matching("370105000000", &scope, &f)
+                .order_by_desc(person::Column::Id)
+                .limit(20),
+            matching("370105000000", &scope, &f),
+        ] {
+            let st = q.build(DbBackend::Sqlite);
+            let plan = sea_orm::Statement {
+                sql: format!("EXPLAIN QUERY PLAN {}", st.sql),
+                ..st
+            };
+            let rows = db.conn().query_all_raw(plan).await.unwrap();
+            let plan: Vec<String> = rows
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(3).unwrap())
+                .collect();
+            assert!(
+                plan.iter().any(|d| d.contains("INDEX idx_person_phone_scope ")),
+                "{plan:?}"
+            );
+        }
         let old = db
             .conn()
             .query_all_raw(sea_orm::Statement::from_string(
