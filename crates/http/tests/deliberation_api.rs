@@ -630,3 +630,22 @@ async fn thresholds_are_the_district_administrators() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn crossing_merges_settle_one_way() {
+    let t = TestApp::demo().await;
+    let a = staff_topic(&t, GRID, "路灯").await;
+    let b = staff_topic(&t, GRID, "路灯不亮").await;
+    let (x, y) = tokio::join!(
+        act(&t, a, json!({"action": "merge", "version": 1, "into": b})),
+        act(&t, b, json!({"action": "merge", "version": 1, "into": a})),
+    );
+    let mut statuses = [x.0.as_u16(), y.0.as_u16()];
+    statuses.sort_unstable();
+    assert!(statuses == [200, 409] || statuses == [200, 422], "{x:?} {y:?}");
+    let states =
+        [topic(&t, a).await, topic(&t, b).await].map(|d| d["topic"]["state"].as_str().unwrap().to_owned());
+    let mut states = states.to_vec();
+    states.sort();
+    assert_eq!(states, ["merged", "open"]);
+}

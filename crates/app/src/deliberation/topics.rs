@@ -755,6 +755,13 @@ pub async fn act(
     };
     let now = app.clock.now();
     let txn = conn.begin().await?;
+    // Two topics are locked lower id first, so two merges crossing each other (a into b, b into
+    // a) wait for one another instead of deadlocking; the second then finds its target merged.
+    if let Some(tg) = &target
+        && tg.id < id
+    {
+        repo::lock_topic(&txn, tg.id).await?;
+    }
     let t = repo::lock_topic(&txn, id).await?.ok_or_else(|| not_found(id))?;
     if t.version != cmd.version {
         return Err(gridgov_store::StoreError::Conflict.into());
