@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 25] = [
+pub const PERMISSIONS: [(&str, &str); 29] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -59,6 +59,22 @@ pub const PERMISSIONS: [(&str, &str); 25] = [
     ),
     ("registry:facility:read", "see public facilities in the registry"),
     ("registry:facility:write", "record and edit public facilities"),
+    (
+        "deliberation:topic:read",
+        "see deliberation topics, their supports, photos and timelines (residents: their whole district)",
+    ),
+    (
+        "deliberation:topic:raise",
+        "raise deliberation topics (residents: in their home area) and add photos to one's own",
+    ),
+    (
+        "deliberation:topic:support",
+        "support deliberation topics of one's home area, once each",
+    ),
+    (
+        "deliberation:topic:write",
+        "triage deliberation topics: accept, decline, merge, refer; the district's support thresholds (district-wide scope)",
+    ),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -92,6 +108,9 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "registry:care:write",
             "registry:facility:read",
             "registry:facility:write",
+            "deliberation:topic:read",
+            "deliberation:topic:raise",
+            "deliberation:topic:write",
         ],
     ),
     (
@@ -109,6 +128,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "registry:org:read",
             "registry:care:read",
             "registry:facility:read",
+            "deliberation:topic:read",
         ],
     ),
     ("street_operator", "街道中心操作员", CENTRE),
@@ -129,7 +149,14 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
     (
         "resident",
         "居民",
-        &["case:case:read", "case:case:report", "case:category:read"],
+        &[
+            "case:case:read",
+            "case:case:report",
+            "case:category:read",
+            "deliberation:topic:read",
+            "deliberation:topic:raise",
+            "deliberation:topic:support",
+        ],
     ),
 ];
 
@@ -153,6 +180,9 @@ const CENTRE: &[&str] = &[
     "registry:care:write",
     "registry:facility:read",
     "registry:facility:write",
+    "deliberation:topic:read",
+    "deliberation:topic:raise",
+    "deliberation:topic:write",
 ];
 
 /// What a grid's staff do: they collect people's, households' and houses' records on the spot,
@@ -174,6 +204,8 @@ const GRID: &[&str] = &[
     "registry:care:write",
     "registry:facility:read",
     "registry:facility:write",
+    "deliberation:topic:read",
+    "deliberation:topic:raise",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

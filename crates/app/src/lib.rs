@@ -10,6 +10,7 @@ pub mod cache;
 pub mod cases;
 pub mod clock;
 pub mod config;
+pub mod deliberation;
 pub mod demo;
 pub mod error;
 pub mod export;

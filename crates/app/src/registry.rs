@@ -264,7 +264,7 @@ fn kind<K: Kind>(field: &str, raw: &str, unknown: &str, errs: &mut Vec<crate::Fi
 /// A point as a form gives it: both coordinates or neither (`Some(None)`), on the globe, in
 /// `crs` (`wgs84`, the default: phones' GPS, 天地图; or `gcj02`: Amap, Tencent); stored in
 /// WGS84.
-fn point(
+pub(crate) fn point(
     lon: Option<f64>,
     lat: Option<f64>,
     crs: Option<&str>,

@@ -8,6 +8,7 @@
 //! small meetings, and at random over large ones.
 
 use crate::RegionLevel;
+pub use crate::kind::Kind;
 
 kinds!(
     /// The level a topic is raised and deliberated at (三级: 网格、社区、街道).
@@ -66,6 +67,37 @@ pub fn check_support_threshold(n: u32) -> Result<u32, &'static str> {
     } else {
         Err("threshold_out_of_range")
     }
+}
+
+kinds!(
+    /// What a topic is about (the column `topic.category`).
+    TopicCategory {
+        Facilities => "facilities", "设施维修",
+        Sanitation => "sanitation", "环境卫生",
+        Parking => "parking", "停车管理",
+        Property => "property", "物业服务",
+        Safety => "safety", "安全隐患",
+        Neighbours => "neighbours", "邻里关系",
+        Activities => "activities", "公共活动",
+        Other => "other", "其他",
+    }
+);
+
+/// A name as the public sees it: the first character and `**` (张三 → 张**). Residents who raise
+/// or support topics are not named to the whole district.
+pub fn mask_name(name: &str) -> String {
+    match name.trim().chars().next() {
+        Some(c) => format!("{c}**"),
+        None => "**".to_owned(),
+    }
+}
+
+/// Whether a topic may be merged into another: a different topic that still takes support and
+/// whose area is the same as or wider than the merged one's (`within(source, target)` tells
+/// whether the source's area lies in the target's). Supporters of the merged topic then support
+/// the target, each once.
+pub fn may_merge(source_id: i64, target_id: i64, target: TopicState, source_within_target: bool) -> bool {
+    source_id != target_id && takes_support(target) && source_within_target
 }
 
 kinds!(
@@ -537,6 +569,41 @@ mod tests {
     use super::*;
     use crate::kind::Kind;
     use crate::rng::SplitMix64;
+
+    #[test]
+    fn topic_categories_parse_from_code_or_label() {
+        assert_eq!(TopicCategory::parse("设施维修"), Some(TopicCategory::Facilities));
+        assert_eq!(TopicCategory::parse("parking"), Some(TopicCategory::Parking));
+        assert_eq!(TopicCategory::parse(" 其他 "), Some(TopicCategory::Other));
+        assert_eq!(TopicCategory::parse("weather"), None);
+        assert_eq!(TopicCategory::ALL.len(), 8);
+        for c in TopicCategory::ALL {
+            assert!(c.code().len() <= 32, "fits topic.category");
+        }
+    }
+
+    #[test]
+    fn names_are_masked_to_their_first_character() {
+        assert_eq!(mask_name("张三"), "张**");
+        assert_eq!(mask_name(" 欧阳娜娜"), "欧**");
+        assert_eq!(mask_name(""), "**");
+    }
+
+    #[test]
+    fn topics_merge_into_other_open_topics_of_the_same_or_a_wider_area() {
+        assert!(may_merge(1, 2, TopicState::Open, true));
+        assert!(may_merge(1, 2, TopicState::Ready, true));
+        assert!(!may_merge(1, 1, TopicState::Open, true), "not into itself");
+        assert!(
+            !may_merge(1, 2, TopicState::Open, false),
+            "not into a narrower or other area"
+        );
+        for s in TopicState::ALL {
+            if !matches!(s, TopicState::Open | TopicState::Ready) {
+                assert!(!may_merge(1, 2, *s, true), "{s:?}");
+            }
+        }
+    }
 
     const SHARES: [Share; 4] = [
         Share::MoreThanHalf,

@@ -3,8 +3,8 @@
 //! identical.
 
 use crate::routes::{
-    admin, auth, buildings, care, cases, facilities, health, households, houses, orgs, people, people_files,
-    regions, registry_counts,
+    admin, auth, buildings, care, cases, deliberation, facilities, health, households, houses, orgs, people,
+    people_files, regions, registry_counts,
 };
 use utoipa::OpenApi;
 
@@ -98,6 +98,19 @@ use utoipa::OpenApi;
         regions::grids_in_bbox,
         regions::locate,
         regions::departments,
+        deliberation::set_home,
+        deliberation::raise_topic,
+        deliberation::list_topics,
+        deliberation::get_topic,
+        deliberation::support_topic,
+        deliberation::act_on_topic,
+        deliberation::upload_topic_photo,
+        deliberation::topic_photo,
+        deliberation::topic_photo_thumb,
+        deliberation::get_settings,
+        deliberation::put_settings,
+        deliberation::list_notifications,
+        deliberation::read_notifications,
     ),
     // Types only named by query parameters are not collected on their own.
     components(schemas(gridgov_app::people_import::Duplicates)),
@@ -105,6 +118,7 @@ use utoipa::OpenApi;
         (name = "cases", description = "The case lifecycle: report, accept, dispatch, whistle, handle, verify, rate"),
         (name = "regions", description = "The region tree, grid map and locator"),
         (name = "registry", description = "The one net of basic information: people (numbers encrypted, masked, revealed with an audit record), households, buildings and houses, organisations, care groups and their visits, facilities, and the counts per region"),
+        (name = "deliberation", description = "The three-level deliberation platform (网络三级议事平台): topics, support, triage, thresholds, notifications"),
         (name = "auth", description = "Sessions"),
         (name = "admin", description = "Accounts, roles, scopes, audit"),
         (name = "meta", description = "Front-end bootstrap"),

@@ -128,6 +128,15 @@ async fn every_endpoint_for_every_role() {
         ));
     }
     let ((in_org, in_facility, in_care), (out_org, out_facility, out_care)) = (thing_ids[0], thing_ids[1]);
+    // A deliberation topic in each of the same two grids, raised by the admin.
+    let mut topic_ids = Vec::new();
+    for grid in [IN, out_grid.as_str()] {
+        let body = serde_json::json!({"title": "楼道照明", "description": "灯坏了", "category": "facilities", "area": grid});
+        let (s, v, _) = t.send("POST", "/api/v1/topics", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        topic_ids.push(v["id"].as_i64().unwrap());
+    }
+    let (in_topic, out_topic) = (topic_ids[0], topic_ids[1]);
     // Writers past the permission check (a 400 for an empty body); the rest refused.
     let writers = [401, 400, 403, 400, 400, 400, 400, 403, 403];
     // A well-formed edit of a record with a version nobody read: 409 where the record is
@@ -521,6 +530,72 @@ async fn every_endpoint_for_every_role() {
         (
             format!("/api/v1/registry/counts?region={OUT_STREET}"),
             row(200, 404, 404, 404, 403, 403),
+        ),
+        // Deliberation: topics are public to the district's residents; staff in their scope;
+        // centres triage; residents support (once, in their home area: the demo resident lives
+        // in IN); the thresholds are the district administrator's.
+        ("/api/v1/topics".into(), row(200, 200, 200, 200, 403, 200)),
+        (
+            format!("/api/v1/topics/{in_topic}"),
+            row(200, 200, 200, 200, 403, 200),
+        ),
+        (
+            format!("/api/v1/topics/{out_topic}"),
+            row(200, 404, 404, 404, 403, 200),
+        ),
+        (
+            "POST /api/v1/topics".into(),
+            [401, 400, 403, 400, 400, 400, 400, 403, 400],
+        ),
+        (
+            format!("POST /api/v1/topics/{in_topic}/support"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 200],
+        ),
+        (
+            format!("POST /api/v1/topics/{out_topic}/support"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 422],
+        ),
+        (
+            format!("POST /api/v1/topics/{in_topic}/actions"),
+            [401, 400, 403, 400, 400, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/topics/{out_topic}/actions {{\"action\":\"accept\",\"version\":99}}"),
+            [401, 409, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        // A JSON body is no photo: 415 for those who may add one.
+        (
+            format!("POST /api/v1/topics/{in_topic}/photos"),
+            [401, 415, 403, 415, 415, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/topics/{out_topic}/photos"),
+            [401, 415, 403, 404, 404, 404, 404, 403, 403],
+        ),
+        (
+            "/api/v1/topic-photos/999999".into(),
+            row(404, 404, 404, 404, 403, 404),
+        ),
+        (
+            "/api/v1/topic-photos/999999/thumb".into(),
+            row(404, 404, 404, 404, 403, 404),
+        ),
+        (
+            "/api/v1/deliberation/settings".into(),
+            row(200, 200, 200, 200, 403, 200),
+        ),
+        (
+            "PUT /api/v1/deliberation/settings".into(),
+            [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        ("/api/v1/notifications".into(), row(200, 200, 200, 200, 200, 200)),
+        (
+            "POST /api/v1/notifications/read".into(),
+            row(400, 400, 400, 400, 400, 400),
+        ),
+        (
+            "PUT /api/v1/auth/me/home".into(),
+            [401, 403, 403, 403, 403, 403, 403, 403, 400],
         ),
         ("/api/v1/meta".into(), [200; 9]),
         (

@@ -10,6 +10,7 @@ pub mod buildings;
 pub mod care;
 pub mod cases;
 pub mod db;
+pub mod deliberation;
 pub mod direct;
 pub mod entity;
 pub mod facilities;

@@ -83,6 +83,62 @@ fn thumbnail(bytes: &[u8], format: image::ImageFormat) -> Result<Vec<u8>, AppErr
     Ok(out.into_inner())
 }
 
+/// Checks an uploaded image before anything is stored: at most [`MAX_PHOTO_BYTES`] (413
+/// `photo_too_large`), a JPEG, PNG or WebP by its bytes and as `Content-Type` claims (415
+/// `unsupported_media_type`). Shared by case and topic photos.
+pub(crate) fn check_image(
+    claimed_type: Option<&str>,
+    bytes: &[u8],
+) -> Result<(&'static str, &'static str, image::ImageFormat), AppError> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(AppError::new(
+            ErrorKind::PayloadTooLarge,
+            "photo_too_large",
+            format!("photos are limited to {MAX_PHOTO_BYTES} bytes"),
+        ));
+    }
+    let unsupported = || {
+        AppError::new(
+            ErrorKind::UnsupportedMediaType,
+            "unsupported_media_type",
+            "send a JPEG, PNG or WebP photo",
+        )
+    };
+    let (mime, ext, format) = sniff(bytes).ok_or_else(unsupported)?;
+    if claimed_type.is_some_and(|t| t.split(';').next().unwrap_or("").trim() != mime) {
+        return Err(unsupported());
+    }
+    Ok((mime, ext, format))
+}
+
+/// Decodes a checked image within limits (422 `invalid_image`) and stores it with its
+/// thumbnail in `dir`, named by its SHA-256; answers both paths relative to the data directory.
+/// Shared by case and topic photos.
+pub(crate) async fn store_image(
+    app: &App,
+    dir: &Path,
+    hash: &str,
+    ext: &str,
+    format: image::ImageFormat,
+    bytes: &[u8],
+) -> Result<(String, String), AppError> {
+    let thumb = thumbnail(bytes, format)?;
+    tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
+    let (path, thumb_path) = (
+        dir.join(format!("{hash}.{ext}")),
+        dir.join(format!("{hash}.thumb.jpg")),
+    );
+    tokio::fs::write(&path, bytes).await.map_err(io_error)?;
+    tokio::fs::write(&thumb_path, &thumb).await.map_err(io_error)?;
+    let rel = |p: &Path| {
+        p.strip_prefix(&app.config.data_dir)
+            .unwrap_or(p)
+            .to_string_lossy()
+            .into_owned()
+    };
+    Ok((rel(&path), rel(&thumb_path)))
+}
+
 fn photo_dir(app: &App, district: &str, case_id: i64) -> PathBuf {
     app.config
         .data_dir
@@ -148,24 +204,7 @@ pub async fn upload(
             "only the case's parties add photos",
         ));
     }
-    if bytes.len() > MAX_PHOTO_BYTES {
-        return Err(AppError::new(
-            ErrorKind::PayloadTooLarge,
-            "photo_too_large",
-            format!("photos are limited to {MAX_PHOTO_BYTES} bytes"),
-        ));
-    }
-    let unsupported = || {
-        AppError::new(
-            ErrorKind::UnsupportedMediaType,
-            "unsupported_media_type",
-            "send a JPEG, PNG or WebP photo",
-        )
-    };
-    let (mime, ext, format) = sniff(bytes).ok_or_else(unsupported)?;
-    if claimed_type.is_some_and(|t| t.split(';').next().unwrap_or("").trim() != mime) {
-        return Err(unsupported());
-    }
+    let (mime, ext, format) = check_image(claimed_type, bytes)?;
     let hash = hex::encode(Sha256::digest(bytes));
     let earlier = |p: case_photo::Model| Uploaded {
         photo: p.into(),
@@ -181,21 +220,8 @@ pub async fn upload(
             format!("a case has at most {MAX_PHOTOS} photos"),
         ));
     }
-    let thumb = thumbnail(bytes, format)?;
     let dir = photo_dir(app, &c.district_code, case_id);
-    tokio::fs::create_dir_all(&dir).await.map_err(io_error)?;
-    let (path, thumb_path) = (
-        dir.join(format!("{hash}.{ext}")),
-        dir.join(format!("{hash}.thumb.jpg")),
-    );
-    tokio::fs::write(&path, bytes).await.map_err(io_error)?;
-    tokio::fs::write(&thumb_path, &thumb).await.map_err(io_error)?;
-    let rel = |p: &Path| {
-        p.strip_prefix(&app.config.data_dir)
-            .unwrap_or(p)
-            .to_string_lossy()
-            .into_owned()
-    };
+    let (path, thumb_path) = store_image(app, &dir, &hash, ext, format, bytes).await?;
     let now = app.clock.now();
     let row = case_photo::Model {
         id: 0,
@@ -205,8 +231,8 @@ pub async fn upload(
         sha256: hash.clone(),
         mime: mime.into(),
         bytes: bytes.len() as i64,
-        path: rel(&path),
-        thumb_path: Some(rel(&thumb_path)),
+        path,
+        thumb_path: Some(thumb_path),
         uploaded_by: Some(who.user.id),
         created_at: now,
     };

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod buildings;
 pub mod care;
 pub mod cases;
+pub mod deliberation;
 pub mod facilities;
 pub mod health;
 pub mod households;
@@ -40,6 +41,32 @@ pub fn api() -> Router<App> {
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/logout-everywhere", post(auth::logout_everywhere))
         .route("/api/v1/auth/me", get(auth::whoami))
+        .route("/api/v1/auth/me/home", put(deliberation::set_home))
+        .route(
+            "/api/v1/topics",
+            get(deliberation::list_topics).post(deliberation::raise_topic),
+        )
+        .route("/api/v1/topics/{id}", get(deliberation::get_topic))
+        .route("/api/v1/topics/{id}/support", post(deliberation::support_topic))
+        .route("/api/v1/topics/{id}/actions", post(deliberation::act_on_topic))
+        .route(
+            "/api/v1/topics/{id}/photos",
+            post(deliberation::upload_topic_photo),
+        )
+        .route("/api/v1/topic-photos/{id}", get(deliberation::topic_photo))
+        .route(
+            "/api/v1/topic-photos/{id}/thumb",
+            get(deliberation::topic_photo_thumb),
+        )
+        .route(
+            "/api/v1/deliberation/settings",
+            get(deliberation::get_settings).put(deliberation::put_settings),
+        )
+        .route("/api/v1/notifications", get(deliberation::list_notifications))
+        .route(
+            "/api/v1/notifications/read",
+            post(deliberation::read_notifications),
+        )
         .route("/api/v1/auth/password", post(auth::change_password))
         .route("/api/v1/auth/otp", post(auth::otp))
         .route("/api/v1/auth/otp-login", post(auth::otp_login))
