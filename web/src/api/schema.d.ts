@@ -1234,6 +1234,227 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/me/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * A resident declares their home grid: the area whose topics they support and where they raise
+         *     them. Audited as `account.home`.
+         */
+        put: operations["set_home"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Topics the caller may read, newest first: residents every topic of their district (public;
+         *     residents' names masked), staff those of their scope.
+         */
+        get: operations["list_topics"];
+        put?: never;
+        /**
+         * Raises a topic at the level of its area (a grid, a community or a street). A resident
+         *     raises in an area containing their home grid (by default the home grid itself); staff in
+         *     their scope; `case_id` raises it from a case (its grid, point, description and category's
+         *     name unless given). Audited as `topic.raise`.
+         */
+        post: operations["raise_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A topic with its photos, its public timeline, whether the caller supports or raised it, and
+         *     the triage actions the caller may take now.
+         */
+        get: operations["get_topic"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/support": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A resident supports a topic of their home area, once; at the threshold an open topic
+         *     becomes ready for a meeting (raiser and supporters are notified). Audited as
+         *     `topic.support`.
+         */
+        post: operations["support_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Triage by a centre: `accept` (open → ready), `decline` (with a published reason), `merge`
+         *     (`into` another topic of the same or a wider area that takes support; supporters carried
+         *     over, each once), `refer` (to the level above: the parent region, that level's threshold).
+         *     Raiser and supporters are notified; audited as `topic.<action>`.
+         */
+        post: operations["act_on_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/photos": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a photo to a topic (the body is the image: JPEG, PNG or WebP, at most 10 MB, at most 9
+         *     per topic): its raiser, or a centre that triages it, while it collects support.
+         */
+        post: operations["upload_topic_photo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topic-photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A topic photo. */
+        get: operations["topic_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topic-photos/{id}/thumb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A topic photo's thumbnail (JPEG, at most 320 px). */
+        get: operations["topic_photo_thumb"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/deliberation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The district's support thresholds per level (configured, or the level's default). */
+        get: operations["get_settings"];
+        /**
+         * Sets the district's support thresholds (1 to 10,000 each; a level left out keeps its value;
+         *     topics keep the threshold they were raised with). Audited as `deliberation.settings`.
+         */
+        put: operations["put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in account's notifications (topics it raised or supports that moved), newest
+         *     first, with the number unread.
+         */
+        get: operations["list_notifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Marks the caller's notifications read: `ids` (others' ids are ignored) or `all: true`. */
+        post: operations["read_notifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1801,6 +2022,15 @@ export interface components {
             /** @description The fields an update changed; the number a reveal showed (`id_number` or `phone`). */
             fields: string[];
         };
+        /** @description A resident declaring their home grid. */
+        HomeInput: {
+            /** @description A grid (or sub-grid) code of the resident's district. */
+            grid?: string;
+        };
+        /** @description The home grid as stored. */
+        HomeView: {
+            grid: string;
+        };
         /** @description An edit: the whole record with the version it was read at. */
         HouseEdit: components["schemas"]["HouseInput"] & {
             /** Format: int32 */
@@ -2145,6 +2375,29 @@ export interface components {
             tile_attribution?: string | null;
             districts: components["schemas"]["DistrictInfo"][];
         };
+        /** @description A page of one's notifications, with the total and how many are unread. */
+        NotificationPage: {
+            items: components["schemas"]["NotificationView"][];
+            /** Format: int64 */
+            total: number;
+            /** Format: int64 */
+            unread: number;
+        };
+        /** @description A notification: a topic one raised or supports moved. */
+        NotificationView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            topic_id?: number | null;
+            /** @description What happened: `ready`, `accept`, `decline`, `merge`, `refer`, … */
+            action: string;
+            /** @description The topic's title. */
+            title: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at?: string | null;
+        };
         /**
          * @description An edit: the whole record with the version it was read at. The contact phone left out
          *     (null) stays as stored; an empty string removes it.
@@ -2308,6 +2561,16 @@ export interface components {
             lon: number;
             /** Format: double */
             lat: number;
+        };
+        /** @description Marking notifications read: these ids (one's own; others' are ignored), or all. */
+        ReadInput: {
+            ids?: number[] | null;
+            all?: boolean;
+        };
+        /** @description How many notifications were marked read. */
+        ReadResult: {
+            /** Format: int64 */
+            marked: number;
         };
         /** @description What the registry holds in one region. Every kind, group and state is listed, zeros too. */
         RegionCounts: {
@@ -2484,6 +2747,36 @@ export interface components {
              */
             version: number;
         };
+        /** @description A district's support thresholds per level. */
+        Settings: {
+            /**
+             * Format: int32
+             * @description Supports that make a grid's topic ready for a meeting (default 5).
+             */
+            grid: number;
+            /**
+             * Format: int32
+             * @description A community's (default 10).
+             */
+            community: number;
+            /**
+             * Format: int32
+             * @description A street's (default 30).
+             */
+            street: number;
+        };
+        /**
+         * @description An edit of the thresholds; a level left out keeps its value. Topics keep the threshold
+         *     they were raised with.
+         */
+        SettingsEdit: {
+            /** Format: int64 */
+            grid?: number | null;
+            /** Format: int64 */
+            community?: number | null;
+            /** Format: int64 */
+            street?: number | null;
+        };
         Status: {
             status: string;
         };
@@ -2497,6 +2790,135 @@ export interface components {
             employment: string;
             force_source: string;
             unit?: string | null;
+        };
+        /** @description A triage action on a topic, with the version read. */
+        TopicCommand: {
+            /** @description `accept`, `decline`, `merge` or `refer`. */
+            action?: string;
+            /** Format: int32 */
+            version: number;
+            /** @description The published reason: required to decline; optional otherwise. */
+            note?: string | null;
+            /**
+             * Format: int64
+             * @description The topic to merge into (`merge`).
+             */
+            into?: number | null;
+        };
+        /** @description A topic with its photos, its timeline and the caller's part in it. */
+        TopicDetail: {
+            topic: components["schemas"]["TopicView"];
+            photos: components["schemas"]["TopicPhotoView"][];
+            timeline: components["schemas"]["TopicEventView"][];
+            /** @description The caller supports it. */
+            supported_by_me: boolean;
+            /** @description The caller raised it. */
+            raised_by_me: boolean;
+            /** @description The triage actions the caller may take now (`accept`, `decline`, `merge`, `refer`). */
+            actions: string[];
+        };
+        /** @description A step of a topic's public timeline. */
+        TopicEventView: {
+            /** Format: int64 */
+            id: number;
+            /** @description `raised`, `ready`, `accept`, `decline`, `merge`, `merged_in`, `refer`, `photo`, … */
+            action: string;
+            note?: string | null;
+            /** @description Residents masked. */
+            actor_name: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description A topic being raised. */
+        TopicInput: {
+            /** @description 1 to 100 characters; from a case, its category's name when left out. */
+            title?: string;
+            /** @description 1 to 2000 characters; from a case, its description when left out. */
+            description?: string;
+            /**
+             * @description `facilities`, `sanitation`, `parking`, `property`, `safety`, `neighbours`,
+             *     `activities`, `other` (or 设施维修, 环境卫生, …); from a case, `other` when left out.
+             */
+            category?: string;
+            /**
+             * @description The area the topic concerns: a grid (grid level), a community or a street. A resident's
+             *     home grid when left out; from a case, the case's grid.
+             */
+            area?: string | null;
+            /**
+             * Format: double
+             * @description An optional point (WGS84, or GCJ-02 with `crs: gcj02`); from a case, the case's.
+             */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            crs?: string | null;
+            /**
+             * Format: int64
+             * @description The case the topic is raised from (one the caller may see).
+             */
+            case_id?: number | null;
+        };
+        /** @description A page of topics with the total. */
+        TopicPage: {
+            items: components["schemas"]["TopicView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A photo of a topic. */
+        TopicPhotoView: {
+            /** Format: int64 */
+            id: number;
+            mime: string;
+            /** Format: int64 */
+            bytes: number;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description A topic as lists show it. */
+        TopicView: {
+            /** Format: int64 */
+            id: number;
+            /** @description `grid`, `community` or `street`. */
+            level: string;
+            /** @description The area: a grid, a community or a street code. */
+            area: string;
+            street: string;
+            community?: string | null;
+            title: string;
+            description: string;
+            category: string;
+            /**
+             * @description `open`, `ready`, `scheduled`, `passed`, `rejected`, `publicised`, `implementing`,
+             *     `completed`, `declined`, `merged`.
+             */
+            state: string;
+            /** Format: int32 */
+            supports: number;
+            /** Format: int32 */
+            support_threshold: number;
+            /** @description `resident`, `grid_worker` or `operator`. */
+            raiser_kind: string;
+            /** @description A resident's name masked (张**). */
+            raiser_name: string;
+            /** Format: int64 */
+            case_id?: number | null;
+            /** Format: int64 */
+            merged_into?: number | null;
+            /** Format: int64 */
+            meeting_id?: number | null;
+            /** @description Why it was declined, merged or referred (published). */
+            decision_note?: string | null;
+            /** Format: double */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** @description Everything an edit of a group or category sets, with the version the editor saw. */
         UpdateCategory: components["schemas"]["CategorySettings"] & {
@@ -6630,6 +7052,653 @@ export interface operations {
             };
             /** @description `region_not_found` */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_home: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HomeInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HomeView"];
+                };
+            };
+            /** @description `validation_failed` (`not_a_grid`, `invalid_code`…), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `residents_only` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such grid in the resident's district */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_topics: {
+        parameters: {
+            query?: {
+                /** @description `grid`, `community` or `street`. */
+                level?: string;
+                /** @description Topics whose area lies in this region's subtree. */
+                region?: string;
+                /** @description A `TopicState` code or label. */
+                state?: string;
+                /** @description A `TopicCategory` code or label. */
+                category?: string;
+                /** @description Only topics the caller raised. */
+                mine?: boolean;
+                /** @description Only topics the caller supports. */
+                supported?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_level`, `unknown_state`, `unknown_category`, a bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region filter is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    raise_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_category`, `not_a_deliberation_area`, `invalid_code`…, `invalid_coordinate`, `invalid_crs`, `case_not_found`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:raise */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such area, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `home_required`: a resident without a home grid; `outside_area`: the area does not contain the resident's home */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicDetail"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    support_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:support */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `already_supported`; `topic_not_open`: it no longer takes support */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `home_required`: no home grid declared; `outside_area`: the resident's home is not in the topic's area */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    act_on_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TopicCommand"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicView"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_action`, `reason_required`, `required`, `too_long`, `topic_not_found` for `into`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`; `invalid_topic_state`: not in this state; `no_level_above`: a street's topic */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_merge_target`: itself, a narrower or other area, or a topic that no longer takes support */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_topic_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "image/jpeg": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopicPhotoView"];
+                };
+            };
+            /** @description `forbidden`; `not_your_topic`: only its raiser or the centre */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_open`; `too_many_photos` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `photo_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `invalid_image` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    topic_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the photo */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": unknown;
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `photo_not_found`, also when its topic is out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    topic_photo_thumb: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the thumbnail */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `photo_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    put_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Settings"];
+                };
+            };
+            /** @description `validation_failed` (`threshold_out_of_range`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:write; `district_scope_required` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_notifications: {
+        parameters: {
+            query?: {
+                /** @description Only unread ones. */
+                unread?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_logged_in` */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    read_notifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReadInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadResult"];
+                };
+            };
+            /** @description `validation_failed` (`required`: no ids and not all), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_logged_in` */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
