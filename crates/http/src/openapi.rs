@@ -4,7 +4,7 @@
 
 use crate::routes::{
     admin, auth, buildings, care, cases, facilities, health, households, houses, orgs, people, people_files,
-    regions, registry_counts,
+    record_files, regions, registry_counts,
 };
 use utoipa::OpenApi;
 
@@ -79,6 +79,9 @@ use utoipa::OpenApi;
         orgs::get_org,
         orgs::update_org,
         orgs::org_history,
+        record_files::orgs::import_template,
+        record_files::orgs::import,
+        record_files::orgs::import_errors,
         care::join_care,
         care::list_care,
         care::get_care,
@@ -86,11 +89,17 @@ use utoipa::OpenApi;
         care::record_visit,
         care::list_visits,
         care::care_history,
+        record_files::care::import_template,
+        record_files::care::import,
+        record_files::care::import_errors,
         facilities::create_facility,
         facilities::list_facilities,
         facilities::get_facility,
         facilities::update_facility,
         facilities::facility_history,
+        record_files::facilities::import_template,
+        record_files::facilities::import,
+        record_files::facilities::import_errors,
         registry_counts::registry_counts,
         regions::list,
         regions::region,

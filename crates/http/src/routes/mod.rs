@@ -12,6 +12,7 @@ pub mod houses;
 pub mod orgs;
 pub mod people;
 pub mod people_files;
+pub mod record_files;
 pub mod regions;
 pub mod registry_counts;
 
@@ -27,6 +28,24 @@ pub fn uploads() -> Router<App> {
     Router::new()
         .route("/api/v1/people/import", post(people_files::import_people))
         .route("/api/v1/people/import/errors", post(people_files::import_errors))
+        .route("/api/v1/organisations/import", post(record_files::orgs::import))
+        .route(
+            "/api/v1/organisations/import/errors",
+            post(record_files::orgs::import_errors),
+        )
+        .route(
+            "/api/v1/facilities/import",
+            post(record_files::facilities::import),
+        )
+        .route(
+            "/api/v1/facilities/import/errors",
+            post(record_files::facilities::import_errors),
+        )
+        .route("/api/v1/care/import", post(record_files::care::import))
+        .route(
+            "/api/v1/care/import/errors",
+            post(record_files::care::import_errors),
+        )
         .layer(limit)
 }
 
@@ -86,6 +105,10 @@ pub fn api() -> Router<App> {
         .route("/api/v1/people/{id}/history", get(people::person_history))
         .route("/api/v1/people/{id}/care", post(care::join_care))
         .route("/api/v1/care", get(care::list_care))
+        .route(
+            "/api/v1/care/import/template",
+            get(record_files::care::import_template),
+        )
         .route("/api/v1/care/{id}", get(care::get_care).put(care::update_care))
         .route(
             "/api/v1/care/{id}/visits",
@@ -97,6 +120,10 @@ pub fn api() -> Router<App> {
             get(orgs::list_orgs).post(orgs::create_org),
         )
         .route(
+            "/api/v1/organisations/import/template",
+            get(record_files::orgs::import_template),
+        )
+        .route(
             "/api/v1/organisations/{id}",
             get(orgs::get_org).put(orgs::update_org),
         )
@@ -104,6 +131,10 @@ pub fn api() -> Router<App> {
         .route(
             "/api/v1/facilities",
             get(facilities::list_facilities).post(facilities::create_facility),
+        )
+        .route(
+            "/api/v1/facilities/import/template",
+            get(record_files::facilities::import_template),
         )
         .route(
             "/api/v1/facilities/{id}",
