@@ -535,6 +535,19 @@ async fn every_endpoint_for_every_role() {
         ),
         ("POST /api/v1/care/import".into(), writers),
         ("POST /api/v1/care/import/errors".into(), writers),
+        // Imports of buildings and houses: writers of registry:house:*, likewise.
+        (
+            "/api/v1/buildings/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/buildings/import".into(), writers),
+        ("POST /api/v1/buildings/import/errors".into(), writers),
+        (
+            "/api/v1/houses/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/houses/import".into(), writers),
+        ("POST /api/v1/houses/import/errors".into(), writers),
         // Counts: readers of people, in their scope (by default where it starts).
         (
             "/api/v1/registry/counts".into(),

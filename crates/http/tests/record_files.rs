@@ -1,5 +1,5 @@
 //! The registry's other records in files over HTTP — organisations, facilities, care group
-//! memberships: the template, a dry run that names every bad row by line and code, an
+//! memberships, buildings and houses: the template, a dry run that names every bad row by line and code, an
 //! all-or-nothing commit audited row by row, rows outside the importer's area, formulas, GBK
 //! CSV, the error report, and the write permission of each record type.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -91,7 +91,7 @@ fn workbook_with_formula(headers: &[&str], row: &[&str], formula_at: usize) -> V
 #[tokio::test]
 async fn every_import_needs_its_write_permission() {
     let t = TestApp::demo().await;
-    for what in ["organisations", "facilities", "care"] {
+    for what in ["organisations", "facilities", "care", "buildings", "houses"] {
         for role in ["leader", "dept", "resident"] {
             t.login(role).await;
             let (s, _, _) = t
@@ -118,7 +118,11 @@ async fn every_import_needs_its_write_permission() {
                 .contains("filename*=UTF-8''")
         );
         let template = sheet::read(&bytes, Encoding::Auto).unwrap();
-        assert!(template.headers[0].ends_with('*'), "{:?}", template.headers);
+        assert!(
+            template.headers.iter().any(|h| h.ends_with('*')),
+            "required columns are marked: {:?}",
+            template.headers
+        );
         // Merging is for people only.
         let (s, v) = import(&t, what, "?duplicates=merge", bytes).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
@@ -288,7 +292,7 @@ async fn an_organisation_workbook_with_a_formula_is_rejected_and_hostile_files_n
             "bad_encoding",
         ),
     ] {
-        for what in ["organisations", "facilities", "care"] {
+        for what in ["organisations", "facilities", "care", "buildings", "houses"] {
             let (s, v) = import(&t, what, "", bytes.clone()).await;
             assert_eq!((s, code(&v)), (status, c), "{what}: {v}");
         }
@@ -488,4 +492,141 @@ async fn care_members_are_found_by_id_number_within_the_importers_area() {
     let imports = audited(&t, "care_memberships.import").await;
     let detail: Value = serde_json::from_str(imports[0]["detail"].as_str().unwrap()).unwrap();
     assert_eq!(detail["created"], 2);
+}
+
+const BUILDING_HEADER: &str = "楼栋名称,所属网格,地址,层数,单元数,经度,纬度,坐标系,备注";
+const HOUSE_HEADER: &str = "所属网格,楼栋,单元,楼层,房号,房屋用途,产权性质,使用状况,建筑面积,备注";
+
+#[tokio::test]
+async fn buildings_then_their_houses_are_imported_by_name_within_the_importers_area() {
+    let t = TestApp::demo().await;
+    let body = json!({"grid": GRID, "name": "老楼", "floors": 6, "units": 2});
+    let (s, v, _) = t.send("POST", "/api/v1/buildings", Some(body), &[]).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    t.login("gridworker").await;
+    let before = t.count("building").await;
+    let rows = vec![
+        format!("新1号楼,幸福社区第1网格（{GRID}）,幸福路1号,6,2,,,,"),
+        format!("新2号楼,{GRID},,18,3,116.99,36.67,gcj02,"),
+        format!("新1号楼,{GRID},,6,2,,,,"),
+        format!("老楼,{GRID},,6,2,,,,"),
+        format!("别街楼,{OTHER_STREET_GRID},,6,2,,,,"),
+        format!("公式楼,{GRID},,=6,2,,,,"),
+        format!(",,,0,六,116.99,,,"),
+    ];
+    let (s, v) = import(&t, "buildings", "", csv(BUILDING_HEADER, &rows)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["total"].as_u64(), v["valid"].as_u64()), (Some(7), Some(2)));
+    assert_eq!(
+        rejections(&v),
+        [
+            "4 name:duplicate_in_file",
+            "5 name:duplicate_building",
+            "6 grid:region_not_found",
+            "7 floors:formula_not_allowed",
+            "8 grid:required",
+            "8 units:invalid_number",
+            "8 name:required",
+            "8 floors:floors_out_of_range",
+            "8 lat:required",
+        ]
+    );
+    let (s, v) = import(&t, "buildings", "?commit=true", csv(BUILDING_HEADER, &rows)).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected")
+    );
+    assert_eq!(t.count("building").await, before);
+    let (s, v) = import(
+        &t,
+        "buildings",
+        "?commit=true",
+        gbk(&csv(BUILDING_HEADER, &rows[..2])),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["created"], 2);
+    assert_eq!(t.count("building").await, before + 2);
+
+    // Their houses: the building by name (or the template's label), unit and floor within it.
+    let (_, list) = t
+        .get(&format!("/api/v1/buildings?region={GRID}&name=新2号楼"))
+        .await;
+    let tall = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(list["items"][0]["floors"], 18);
+    let (s, bytes, _) = t
+        .send_bytes("GET", "/api/v1/houses/import/template", vec![])
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let book = sheet::read(&bytes, Encoding::Auto).unwrap();
+    assert_eq!(book.headers[1], "楼栋*");
+    let before = t.count("house").await;
+    let rows = vec![
+        format!(",新1号楼,1,1,101,住宅,私产,自住,89.5,"),
+        format!(",新2号楼（编号{tall}）,3,18,1801,商业,公产,出租,,"),
+        format!(",新1号楼,1,2,101,住宅,私产,自住,,"),
+        format!(",新1号楼,3,1,102,住宅,私产,自住,,"),
+        format!(",别街楼,1,1,101,住宅,私产,自住,,"),
+        format!(",{tall},1,1,=1,住宅,私产,自住,,"),
+        format!("月亮网格,,一,1,2 01,宫殿,,自住,-5,"),
+    ];
+    let (s, v) = import(&t, "houses", "", csv(HOUSE_HEADER, &rows)).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["total"].as_u64(), v["valid"].as_u64()), (Some(7), Some(2)));
+    assert_eq!(
+        rejections(&v),
+        [
+            "4 room:duplicate_in_file",
+            "5 unit:unit_out_of_range",
+            "6 building:building_not_found",
+            "7 room:formula_not_allowed",
+            "8 grid:region_not_found",
+            "8 building:required",
+            "8 unit:invalid_number",
+            "8 room:room_characters",
+            "8 use:unknown_use",
+            "8 ownership:required",
+            "8 area:area_out_of_range",
+        ]
+    );
+    let (s, v) = import(&t, "houses", "?commit=true", csv(HOUSE_HEADER, &rows)).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "import_rejected")
+    );
+    assert_eq!(t.count("house").await, before);
+    let (s, v) = import(&t, "houses", "?commit=true", gbk(&csv(HOUSE_HEADER, &rows[..2]))).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(t.count("house").await, before + 2);
+    let (_, list) = t.get(&format!("/api/v1/houses?building_id={tall}")).await;
+    let h = &list["items"][0];
+    assert_eq!(
+        (h["unit"].as_i64(), h["floor"].as_i64(), h["room"].as_str()),
+        (Some(3), Some(18), Some("1801"))
+    );
+    assert_eq!(
+        (h["use"].as_str(), h["occupancy"].as_str()),
+        (Some("commercial"), Some("rented"))
+    );
+    // The same rooms again: already recorded.
+    let (s, v) = import(&t, "houses", "", csv(HOUSE_HEADER, &rows[..1])).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(rejections(&v), ["2 room:duplicate_house"]);
+    let (s, bytes, _) = t
+        .send_bytes(
+            "POST",
+            "/api/v1/houses/import/errors",
+            csv(HOUSE_HEADER, &rows[..1]),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let report = sheet::read(&bytes, Encoding::Auto).unwrap();
+    let why = report.rows[0].get(report.headers.len() - 1).unwrap();
+    assert!(
+        why.contains("第2行 房号") && why.contains("duplicate_house"),
+        "{why}"
+    );
+    assert_eq!(audited(&t, "house.import").await.len(), 2);
+    assert_eq!(audited(&t, "building.import").await.len(), 2);
+    assert_eq!(audited(&t, "houses.import").await.len(), 1);
 }

@@ -46,6 +46,16 @@ pub fn uploads() -> Router<App> {
             "/api/v1/care/import/errors",
             post(record_files::care::import_errors),
         )
+        .route("/api/v1/buildings/import", post(record_files::buildings::import))
+        .route(
+            "/api/v1/buildings/import/errors",
+            post(record_files::buildings::import_errors),
+        )
+        .route("/api/v1/houses/import", post(record_files::houses::import))
+        .route(
+            "/api/v1/houses/import/errors",
+            post(record_files::houses::import_errors),
+        )
         .layer(limit)
 }
 
@@ -150,6 +160,10 @@ pub fn api() -> Router<App> {
             get(buildings::list_buildings).post(buildings::create_building),
         )
         .route(
+            "/api/v1/buildings/import/template",
+            get(record_files::buildings::import_template),
+        )
+        .route(
             "/api/v1/buildings/{id}",
             get(buildings::get_building).put(buildings::update_building),
         )
@@ -157,6 +171,10 @@ pub fn api() -> Router<App> {
         .route(
             "/api/v1/houses",
             get(houses::list_houses).post(houses::create_house),
+        )
+        .route(
+            "/api/v1/houses/import/template",
+            get(record_files::houses::import_template),
         )
         .route(
             "/api/v1/houses/{id}",

@@ -21,7 +21,7 @@ macro_rules! record_files {
     (
         $module:ident, $app:path, perm: $perm:literal, ascii: $ascii:literal,
         template: $template:literal, import: $import:literal, errors: $errors:literal,
-        forbidden: $forbidden:literal, conflict: $conflict:literal $(,)?
+        forbidden: $forbidden:literal $(, conflict: $conflict:literal)? $(,)?
     ) => {
         pub mod $module {
             use super::*;
@@ -50,7 +50,7 @@ macro_rules! record_files {
                 (status = 200, body = ImportReport, description = "checked, or committed (`committed`)"),
                 (status = 400, body = ErrorBody, description = "`invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query`"),
                 (status = 403, body = ErrorBody, description = $forbidden),
-                (status = 409, body = ErrorBody, description = $conflict),
+                $((status = 409, body = ErrorBody, description = $conflict),)?
                 (status = 413, body = ErrorBody, description = "`import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000)"),
                 (status = 415, body = ErrorBody, description = "`unsupported_format`: a legacy .xls or a password-protected workbook"),
                 (status = 422, body = ErrorBody, description = "`import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written"),
@@ -124,4 +124,21 @@ record_files!(
     errors: "/api/v1/care/import/errors",
     forbidden: "`forbidden`: needs registry:care:write",
     conflict: "`duplicate_membership`: a person of the file joined the group during the commit; nothing was written",
+);
+
+record_files!(
+    buildings, gridgov_app::registry::buildings::import, perm: "registry:house:write", ascii: "buildings",
+    template: "/api/v1/buildings/import/template",
+    import: "/api/v1/buildings/import",
+    errors: "/api/v1/buildings/import/errors",
+    forbidden: "`forbidden`: needs registry:house:write",
+);
+
+record_files!(
+    houses, gridgov_app::registry::houses::import, perm: "registry:house:write", ascii: "houses",
+    template: "/api/v1/houses/import/template",
+    import: "/api/v1/houses/import",
+    errors: "/api/v1/houses/import/errors",
+    forbidden: "`forbidden`: needs registry:house:write",
+    conflict: "`duplicate_house`: a room of the file was recorded during the commit; nothing was written",
 );
