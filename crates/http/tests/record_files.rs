@@ -630,3 +630,47 @@ async fn buildings_then_their_houses_are_imported_by_name_within_the_importers_a
     assert_eq!(audited(&t, "building.import").await.len(), 2);
     assert_eq!(audited(&t, "houses.import").await.len(), 1);
 }
+
+#[tokio::test]
+async fn sample_workbooks_have_exactly_their_planted_mistakes() {
+    let t = TestApp::demo().await;
+    t.login("community").await;
+    let grids = vec![GRID.to_owned(), "370105001001002".to_owned()];
+    let book = gridgov_app::demo::samples::org_sheet(&grids, 30, 1, 3).unwrap();
+    let (s, v) = import(&t, "organisations", "", book.clone()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["total"].as_u64(), v["valid"].as_u64()), (Some(30), Some(27)));
+    let codes: Vec<String> = rejections(&v)
+        .into_iter()
+        .map(|r| r.split_once(' ').unwrap().1.to_owned())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "uscc:uscc_check",
+            "grid:region_not_found",
+            "contact_phone:invalid_phone"
+        ]
+    );
+    let book = gridgov_app::demo::samples::facility_sheet(&grids, 30, 1, 3).unwrap();
+    let (s, v) = import(&t, "facilities", "", book).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["total"].as_u64(), v["valid"].as_u64()), (Some(30), Some(27)));
+    let codes: Vec<String> = rejections(&v)
+        .into_iter()
+        .map(|r| r.split_once(' ').unwrap().1.to_owned())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "code:facility_code_characters",
+            "lon:invalid_coordinate",
+            "grid:region_not_found"
+        ]
+    );
+    // Without mistakes a sample commits whole.
+    let book = gridgov_app::demo::samples::facility_sheet(&grids, 30, 100, 0).unwrap();
+    let (s, v) = import(&t, "facilities", "?commit=true", book).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["created"], 30);
+}

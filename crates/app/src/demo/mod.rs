@@ -7,6 +7,7 @@ mod history;
 pub mod layout;
 pub mod names;
 pub mod people;
+pub mod samples;
 
 pub use history::{HistorySummary, write_history};
 

@@ -187,7 +187,7 @@ async fn write(app: &App, who: &Signed, rows: Vec<Row>, ip: Option<String>) -> R
 }
 
 /// The template's columns, with the given grids as the grid column's drop-down list.
-fn template_columns(grids: Vec<String>) -> Vec<Column> {
+pub(crate) fn template_columns(grids: Vec<String>) -> Vec<Column> {
     shared::template_columns(&COLUMNS, |c, col| match c.key {
         "name" | "address" | "note" => col.width = 30.0,
         "kind" => col.choices = Some(OrgKind::labels().into_iter().map(str::to_owned).collect()),
