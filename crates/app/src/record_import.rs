@@ -385,6 +385,15 @@ pub(crate) fn verdict<T>(
             .collect();
         return Ok(Verdict::Checked(report));
     }
+    // A row without errors always carries its record; one that does not is a bug in its
+    // parser, and writing the others would import less than the report said.
+    if rows.iter().any(|r| r.checked.is_none()) {
+        return Err(AppError::new(
+            ErrorKind::Internal,
+            "import_failed",
+            "a row passed its checks without a record",
+        ));
+    }
     report.committed = true;
     Ok(Verdict::Write(report, rows))
 }
@@ -618,6 +627,11 @@ mod tests {
             panic!("a clean commit writes");
         };
         assert_eq!((report.created, report.committed, rows.len()), (1, true, 1));
+        // A row that passed without a record is never silently left out of a commit.
+        let mut lost = parsed(2, "x");
+        lost.checked = None;
+        let e = verdict(&COLS, vec![lost], 0, &commit).err().unwrap();
+        assert_eq!(e.code, "import_failed");
     }
 
     #[test]

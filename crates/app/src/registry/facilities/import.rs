@@ -131,6 +131,11 @@ fn parse_row(
                 ));
                 None
             }
+            // The locator's refusal as the row's error (with a field, so the row is rejected).
+            Err(e) if e.fields.is_empty() => {
+                r.errors.push(AppError::field("lon,lat", e.code, e.message));
+                None
+            }
             Err(e) => {
                 r.errors.extend(e.fields);
                 None
