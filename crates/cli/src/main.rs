@@ -193,6 +193,39 @@ enum SampleWhat {
         #[arg(long)]
         out: PathBuf,
     },
+    /// An .xlsx workbook of synthetic organisations in the import template's columns (valid
+    /// synthetic credit codes; with --bad, rows with a wrong check character, an unknown grid
+    /// or a bad phone number).
+    Organisations {
+        /// A grid, as the template's list shows it or as a bare code; repeat for several.
+        #[arg(long, required = true)]
+        grid: Vec<String>,
+        #[arg(long, default_value_t = 100)]
+        rows: usize,
+        #[arg(long, default_value_t = 0)]
+        bad: usize,
+        /// The first synthetic organisation (files with different ranges share no codes).
+        #[arg(long, default_value_t = 1)]
+        first: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// An .xlsx workbook of synthetic facilities in the import template's columns, in the named
+    /// grids (with --bad, rows with a bad code, a longitude that is no number or an unknown grid).
+    Facilities {
+        /// A grid, as the template's list shows it or as a bare code; repeat for several.
+        #[arg(long, required = true)]
+        grid: Vec<String>,
+        #[arg(long, default_value_t = 100)]
+        rows: usize,
+        #[arg(long, default_value_t = 0)]
+        bad: usize,
+        /// The first facility code (`SP-0000001` for 1).
+        #[arg(long, default_value_t = 1)]
+        first: usize,
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -473,6 +506,40 @@ async fn main() -> Result<()> {
             let bytes = gridgov_app::demo::people::sample_sheet(&grid, rows, first, bad).map_err(app_err)?;
             std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
             println!("{} with {rows} residents ({bad} with a mistake)", out.display());
+            Ok(())
+        }
+        Command::Sample {
+            what:
+                SampleWhat::Organisations {
+                    grid,
+                    rows,
+                    bad,
+                    first,
+                    out,
+                },
+        } => {
+            let bytes = gridgov_app::demo::samples::org_sheet(&grid, rows, first, bad).map_err(app_err)?;
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!(
+                "{} with {rows} organisations ({bad} with a mistake)",
+                out.display()
+            );
+            Ok(())
+        }
+        Command::Sample {
+            what:
+                SampleWhat::Facilities {
+                    grid,
+                    rows,
+                    bad,
+                    first,
+                    out,
+                },
+        } => {
+            let bytes =
+                gridgov_app::demo::samples::facility_sheet(&grid, rows, first, bad).map_err(app_err)?;
+            std::fs::write(&out, bytes).with_context(|| format!("writing {}", out.display()))?;
+            println!("{} with {rows} facilities ({bad} with a mistake)", out.display());
             Ok(())
         }
         Command::Export {

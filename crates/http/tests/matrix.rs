@@ -522,6 +522,41 @@ async fn every_endpoint_for_every_role() {
             format!("/api/v1/facilities/{out_facility}/history"),
             row(200, 404, 404, 404, 403, 403),
         ),
+        // Imports of organisations, facilities and care groups: their writers (an upload of `{}`
+        // names no columns: refused after the permission check). Scope is per row — a row in a
+        // grid or of a person outside the importer's area is rejected with its line — which
+        // `record_files.rs` checks for each record type.
+        (
+            "/api/v1/organisations/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/organisations/import".into(), writers),
+        ("POST /api/v1/organisations/import/errors".into(), writers),
+        (
+            "/api/v1/facilities/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/facilities/import".into(), writers),
+        ("POST /api/v1/facilities/import/errors".into(), writers),
+        (
+            "/api/v1/care/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/care/import".into(), writers),
+        ("POST /api/v1/care/import/errors".into(), writers),
+        // Imports of buildings and houses: writers of registry:house:*, likewise.
+        (
+            "/api/v1/buildings/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/buildings/import".into(), writers),
+        ("POST /api/v1/buildings/import/errors".into(), writers),
+        (
+            "/api/v1/houses/import/template".into(),
+            [401, 200, 403, 200, 200, 200, 200, 403, 403],
+        ),
+        ("POST /api/v1/houses/import".into(), writers),
+        ("POST /api/v1/houses/import/errors".into(), writers),
         // Counts: readers of people, in their scope (by default where it starts).
         (
             "/api/v1/registry/counts".into(),

@@ -69,3 +69,56 @@ pub async fn update(
     am.created_by = ActiveValue::NotSet;
     update_versioned(conn, am, C::Id, b.id, C::Version, expected).await
 }
+
+/// The buildings within the scope that have one of these ids or names: what the rows of an
+/// import of buildings or houses may name.
+pub async fn named(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    scope: &Scope,
+    ids: &[i64],
+    names: &[String],
+) -> Result<Vec<building::Model>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            building::Entity::find()
+                .filter(LOCATED.within(district, scope, None))
+                .filter(C::Id.is_in(chunk.iter().copied()))
+                .all(conn)
+                .await?,
+        );
+    }
+    for chunk in names.chunks(500) {
+        out.extend(
+            building::Entity::find()
+                .filter(LOCATED.within(district, scope, None))
+                .filter(C::Name.is_in(chunk.iter().cloned()))
+                .all(conn)
+                .await?,
+        );
+    }
+    out.sort_by_key(|b| b.id);
+    out.dedup_by_key(|b| b.id);
+    Ok(out)
+}
+
+/// Every building within the scope as (id, name, grid), in id order, at most `limit`: an
+/// import template's drop-down list.
+pub async fn labels(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    scope: &Scope,
+    limit: u64,
+) -> Result<Vec<(i64, String, String)>, StoreError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(building::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Name, C::RegionCode])
+        .filter(LOCATED.within(district, scope, None))
+        .order_by_asc(C::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -177,3 +177,23 @@ pub async fn visits(
         .await?;
     Ok((rows, total))
 }
+
+/// The (person, group) pairs among these people's memberships, ended or not (a person joins a
+/// group once): an import refuses their rows before it writes anything.
+pub async fn memberships_of(
+    conn: &impl ConnectionTrait,
+    person_ids: &[i64],
+) -> Result<Vec<(i64, String)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in person_ids.chunks(500) {
+        let found: Vec<(i64, String)> = care_membership::Entity::find()
+            .select_only()
+            .columns([C::PersonId, C::CareGroup])
+            .filter(C::PersonId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@ use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect,
 };
 
 use facility::Column as C;
@@ -78,4 +79,26 @@ pub async fn update(
     am.created_at = ActiveValue::NotSet;
     am.created_by = ActiveValue::NotSet;
     update_versioned(conn, am, C::Id, f.id, C::Version, expected).await
+}
+
+/// Which of these facility codes the district has already (an import refuses their rows before
+/// it writes anything).
+pub async fn codes_taken(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    codes: &[String],
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(500) {
+        let found: Vec<Option<String>> = facility::Entity::find()
+            .select_only()
+            .column(C::Code)
+            .filter(C::DistrictCode.eq(district))
+            .filter(C::Code.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(found.into_iter().flatten());
+    }
+    Ok(out)
 }

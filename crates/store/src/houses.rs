@@ -101,3 +101,23 @@ pub async fn relocate(conn: &impl ConnectionTrait, b: &building::Model) -> Resul
         .await?;
     Ok(())
 }
+
+/// The (building, unit, room) of every house in these buildings: an import refuses the rows of
+/// rooms already recorded before it writes anything.
+pub async fn rooms_of(
+    conn: &impl ConnectionTrait,
+    building_ids: &[i64],
+) -> Result<Vec<(i64, i32, String)>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in building_ids.chunks(500) {
+        let found: Vec<(i64, i32, String)> = house::Entity::find()
+            .select_only()
+            .columns([C::BuildingId, C::Unit, C::Room])
+            .filter(C::BuildingId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(found);
+    }
+    Ok(out)
+}

@@ -8,6 +8,7 @@ use gridgov_domain::RegionCode;
 use gridgov_domain::access::Scope;
 use sea_orm::{
     ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect,
 };
 
 use organisation::Column as C;
@@ -125,4 +126,26 @@ pub async fn reseal(
         .exec(conn)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// Which of these unified social credit codes the district has already (an import refuses
+/// their rows before it writes anything).
+pub async fn usccs_taken(
+    conn: &impl ConnectionTrait,
+    district: &str,
+    codes: &[String],
+) -> Result<Vec<String>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(500) {
+        let found: Vec<Option<String>> = organisation::Entity::find()
+            .select_only()
+            .column(C::Uscc)
+            .filter(C::DistrictCode.eq(district))
+            .filter(C::Uscc.is_in(chunk.iter().cloned()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(found.into_iter().flatten());
+    }
+    Ok(out)
 }

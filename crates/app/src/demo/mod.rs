@@ -8,6 +8,7 @@ pub mod layout;
 pub mod names;
 pub mod people;
 pub mod places;
+pub mod samples;
 
 pub use history::{HistorySummary, write_history};
 

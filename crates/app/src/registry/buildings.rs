@@ -2,6 +2,8 @@
 //! floors and units (stairwells) counted so that a house's unit and floor can be checked, and
 //! optionally the point a map shows it at.
 
+pub mod import;
+
 use super::{
     Change, Placed, Row, grid_field, place, point, record_row, region_filter, text, visible, window,
 };
@@ -177,17 +179,9 @@ fn audited(b: &building::Model) -> serde_json::Value {
     serde_json::to_value(view(b.clone())).unwrap_or_default()
 }
 
-/// Records a building in a grid the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: BuildingInput,
-    ip: Option<String>,
-) -> Result<BuildingView, AppError> {
-    require(&who.principal, WRITE)?;
-    let checked = check(app, who, &input).await?;
-    let now = app.clock.now();
-    let blank = building::Model {
+/// A new building of the caller's district, before its fields are applied.
+fn blank(who: &Signed, now: chrono::DateTime<chrono::Utc>) -> building::Model {
+    building::Model {
         id: 0,
         district_code: who.user.district_code.clone(),
         street_code: String::new(),
@@ -204,8 +198,19 @@ pub async fn create(
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
-    };
-    let b = apply(blank, checked);
+    }
+}
+
+/// Records a building in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: BuildingInput,
+    ip: Option<String>,
+) -> Result<BuildingView, AppError> {
+    require(&who.principal, WRITE)?;
+    let checked = check(app, who, &input).await?;
+    let b = apply(blank(who, app.clock.now()), checked);
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = repo::insert(&txn, b.clone()).await?;
     let b = building::Model { id, ..b };

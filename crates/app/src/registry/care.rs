@@ -8,6 +8,8 @@
 //! visit. A membership carries its person's location (moved with the person), so its scope is
 //! the person's.
 
+pub mod import;
+
 use super::{
     Change, HistoryEntry, Row, kind, kind_filter, readable as readable_person, record_row, region_filter,
     text, today, visible, window,
@@ -220,16 +222,15 @@ fn audited(m: &care_membership::Model) -> serde_json::Value {
     })
 }
 
-/// Adds a person the caller may write (with `registry:care:write`) to a care group.
-pub async fn join(
-    app: &App,
-    who: &Signed,
-    person_id: i64,
-    input: JoinInput,
-    ip: Option<String>,
-) -> Result<CareView, AppError> {
-    require(&who.principal, WRITE)?;
-    let today = today(app);
+/// A joining's fields, checked (every field error at once).
+struct Joining {
+    group: CareGroup,
+    days: u32,
+    joined: NaiveDate,
+    note: Option<String>,
+}
+
+fn check_join(input: &JoinInput, today: NaiveDate) -> Result<Joining, Vec<FieldError>> {
     let mut errs = Vec::new();
     let group = kind::<CareGroup>("group", &input.group, "unknown_group", &mut errs);
     let days = match input.visit_days {
@@ -240,39 +241,70 @@ pub async fn join(
         .map_err(|code| errs.push(AppError::field("joined_on", code, "not after today")))
         .ok();
     let note = text("note", &input.note, 500, &mut errs);
-    let (Some(group), Some(days), Some(joined), true) = (group, days, joined, errs.is_empty()) else {
-        return Err(AppError::invalid(errs));
-    };
-    let p = readable_person(app, who, WRITE, person_id).await?;
-    let now = app.clock.now();
-    let m = care_membership::Model {
+    match (group, days, joined) {
+        (Some(group), Some(days), Some(joined)) if errs.is_empty() => Ok(Joining {
+            group,
+            days,
+            joined,
+            note,
+        }),
+        _ => Err(errs),
+    }
+}
+
+/// A new membership of a person, located where they are, its first visit due a cycle after
+/// joining.
+fn membership(
+    who: &Signed,
+    p: &gridgov_store::entity::person::Model,
+    j: Joining,
+    now: DateTime<Utc>,
+) -> care_membership::Model {
+    care_membership::Model {
         id: 0,
         district_code: p.district_code.clone(),
         street_code: p.street_code.clone(),
         community_code: p.community_code.clone(),
         region_code: p.region_code.clone(),
         person_id: p.id,
-        care_group: group.code().to_owned(),
-        visit_days: i32::try_from(days).unwrap_or(i32::MAX),
-        joined_on: joined,
+        care_group: j.group.code().to_owned(),
+        visit_days: i32::try_from(j.days).unwrap_or(i32::MAX),
+        joined_on: j.joined,
         ended_on: None,
         last_visit_on: None,
-        next_visit_due: next_visit_due(joined, None, days, None),
-        note,
+        next_visit_due: next_visit_due(j.joined, None, j.days, None),
+        note: j.note,
         version: 1,
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
-    };
+    }
+}
+
+fn duplicate_membership() -> AppError {
+    AppError::new(
+        ErrorKind::Conflict,
+        "duplicate_membership",
+        "the person is in this care group already",
+    )
+}
+
+/// Adds a person the caller may write (with `registry:care:write`) to a care group.
+pub async fn join(
+    app: &App,
+    who: &Signed,
+    person_id: i64,
+    input: JoinInput,
+    ip: Option<String>,
+) -> Result<CareView, AppError> {
+    require(&who.principal, WRITE)?;
+    let today = today(app);
+    let joining = check_join(&input, today).map_err(AppError::invalid)?;
+    let p = readable_person(app, who, WRITE, person_id).await?;
+    let m = membership(who, &p, joining, app.clock.now());
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = match repo::insert(&txn, m.clone()).await {
-        Err(gridgov_store::StoreError::Duplicate) => {
-            return Err(AppError::new(
-                ErrorKind::Conflict,
-                "duplicate_membership",
-                "the person is in this care group already",
-            ));
-        }
+        Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_membership()),
         other => other?,
     };
     let m = care_membership::Model { id, ..m };

@@ -2,6 +2,8 @@
 //! a point, with its state. The grid is where the point is (the locator finds it) unless the
 //! form names one, and either way the caller must be able to write there.
 
+pub mod import;
+
 use super::{
     Change, HistoryEntry, Placed, Row, grid_field, kind, kind_filter, place, point, record_row,
     region_filter, text, visible, window,
@@ -236,17 +238,9 @@ fn or_duplicate<T>(r: Result<T, gridgov_store::StoreError>) -> Result<T, AppErro
     }
 }
 
-/// Records a facility in a grid the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: FacilityInput,
-    ip: Option<String>,
-) -> Result<FacilityView, AppError> {
-    require(&who.principal, WRITE)?;
-    let checked = check(app, who, &input).await?;
-    let now = app.clock.now();
-    let blank = facility::Model {
+/// A new facility of the caller's district, before its fields are applied.
+fn blank(who: &Signed, now: chrono::DateTime<chrono::Utc>) -> facility::Model {
+    facility::Model {
         id: 0,
         district_code: who.user.district_code.clone(),
         street_code: String::new(),
@@ -263,8 +257,19 @@ pub async fn create(
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
-    };
-    let f = apply(blank, checked);
+    }
+}
+
+/// Records a facility in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: FacilityInput,
+    ip: Option<String>,
+) -> Result<FacilityView, AppError> {
+    require(&who.principal, WRITE)?;
+    let checked = check(app, who, &input).await?;
+    let f = apply(blank(who, app.clock.now()), checked);
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = or_duplicate(repo::insert(&txn, f.clone()).await)?;
     let f = facility::Model { id, ..f };

@@ -2,6 +2,8 @@
 //! lives there (rented houses are where floating residents are). A house copies its building's
 //! location, so its scope is its building's.
 
+pub mod import;
+
 use super::buildings::{READ, WRITE};
 use super::{Change, Row, kind, kind_filter, record_row, region_filter, text, visible, window};
 use crate::access::require;
@@ -180,6 +182,11 @@ struct Checked {
 async fn check(app: &App, who: &Signed, input: &HouseInput) -> Result<Checked, AppError> {
     let fields = check_fields(input).map_err(AppError::invalid)?;
     let building = super::buildings::readable(app, who, WRITE, fields.building_id).await?;
+    fit(fields, building).map_err(AppError::invalid)
+}
+
+/// A house's fields in its building: its unit and floor must be among the building's.
+fn fit(fields: Fields, building: building::Model) -> Result<Checked, Vec<FieldError>> {
     let mut errs = Vec::new();
     let unit = check_unit_in(fields.unit, building.units)
         .map_err(|code| errs.push(AppError::field("unit", code, format!("1 to {}", building.units))));
@@ -197,7 +204,7 @@ async fn check(app: &App, who: &Signed, input: &HouseInput) -> Result<Checked, A
             unit,
             floor,
         }),
-        _ => Err(AppError::invalid(errs)),
+        _ => Err(errs),
     }
 }
 
@@ -239,17 +246,9 @@ fn duplicate_house() -> AppError {
     )
 }
 
-/// Records a house in a building the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: HouseInput,
-    ip: Option<String>,
-) -> Result<HouseView, AppError> {
-    require(&who.principal, WRITE)?;
-    let checked = check(app, who, &input).await?;
-    let now = app.clock.now();
-    let blank = house::Model {
+/// A new house of the caller's district, before its fields are applied.
+fn blank(who: &Signed, now: chrono::DateTime<chrono::Utc>) -> house::Model {
+    house::Model {
         id: 0,
         district_code: who.user.district_code.clone(),
         street_code: String::new(),
@@ -268,8 +267,19 @@ pub async fn create(
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
-    };
-    let h = apply(blank, checked);
+    }
+}
+
+/// Records a house in a building the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: HouseInput,
+    ip: Option<String>,
+) -> Result<HouseView, AppError> {
+    require(&who.principal, WRITE)?;
+    let checked = check(app, who, &input).await?;
+    let h = apply(blank(who, app.clock.now()), checked);
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = match repo::insert(&txn, h.clone()).await {
         Err(gridgov_store::StoreError::Duplicate) => return Err(duplicate_house()),

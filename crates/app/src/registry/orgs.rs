@@ -6,6 +6,8 @@
 //! searched in a URL. The phone of the person in charge is personal data: stored like a
 //! person's phone (sealed, blind-indexed, masked) and only ever shown masked.
 
+pub mod import;
+
 use super::{
     Change, Placed, Row, grid_field, kind, kind_filter, number, parse_phone, place, record_row,
     region_filter, seal_phone, text, visible, window,
@@ -254,17 +256,9 @@ fn or_duplicate<T>(r: Result<T, gridgov_store::StoreError>) -> Result<T, AppErro
     }
 }
 
-/// Records an organisation in a grid the caller may write in.
-pub async fn create(
-    app: &App,
-    who: &Signed,
-    input: OrgInput,
-    ip: Option<String>,
-) -> Result<OrgView, AppError> {
-    require(&who.principal, WRITE)?;
-    let checked = check(app, who, &input).await?;
-    let now = app.clock.now();
-    let blank = organisation::Model {
+/// A new organisation of the caller's district, before its fields are applied.
+fn blank(who: &Signed, now: chrono::DateTime<chrono::Utc>) -> organisation::Model {
+    organisation::Model {
         id: 0,
         district_code: who.user.district_code.clone(),
         street_code: String::new(),
@@ -285,8 +279,19 @@ pub async fn create(
         created_by: Some(who.user.id),
         created_at: now,
         updated_at: now,
-    };
-    let o = apply(app, blank, checked)?;
+    }
+}
+
+/// Records an organisation in a grid the caller may write in.
+pub async fn create(
+    app: &App,
+    who: &Signed,
+    input: OrgInput,
+    ip: Option<String>,
+) -> Result<OrgView, AppError> {
+    require(&who.principal, WRITE)?;
+    let checked = check(app, who, &input).await?;
+    let o = apply(app, blank(who, app.clock.now()), checked)?;
     let txn = sea_orm::TransactionTrait::begin(app.db.conn()).await?;
     let id = or_duplicate(repo::insert(&txn, o.clone()).await)?;
     let o = organisation::Model { id, ..o };

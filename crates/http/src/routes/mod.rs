@@ -13,6 +13,7 @@ pub mod houses;
 pub mod orgs;
 pub mod people;
 pub mod people_files;
+pub mod record_files;
 pub mod regions;
 pub mod registry_counts;
 
@@ -28,6 +29,34 @@ pub fn uploads() -> Router<App> {
     Router::new()
         .route("/api/v1/people/import", post(people_files::import_people))
         .route("/api/v1/people/import/errors", post(people_files::import_errors))
+        .route("/api/v1/organisations/import", post(record_files::orgs::import))
+        .route(
+            "/api/v1/organisations/import/errors",
+            post(record_files::orgs::import_errors),
+        )
+        .route(
+            "/api/v1/facilities/import",
+            post(record_files::facilities::import),
+        )
+        .route(
+            "/api/v1/facilities/import/errors",
+            post(record_files::facilities::import_errors),
+        )
+        .route("/api/v1/care/import", post(record_files::care::import))
+        .route(
+            "/api/v1/care/import/errors",
+            post(record_files::care::import_errors),
+        )
+        .route("/api/v1/buildings/import", post(record_files::buildings::import))
+        .route(
+            "/api/v1/buildings/import/errors",
+            post(record_files::buildings::import_errors),
+        )
+        .route("/api/v1/houses/import", post(record_files::houses::import))
+        .route(
+            "/api/v1/houses/import/errors",
+            post(record_files::houses::import_errors),
+        )
         .layer(limit)
 }
 
@@ -113,6 +142,10 @@ pub fn api() -> Router<App> {
         .route("/api/v1/people/{id}/history", get(people::person_history))
         .route("/api/v1/people/{id}/care", post(care::join_care))
         .route("/api/v1/care", get(care::list_care))
+        .route(
+            "/api/v1/care/import/template",
+            get(record_files::care::import_template),
+        )
         .route("/api/v1/care/{id}", get(care::get_care).put(care::update_care))
         .route(
             "/api/v1/care/{id}/visits",
@@ -124,6 +157,10 @@ pub fn api() -> Router<App> {
             get(orgs::list_orgs).post(orgs::create_org),
         )
         .route(
+            "/api/v1/organisations/import/template",
+            get(record_files::orgs::import_template),
+        )
+        .route(
             "/api/v1/organisations/{id}",
             get(orgs::get_org).put(orgs::update_org),
         )
@@ -131,6 +168,10 @@ pub fn api() -> Router<App> {
         .route(
             "/api/v1/facilities",
             get(facilities::list_facilities).post(facilities::create_facility),
+        )
+        .route(
+            "/api/v1/facilities/import/template",
+            get(record_files::facilities::import_template),
         )
         .route(
             "/api/v1/facilities/{id}",
@@ -146,6 +187,10 @@ pub fn api() -> Router<App> {
             get(buildings::list_buildings).post(buildings::create_building),
         )
         .route(
+            "/api/v1/buildings/import/template",
+            get(record_files::buildings::import_template),
+        )
+        .route(
             "/api/v1/buildings/{id}",
             get(buildings::get_building).put(buildings::update_building),
         )
@@ -153,6 +198,10 @@ pub fn api() -> Router<App> {
         .route(
             "/api/v1/houses",
             get(houses::list_houses).post(houses::create_house),
+        )
+        .route(
+            "/api/v1/houses/import/template",
+            get(record_files::houses::import_template),
         )
         .route(
             "/api/v1/houses/{id}",

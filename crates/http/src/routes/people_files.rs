@@ -18,6 +18,12 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 fn download(d: Download) -> Response {
+    download_as(d, "people")
+}
+
+/// A file to download: its type, its (Chinese) name for the browser with `ascii` as the name
+/// for clients that cannot read it, never cached.
+pub(crate) fn download_as(d: Download, ascii: &str) -> Response {
     // RFC 6266/5987: the Chinese name percent-encoded, an ASCII fallback for old clients.
     let encoded: String = d
         .file_name
@@ -28,7 +34,7 @@ fn download(d: Download) -> Response {
         })
         .collect();
     let ext = d.file_name.rsplit('.').next().unwrap_or("bin");
-    let disposition = format!("attachment; filename=\"people.{ext}\"; filename*=UTF-8''{encoded}");
+    let disposition = format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}");
     (
         [
             (header::CONTENT_TYPE, d.content_type.to_owned()),
@@ -55,7 +61,8 @@ pub async fn import_template(State(app): State<App>, Auth(who): Auth) -> Result<
 pub struct ImportParams {
     /// Write the people (all rows or, if any is rejected, none); without it, only check.
     pub commit: Option<bool>,
-    /// People already registered with a row's ID number: `refuse` (the default) or `merge`.
+    /// Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+    /// with a row's ID number); the other record types answer 400 `merge_not_supported`.
     pub duplicates: Option<Duplicates>,
     /// A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`.
     pub encoding: Option<String>,
@@ -64,7 +71,7 @@ pub struct ImportParams {
 }
 
 /// An upload within the limit (the route's body limit makes a larger one a rejection).
-fn upload(
+pub(crate) fn upload(
     body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<Vec<u8>, ApiError> {
     body.map(|b| b.to_vec()).map_err(|_| {
@@ -80,7 +87,7 @@ fn upload(
     })
 }
 
-fn options(p: &ImportParams) -> Result<ImportOptions, ApiError> {
+pub(crate) fn options(p: &ImportParams) -> Result<ImportOptions, ApiError> {
     let encoding = Encoding::parse(p.encoding.as_deref().unwrap_or(""))
         .ok_or_else(|| AppError::invalid_field("encoding", "unknown_encoding", "auto, utf-8 or gbk"))?;
     Ok(ImportOptions {
