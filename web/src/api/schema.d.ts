@@ -764,6 +764,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing these records: their columns, drop-down lists
+         *     (kinds, states, and the grids the caller may write in), code and number columns
+         *     formatted as text.
+         */
+        get: operations["buildings_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports these records from an .xlsx workbook (its first sheet) or a CSV file
+         *     (UTF-8 or GBK), sent as the body. Without `commit` it only checks and reports every
+         *     rejected row and why; with `commit` it writes every row in one transaction, each
+         *     audited like a single create, or nothing if any row is rejected. Records already
+         *     stored are rejected (`duplicates=merge` is for people only). Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["buildings_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buildings/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx
+         *     workbook: the template's columns and a last column saying what is wrong (line,
+         *     column, reason, code), to fix and import again.
+         */
+        post: operations["buildings_import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/houses": {
         parameters: {
             query?: never;
@@ -814,6 +880,72 @@ export interface paths {
         get: operations["house_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing these records: their columns, drop-down lists
+         *     (kinds, states, and the grids the caller may write in), code and number columns
+         *     formatted as text.
+         */
+        get: operations["houses_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports these records from an .xlsx workbook (its first sheet) or a CSV file
+         *     (UTF-8 or GBK), sent as the body. Without `commit` it only checks and reports every
+         *     rejected row and why; with `commit` it writes every row in one transaction, each
+         *     audited like a single create, or nothing if any row is rejected. Records already
+         *     stored are rejected (`duplicates=merge` is for people only). Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["houses_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx
+         *     workbook: the template's columns and a last column saying what is wrong (line,
+         *     column, reason, code), to fix and import again.
+         */
+        post: operations["houses_import_errors"];
         delete?: never;
         options?: never;
         head?: never;
@@ -955,6 +1087,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisations/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing these records: their columns, drop-down lists
+         *     (kinds, states, and the grids the caller may write in), code and number columns
+         *     formatted as text.
+         */
+        get: operations["orgs_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports these records from an .xlsx workbook (its first sheet) or a CSV file
+         *     (UTF-8 or GBK), sent as the body. Without `commit` it only checks and reports every
+         *     rejected row and why; with `commit` it writes every row in one transaction, each
+         *     audited like a single create, or nothing if any row is rejected. Records already
+         *     stored are rejected (`duplicates=merge` is for people only). Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["orgs_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/organisations/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx
+         *     workbook: the template's columns and a last column saying what is wrong (line,
+         *     column, reason, code), to fix and import again.
+         */
+        post: operations["orgs_import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/care": {
         parameters: {
             query?: never;
@@ -1051,6 +1249,72 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/care/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing these records: their columns, drop-down lists
+         *     (kinds, states, and the grids the caller may write in), code and number columns
+         *     formatted as text.
+         */
+        get: operations["care_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports these records from an .xlsx workbook (its first sheet) or a CSV file
+         *     (UTF-8 or GBK), sent as the body. Without `commit` it only checks and reports every
+         *     rejected row and why; with `commit` it writes every row in one transaction, each
+         *     audited like a single create, or nothing if any row is rejected. Records already
+         *     stored are rejected (`duplicates=merge` is for people only). Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["care_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/care/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx
+         *     workbook: the template's columns and a last column saying what is wrong (line,
+         *     column, reason, code), to fix and import again.
+         */
+        post: operations["care_import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/facilities": {
         parameters: {
             query?: never;
@@ -1101,6 +1365,72 @@ export interface paths {
         get: operations["facility_history"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/import/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The .xlsx template for importing these records: their columns, drop-down lists
+         *     (kinds, states, and the grids the caller may write in), code and number columns
+         *     formatted as text.
+         */
+        get: operations["facilities_import_template"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Imports these records from an .xlsx workbook (its first sheet) or a CSV file
+         *     (UTF-8 or GBK), sent as the body. Without `commit` it only checks and reports every
+         *     rejected row and why; with `commit` it writes every row in one transaction, each
+         *     audited like a single create, or nothing if any row is rejected. Records already
+         *     stored are rejected (`duplicates=merge` is for people only). Formulas are never
+         *     evaluated: a cell with one rejects its row.
+         */
+        post: operations["facilities_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/import/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a file like a dry-run import and answers its rejected rows as an .xlsx
+         *     workbook: the template's columns and a last column saying what is wrong (line,
+         *     column, reason, code), to fix and import again.
+         */
+        post: operations["facilities_import_errors"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1898,7 +2228,7 @@ export interface components {
             reported_at: string;
         };
         /**
-         * @description What to do with a row whose ID number is already registered in the district.
+         * @description What to do with a row that is already stored (people: by ID number).
          * @enum {string}
          */
         Duplicates: "refuse" | "merge";
@@ -2163,15 +2493,15 @@ export interface components {
             total: number;
             /** @description Rows that can be imported. */
             valid: number;
-            /** @description People that are (or would be) newly registered. */
+            /** @description Records that are (or would be) newly created. */
             created: number;
-            /** @description Registered people that are (or would be) updated from their row. */
+            /** @description Stored records that are (or would be) updated from their row (people only). */
             merged: number;
             /** @description Rows rejected. */
             rejected: number;
             /** @description The rejected rows, or every row when asked for. */
             rows: components["schemas"]["ImportRow"][];
-            /** @description Whether the people were written. */
+            /** @description Whether the records were written. */
             committed: boolean;
         };
         /** @description One row of the file, its cells in template column order, and what is wrong with it. */
@@ -4928,7 +5258,10 @@ export interface operations {
             query?: {
                 /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
                 commit?: boolean;
-                /** @description People already registered with a row's ID number: `refuse` (the default) or `merge`. */
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
                 duplicates?: components["schemas"]["Duplicates"];
                 /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
                 encoding?: string;
@@ -5016,7 +5349,10 @@ export interface operations {
             query?: {
                 /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
                 commit?: boolean;
-                /** @description People already registered with a row's ID number: `refuse` (the default) or `merge`. */
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
                 duplicates?: components["schemas"]["Duplicates"];
                 /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
                 encoding?: string;
@@ -5361,6 +5697,181 @@ export interface operations {
             };
         };
     };
+    buildings_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    buildings_import: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    buildings_import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_houses: {
         parameters: {
             query?: {
@@ -5595,6 +6106,190 @@ export interface operations {
             };
             /** @description `house_not_found`, also outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    houses_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    houses_import: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_house`: a room of the file was recorded during the commit; nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    houses_import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6154,6 +6849,190 @@ export interface operations {
             };
         };
     };
+    orgs_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:org:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    orgs_import: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_uscc`: an organisation with a code of the file was recorded during the commit; nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    orgs_import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     join_care: {
         parameters: {
             query?: never;
@@ -6516,6 +7395,190 @@ export interface operations {
             };
         };
     };
+    care_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    care_import: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_membership`: a person of the file joined the group during the commit; nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    care_import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_facilities: {
         parameters: {
             query?: {
@@ -6753,6 +7816,190 @@ export interface operations {
             };
             /** @description `facility_not_found`, also outside the caller's scope */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    facilities_import_template: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the template */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    facilities_import: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description checked, or committed (`committed`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description `invalid_xlsx`, `invalid_csv`, `bad_encoding`, `macros_not_allowed`, `missing_columns`, `duplicate_column`, `validation_failed` (`unknown_encoding`, `merge_not_supported`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `duplicate_facility_code`: a facility with a code of the file was recorded during the commit; nothing was written */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_too_large` (over 64 MiB), `unpacked_too_large` (a zip bomb), `too_many_rows` (over 200,000) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_format`: a legacy .xls or a password-protected workbook */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `import_rejected`: a commit with rejected rows; each field is `row N: column`; nothing was written */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    facilities_import_errors: {
+        parameters: {
+            query?: {
+                /** @description Write the people (all rows or, if any is rejected, none); without it, only check. */
+                commit?: boolean;
+                /**
+                 * @description Rows already stored: `refuse` (the default) or `merge` — people only (those registered
+                 *     with a row's ID number); the other record types answer 400 `merge_not_supported`.
+                 */
+                duplicates?: components["schemas"]["Duplicates"];
+                /** @description A CSV file's encoding: `auto` (the default: UTF-8 if valid, else GBK), `utf-8` or `gbk`. */
+                encoding?: string;
+                /** @description List every row in the report (for editing), not only the rejected ones. */
+                all_rows?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description an .xlsx workbook or a CSV file */
+        requestBody: {
+            content: {
+                "application/octet-stream": number[];
+            };
+        };
+        responses: {
+            /** @description the rejected rows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description as for the import */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description as for the import */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
