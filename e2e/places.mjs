@@ -20,10 +20,32 @@
 // 4. `admin` opens 统计 at 天桥区, drills down to 无影山街道 (the row of 幸福社区 counts one
 //    organisation and one facility more than the baseline) and to 幸福社区 (its cards say so too,
 //    the facility among the damaged), then goes back up by the breadcrumb.
+// 5. 单位组织 › 导入: `gridgov sample organisations` writes a workbook of 12 organisations, three
+//    with one mistake each (a wrong check character, an unknown grid, a bad phone); the dry run
+//    lists exactly those three, in Chinese, under their cells; the operator removes them, checks
+//    again (nothing rejected), commits the other nine, and the reloaded list shows them.
 // Screenshots go to e2e/artifacts/ (80-… onwards); ends with "N passed, N failed".
 // Against a spawned binary, the web front end must have been built (web/dist) before the binary.
 
-import { checkPagesClean, consoleLogIn, desktop, externalServer, fail, launchChromium, runTest, shot, startDemo, step } from './harness.mjs'
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import {
+  checkPagesClean,
+  consoleLogIn,
+  dataDirectory,
+  desktop,
+  externalServer,
+  fail,
+  GRIDGOV_BIN,
+  launchChromium,
+  log,
+  runTest,
+  shot,
+  startDemo,
+  step,
+  StepError,
+} from './harness.mjs'
 
 const COMMUNITY = '370105001001'
 const COMMUNITY_NAME = '幸福社区'
@@ -47,6 +69,72 @@ async function openMenu(page, group, item, url) {
       if (attempt === 3) fail(`the menu entry ${item} did not open ${url} (at ${page.url()})`)
     }
   }
+}
+
+/** Runs `gridgov sample organisations …` (12 rows, 3 bad, codes from `first` on) and resolves with the workbook's path. */
+function sampleOrganisations(first) {
+  const dataDir = dataDirectory()
+  const out = path.join(dataDir, '单位组织.xlsx')
+  const args = ['sample', 'organisations', '--grid', '370105001001001', '--grid', '370105001001002', '--rows', '12', '--bad', '3', '--first', String(first), '--out', out]
+  return new Promise((resolve, reject) => {
+    const child = spawn(GRIDGOV_BIN, args, { cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    child.on('error', (error) => reject(new StepError(`cannot run gridgov sample: ${error.message}`)))
+    child.on('exit', (status) => {
+      if (status === 0 && existsSync(out)) resolve(out)
+      else reject(new StepError(`gridgov ${args.join(' ')} exited with ${status}: ${output.trim()}`))
+    })
+  })
+}
+
+/**
+ * Keeps a copy of every answer of POST /api/v1/organisations/import in `window.__imports`: Chromium's
+ * inspector does not keep these answers for `response.json()` ("Request content was evicted from
+ * inspector cache"), so the page's own fetch hands over a copy. Installed in the open document.
+ */
+function recordImports() {
+  window.__imports = []
+  const original = window.fetch.bind(window)
+  window.fetch = async (input, init) => {
+    const response = await original(input, init)
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    if (url.includes('/api/v1/organisations/import?')) {
+      const entry = { url: new URL(url, location.href).href, status: response.status, body: null }
+      window.__imports.push(entry)
+      entry.body = await response.clone().text()
+    }
+    return response
+  }
+}
+
+/** Runs `trigger`, then waits for the next POST /api/v1/organisations/import whose query has `flag`; resolves with its JSON. */
+async function importAnswer(page, flag, trigger) {
+  const before = await page.evaluate(() => window.__imports.length)
+  await trigger()
+  const handle = await page.waitForFunction(
+    ([n, f]) => window.__imports.slice(n).find((e) => e.url.includes(f) && e.body !== null) ?? false,
+    [before, flag],
+    { timeout: 30_000 },
+  )
+  const answer = await handle.jsonValue()
+  let body = null
+  try {
+    body = JSON.parse(answer.body)
+  } catch {
+    fail(`POST ${answer.url} answered ${answer.status} without JSON: ${answer.body.slice(0, 200)}`)
+  }
+  if (answer.status !== 200) fail(`POST ${answer.url} answered ${answer.status}: ${answer.body.slice(0, 400)}`)
+  return { url: new URL(answer.url), body }
+}
+
+/** Waits until the wizard's check step shows no loading mask. */
+async function checkIdle(page) {
+  await page.waitForFunction(() => {
+    const mask = document.querySelector('.record-import__check-step .el-loading-mask')
+    return mask === null || getComputedStyle(mask).display === 'none'
+  }, null, { timeout: 30_000 })
 }
 
 /** GETs JSON with the page's session. */
@@ -341,6 +429,55 @@ async function run() {
     await admin.waitForFunction((n) => document.querySelector('.registry-counts__crumb--here')?.textContent.trim() === n, DISTRICT_NAME)
     if ((await admin.locator('.registry-counts__crumb').count()) !== 1) fail('going up left steps on the breadcrumb')
     await here.waitFor()
+  })
+
+  // After the counts (which count the single registration): the import adds nine more.
+  await step("单位组织 › 导入: the sample workbook's three bad rows are listed, removed, and the rest committed", async () => {
+    const workbook = await sampleOrganisations((run % 1_000_000) * 100 + 1)
+    await openMenu(community, '基础信息', '单位组织', /\/registry\/orgs$/)
+    await community.locator('.orgs__table').waitFor()
+    const totalText = () => community.locator('.orgs-view .el-pagination__total, .el-pagination__total').first().textContent()
+    await community.waitForFunction(() => /\d/.test(document.querySelector('.el-pagination__total')?.textContent ?? ''))
+    const totalBefore = Number((await totalText()).replace(/\D/g, ''))
+    await community.evaluate(recordImports)
+    await community.locator('.record-import-actions__import[data-import-type=organisations]').click()
+    const dialog = community.locator('.organisations-import')
+    await dialog.locator('.record-import__choose').waitFor()
+    if ((await dialog.locator('.record-import__duplicates').count()) !== 0) fail('the organisations wizard offers 合并更新')
+    await dialog.locator('.record-import__input').setInputFiles(workbook)
+    await dialog.locator('.record-import__file-name', { hasText: '单位组织.xlsx' }).waitFor()
+    const { url, body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.record-import__start').click())
+    if (url.searchParams.has('duplicates')) fail(`the check sent duplicates=${url.searchParams.get('duplicates')}`)
+    if (body.total !== 12 || body.rejected !== 3 || body.valid !== 9) fail(`the check counted ${body.total} rows, ${body.valid} valid, ${body.rejected} rejected (want 12, 9, 3)`)
+    await checkIdle(community)
+    const rejected = body.rows.filter((r) => r.errors.length)
+    const lines = await dialog.locator('.record-import__line').evaluateAll((els) => els.map((e) => Number(e.dataset.line)))
+    if (JSON.stringify(lines) !== JSON.stringify(rejected.map((r) => r.line))) fail(`the wizard lists lines ${lines.join(', ')} (want ${rejected.map((r) => r.line).join(', ')})`)
+    const messages = (await dialog.locator('.record-import__error').allTextContents()).map((m) => m.trim())
+    if (messages.length < 3 || messages.some((m) => !/[\u4e00-\u9fff]/.test(m))) fail(`the wizard's messages are ${JSON.stringify(messages)} (want three or more, in Chinese)`)
+    for (const want of ['校验位', '网格', '电话']) if (!messages.some((m) => m.includes(want))) fail(`no message mentions ${want}: ${JSON.stringify(messages)}`)
+    const summary = (await dialog.locator('.record-import__summary').first().textContent()).trim()
+    if (!summary.includes('共 12 行') || !summary.includes('有误 3 行')) fail(`the summary reads "${summary}"`)
+    log(`rejected lines ${lines.join(', ')}: ${messages.join('；')}`)
+    await community.waitForTimeout(300)
+    await shot(community, '91-orgs-import-check')
+
+    for (const line of lines) await dialog.locator(`.record-import__remove[data-line="${line}"]`).click()
+    await dialog.locator('.record-import__dirty').waitFor()
+    const { body: again } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.record-import__recheck').click())
+    if (again.rejected !== 0 || again.valid !== 9) fail(`the second check counted ${again.valid} valid, ${again.rejected} rejected (want 9, 0)`)
+    await dialog.locator('.record-import__ok').waitFor()
+    await dialog.locator('.record-import__to-commit').click()
+    const { body: done } = await importAnswer(community, 'commit=true', () => dialog.locator('.record-import__commit').click())
+    if (!done.committed || done.created !== 9) fail(`the commit answered ${JSON.stringify({ ...done, rows: undefined })}`)
+    const result = (await dialog.locator('.record-import__done').textContent()).trim()
+    if (!result.includes('新增单位 9 家')) fail(`the wizard says "${result}" after the commit`)
+    await community.waitForTimeout(300)
+    await shot(community, '92-orgs-import-done')
+    await dialog.locator('.record-import__close').click()
+    await dialog.waitFor({ state: 'hidden' })
+    // The list was reloaded: it counts the nine more.
+    await community.waitForFunction((n) => Number((document.querySelector('.el-pagination__total')?.textContent ?? '').replace(/\D/g, '')) === n, totalBefore + 9, { timeout: 10_000 })
   })
 
   await checkPagesClean()

@@ -177,11 +177,11 @@ async function importAnswer(page, flag, trigger) {
 }
 
 /** The wizard's listed rows: their line numbers, in order. */
-const shownLines = (dialog) => dialog.locator('.people-import__line').evaluateAll((els) => els.map((e) => Number(e.dataset.line)))
+const shownLines = (dialog) => dialog.locator('.record-import__line').evaluateAll((els) => els.map((e) => Number(e.dataset.line)))
 
 /** The wizard's messages under one row's cell. */
 const cellMessages = async (dialog, line, column) =>
-  (await dialog.locator(`tr:has(.people-import__line[data-line="${line}"]) .people-import__error[data-column="${column}"]`).allTextContents()).map((s) => s.trim())
+  (await dialog.locator(`tr:has(.record-import__line[data-line="${line}"]) .record-import__error[data-column="${column}"]`).allTextContents()).map((s) => s.trim())
 
 async function waitIdle(page, selector) {
   await page.waitForFunction(
@@ -228,16 +228,16 @@ async function run() {
   const dialog = community.locator('.people-import')
   const check = await step('导入: the dry run reports every bad row, in Chinese, under its cell', async () => {
     await community.locator('.people-view__import').click()
-    await dialog.locator('.people-import__choose').waitFor()
+    await dialog.locator('.record-import__choose').waitFor()
     // A file the server cannot read is refused before it is sent.
-    await dialog.locator('.people-import__input').setInputFiles({ name: '居民信息.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from('not a workbook') })
+    await dialog.locator('.record-import__input').setInputFiles({ name: '居民信息.xls', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from('not a workbook') })
     await dialog.locator('.el-form-item__error', { hasText: '只能导入 .xlsx 或 .csv' }).waitFor()
-    if (await dialog.locator('.people-import__start').isEnabled()) fail('校验 is enabled for an .xls file')
-    await dialog.locator('.people-import__input').setInputFiles(workbook)
-    await dialog.locator('.people-import__file-name', { hasText: '居民信息.xlsx' }).waitFor()
+    if (await dialog.locator('.record-import__start').isEnabled()) fail('校验 is enabled for an .xls file')
+    await dialog.locator('.record-import__input').setInputFiles(workbook)
+    await dialog.locator('.record-import__file-name', { hasText: '居民信息.xlsx' }).waitFor()
     await community.waitForTimeout(300)
     await shot(community, '51-import-file')
-    const { url, body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.people-import__start').click())
+    const { url, body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.record-import__start').click())
     if (url.searchParams.get('duplicates') !== 'refuse') fail(`the check sent duplicates=${url.searchParams.get('duplicates')}`)
     if (body.total !== ROWS || body.rejected !== BAD || body.valid !== ROWS - BAD) fail(`the check counted ${body.total} rows, ${body.valid} valid, ${body.rejected} rejected (want ${ROWS}, ${ROWS - BAD}, ${BAD})`)
     if (body.rows.length !== ROWS) fail(`the check listed ${body.rows.length} rows (want all ${ROWS})`)
@@ -250,11 +250,11 @@ async function run() {
     const digit = byCode('id_check_digit')
     const date = byCode('id_birth_date')
     const grid = byCode('region_not_found')
-    await waitIdle(community, '.people-import__check-step')
+    await waitIdle(community, '.record-import__check-step')
     const lines = await shownLines(dialog)
     const want = rejected.map((r) => r.line)
     if (JSON.stringify(lines) !== JSON.stringify(want)) fail(`the wizard lists lines ${lines.join(', ')} (want the rejected ${want.join(', ')})`)
-    const summary = (await dialog.locator('.people-import__summary').first().textContent()).trim()
+    const summary = (await dialog.locator('.record-import__summary').first().textContent()).trim()
     if (!summary.includes(`共 ${ROWS} 行`) || !summary.includes(`有误 ${BAD} 行`)) fail(`the summary reads "${summary}"`)
     for (const [row, column, text] of [
       [digit, 'id_number', '校验码错误'],
@@ -271,7 +271,7 @@ async function run() {
   })
 
   await step('下载错误报告: the three rows with 错误原因', async () => {
-    const file = await download(community, () => dialog.locator('.people-import__error-report').click(), '下载错误报告')
+    const file = await download(community, () => dialog.locator('.record-import__error-report').click(), '下载错误报告')
     if (!file.name.endsWith('.xlsx')) fail(`the error report is called ${file.name}`)
     const text = workbookText(file.bytes)
     if (!text.includes('错误原因')) fail('the error report has no 错误原因 column')
@@ -285,15 +285,15 @@ async function run() {
   await step('fixes the check digit, removes the 30 Feb row, checks again: the unknown grid keeps its line', async () => {
     const idInput = dialog.locator(`input[data-line="${check.digit.line}"][data-column="id_number"]`)
     await idInput.fill(fixedId)
-    await dialog.locator(`.people-import__remove[data-line="${check.date.line}"]`).click()
-    await dialog.locator('.people-import__dirty').waitFor()
-    if (await dialog.locator('.people-import__to-commit').isEnabled()) fail('下一步 is enabled with changes not checked')
+    await dialog.locator(`.record-import__remove[data-line="${check.date.line}"]`).click()
+    await dialog.locator('.record-import__dirty').waitFor()
+    if (await dialog.locator('.record-import__to-commit').isEnabled()) fail('下一步 is enabled with changes not checked')
     await community.waitForTimeout(300)
     await shot(community, '53-import-edited')
-    const { url, body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.people-import__recheck').click())
+    const { url, body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.record-import__recheck').click())
     if (url.searchParams.get('encoding') !== 'utf-8') fail(`the rebuilt CSV was sent with encoding=${url.searchParams.get('encoding')}`)
     if (body.total !== ROWS - 1 || body.rejected !== 1) fail(`the second check counted ${body.total} rows, ${body.rejected} rejected (want ${ROWS - 1}, 1)`)
-    await waitIdle(community, '.people-import__check-step')
+    await waitIdle(community, '.record-import__check-step')
     const lines = await shownLines(dialog)
     if (JSON.stringify(lines) !== JSON.stringify([check.grid.line])) fail(`after the second check the wizard lists lines ${lines.join(', ')} (want ${check.grid.line}, the unknown grid's line in the file)`)
     const csvLine = body.rows.find((r) => r.errors.length).line
@@ -302,23 +302,23 @@ async function run() {
 
   await step('changes the grid, checks again (0 rejected) and commits', async () => {
     await dialog.locator(`input[data-line="${check.grid.line}"][data-column="grid"]`).fill(GRID)
-    const { body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.people-import__recheck').click())
+    const { body } = await importAnswer(community, 'all_rows=true', () => dialog.locator('.record-import__recheck').click())
     if (body.rejected !== 0 || body.valid !== ROWS - 1) fail(`the third check counted ${body.valid} valid, ${body.rejected} rejected (want ${ROWS - 1}, 0)`)
-    await dialog.locator('.people-import__ok').waitFor()
-    if ((await dialog.locator('.people-import__line').count()) !== 0) fail('the wizard still lists rows after a clean check')
+    await dialog.locator('.record-import__ok').waitFor()
+    if ((await dialog.locator('.record-import__line').count()) !== 0) fail('the wizard still lists rows after a clean check')
     await community.waitForTimeout(300)
     await shot(community, '54-import-clean')
-    await dialog.locator('.people-import__to-commit').click()
-    await dialog.locator('.people-import__commit').waitFor()
+    await dialog.locator('.record-import__to-commit').click()
+    await dialog.locator('.record-import__commit').waitFor()
     await community.waitForTimeout(300)
     await shot(community, '55-import-commit')
-    const { body: done } = await importAnswer(community, 'commit=true', () => dialog.locator('.people-import__commit').click())
+    const { body: done } = await importAnswer(community, 'commit=true', () => dialog.locator('.record-import__commit').click())
     if (!done.committed || done.created !== ROWS - 1 || done.merged !== 0) fail(`the commit answered ${JSON.stringify({ ...done, rows: undefined })}`)
-    const result = (await dialog.locator('.people-import__done').textContent()).trim()
+    const result = (await dialog.locator('.record-import__done').textContent()).trim()
     if (!result.includes(`新增 ${ROWS - 1} 人`)) fail(`the wizard says "${result}" after the commit`)
     await community.waitForTimeout(300)
     await shot(community, '56-import-done')
-    await dialog.locator('.people-import__close').click()
+    await dialog.locator('.record-import__close').click()
     await dialog.waitFor({ state: 'hidden' })
     // The table was reloaded: the newest people are the imported ones.
     await community.locator('.people-view__person', { hasText: check.grid.cells[0] }).first().waitFor()

@@ -71,6 +71,7 @@ import type {
 } from './types'
 import type { FacilityEdit, FacilityInput, FacilityPage, FacilityQuery, FacilityView, OrgEdit, OrgInput, OrgPage, OrgQuery, OrgView, RegistryCounts } from './types'
 import type { CareEdit, CareJoin, CarePage, CareQuery, CareView, VisitInput, VisitPage, VisitRecorded } from './types'
+import type { DeliberationSettings, DeliberationSettingsEdit, HomeView, NotificationPage, TopicCommand, TopicDetail, TopicInput, TopicPage, TopicPhotoView, TopicQuery, TopicView } from './types'
 
 /** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
 export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
@@ -397,6 +398,32 @@ export function fetchImportErrors(file: Blob, query: Pick<ImportQuery, 'duplicat
   return fetchFile(apiPath('/api/v1/people/import/errors'), { method: 'POST', query, rawBody: file, contentType: 'application/octet-stream', signal })
 }
 
+/** The record types with an import of their own (people's are above): the path segment of `/api/v1/{type}/import`. */
+export type RecordImportType = 'buildings' | 'houses' | 'organisations' | 'facilities' | 'care'
+
+const RECORD_IMPORT_PATHS = {
+  buildings: ['/api/v1/buildings/import/template', '/api/v1/buildings/import', '/api/v1/buildings/import/errors'],
+  houses: ['/api/v1/houses/import/template', '/api/v1/houses/import', '/api/v1/houses/import/errors'],
+  organisations: ['/api/v1/organisations/import/template', '/api/v1/organisations/import', '/api/v1/organisations/import/errors'],
+  facilities: ['/api/v1/facilities/import/template', '/api/v1/facilities/import', '/api/v1/facilities/import/errors'],
+  care: ['/api/v1/care/import/template', '/api/v1/care/import', '/api/v1/care/import/errors'],
+} as const
+
+/** The .xlsx template of a record type's import (needs its write permission). */
+export function fetchRecordImportTemplate(type: RecordImportType, signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath(RECORD_IMPORT_PATHS[type][0]), { signal })
+}
+
+/** As `importPeople`, for another record type (no `duplicates=merge`: 400 `merge_not_supported`). */
+export function importRecords(type: RecordImportType, file: Blob, query: ImportQuery, signal?: AbortSignal): Promise<ImportReport> {
+  return postBlob<ImportReport>(apiPath(RECORD_IMPORT_PATHS[type][1]), file, { query, signal, contentType: 'application/octet-stream' })
+}
+
+/** As `fetchImportErrors`, for another record type. */
+export function fetchRecordImportErrors(type: RecordImportType, file: Blob, query: Pick<ImportQuery, 'duplicates' | 'encoding'>, signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath(RECORD_IMPORT_PATHS[type][2]), { method: 'POST', query, rawBody: file, contentType: 'application/octet-stream', signal })
+}
+
 /**
  * The people in the caller's scope (of a region and kind) as a file, numbers masked unless
  * `whole_numbers` (needs registry:person:reveal; audited). 404 for a region outside the scope.
@@ -572,4 +599,69 @@ export function fetchVisits(id: number, query: { page?: number; page_size?: numb
 /** A membership's change history, newest first (joining, edits, visits). */
 export function fetchCareHistory(id: number, signal?: AbortSignal): Promise<HistoryEntry[]> {
   return getJson<HistoryEntry[]>(apiPath('/api/v1/care/{id}/history', { id: String(id) }), {}, signal)
+}
+
+// --- Deliberation (三级议事) -------------------------------------------------------------------------
+
+/** A resident declares their home grid (the grid or sub-grid code): where they raise and support topics. */
+export function setHome(grid: string): Promise<HomeView> {
+  return putJson<HomeView>(apiPath('/api/v1/auth/me/home'), { grid })
+}
+
+/** Raises a topic (201 with it); a resident's home grid is the area when none is given. */
+export function raiseTopic(body: TopicInput): Promise<TopicView> {
+  return postJson<TopicView>(apiPath('/api/v1/topics'), body)
+}
+
+/** Topics the caller may read, newest first. */
+export function fetchTopics(query: TopicQuery, signal?: AbortSignal): Promise<TopicPage> {
+  return getJson<TopicPage>(apiPath('/api/v1/topics'), query, signal)
+}
+
+/** A topic with photos, timeline, `supported_by_me`, `raised_by_me` and the caller's triage `actions`. */
+export function fetchTopic(id: number, signal?: AbortSignal): Promise<TopicDetail> {
+  return getJson<TopicDetail>(apiPath('/api/v1/topics/{id}', { id: String(id) }), {}, signal)
+}
+
+/** A resident supports a topic once (409 `already_supported`, `topic_not_open`; 422 `outside_area`, `home_required`). */
+export function supportTopic(id: number): Promise<TopicView> {
+  return postJson<TopicView>(apiPath('/api/v1/topics/{id}/support', { id: String(id) }))
+}
+
+/** Triage with the version read: accept, decline (note), merge (into), refer; 409 `stale_version`. */
+export function actOnTopic(id: number, body: TopicCommand): Promise<TopicView> {
+  return postJson<TopicView>(apiPath('/api/v1/topics/{id}/actions', { id: String(id) }), body)
+}
+
+/** Adds a photo (the image itself) to a topic while it collects support. */
+export function uploadTopicPhoto(id: number, photo: Blob, signal?: AbortSignal): Promise<TopicPhotoView> {
+  return postBlob<TopicPhotoView>(apiPath('/api/v1/topics/{id}/photos', { id: String(id) }), photo, { signal })
+}
+
+export function topicPhotoUrl(id: number): string {
+  return apiPath('/api/v1/topic-photos/{id}', { id: String(id) })
+}
+
+export function topicPhotoThumbUrl(id: number): string {
+  return apiPath('/api/v1/topic-photos/{id}/thumb', { id: String(id) })
+}
+
+/** The district's support thresholds per level. */
+export function fetchDeliberationSettings(signal?: AbortSignal): Promise<DeliberationSettings> {
+  return getJson<DeliberationSettings>(apiPath('/api/v1/deliberation/settings'), {}, signal)
+}
+
+/** Sets the thresholds (a level left out keeps its value); 403 `district_scope_required`. */
+export function putDeliberationSettings(body: DeliberationSettingsEdit): Promise<DeliberationSettings> {
+  return putJson<DeliberationSettings>(apiPath('/api/v1/deliberation/settings'), body)
+}
+
+/** The signed-in account's notifications, newest first, with the unread count. */
+export function fetchNotifications(query: { unread?: boolean; page?: number; page_size?: number }, signal?: AbortSignal): Promise<NotificationPage> {
+  return getJson<NotificationPage>(apiPath('/api/v1/notifications'), query, signal)
+}
+
+/** Marks notifications read: these ids, or all. */
+export function readNotifications(body: { ids?: number[]; all?: boolean }): Promise<{ marked: number }> {
+  return postJson<{ marked: number }>(apiPath('/api/v1/notifications/read'), body)
 }

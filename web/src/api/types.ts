@@ -590,3 +590,40 @@ export type VisitPage = Narrow<Schemas['VisitPage'], { items: VisitView[] }>
 
 /** The answer of POST /api/v1/care/{id}/visits: the visit and the membership with its new due day. */
 export type VisitRecorded = Narrow<Schemas['VisitRecorded'], { visit: VisitView; membership: CareView }>
+
+// --- Deliberation (三级议事): topics, thresholds, notifications, a resident's home grid -------------
+
+/** A topic as lists show it (level, area, state, supports against its threshold, the masked raiser). */
+export type TopicView = Schemas['TopicView']
+
+/** GET /api/v1/topics: one page, newest first, and the total. */
+export type TopicPage = Narrow<Schemas['TopicPage'], { items: TopicView[] }>
+
+/** GET /api/v1/topics/{id}: the topic, its photos, its public timeline, the caller's part and triage actions. */
+export type TopicDetail = Schemas['TopicDetail']
+
+/** A step of a topic's public timeline. */
+export type TopicEventView = Schemas['TopicEventView']
+
+/** A photo of a topic. */
+export type TopicPhotoView = Schemas['TopicPhotoView']
+
+/** POST /api/v1/topics. */
+export type TopicInput = Schemas['TopicInput']
+
+/** POST /api/v1/topics/{id}/actions. */
+export type TopicCommand = Schemas['TopicCommand']
+
+/** The query of GET /api/v1/topics: level, region subtree, state (one or more, comma-separated), category, mine, supported, page. */
+export type TopicQuery = NonNullable<operations['list_topics']['parameters']['query']>
+
+/** GET/PUT /api/v1/deliberation/settings: the support thresholds per level. */
+export type DeliberationSettings = Schemas['Settings']
+export type DeliberationSettingsEdit = Schemas['SettingsEdit']
+
+/** GET /api/v1/notifications: one page, newest first, the total and how many are unread. */
+export type NotificationView = Schemas['NotificationView']
+export type NotificationPage = Narrow<Schemas['NotificationPage'], { items: NotificationView[] }>
+
+/** PUT /api/v1/auth/me/home. */
+export type HomeView = Schemas['HomeView']

@@ -10,7 +10,7 @@
 import { ApiError } from '../api/http'
 import type { Duplicates, FieldError, ImportEncoding, ImportReport } from '../api/types'
 import type { Translator } from '../i18n/errors'
-import { PERSON_LIMITS } from './people'
+import { IMPORT_TYPES, failureKeys, importTextKey, rowErrorKeys, type ImportRecordType } from './importTypes'
 
 /** The server refuses larger uploads (413 `import_too_large`); the wizard refuses them before sending. */
 export const MAX_IMPORT_BYTES = 64 * 1024 * 1024
@@ -189,37 +189,42 @@ export function commitSubmission(
   return checked
 }
 
-/** The query of a check (a dry run listing every row) or of a commit. */
-export function importQuery(submission: Pick<ImportSubmission, 'encoding'>, duplicates: Duplicates, commit: boolean) {
-  return commit
-    ? { commit: true, duplicates, encoding: submission.encoding }
-    : { all_rows: true, duplicates, encoding: submission.encoding }
+/**
+ * The query of a check (a dry run listing every row) or of a commit. `duplicates` null leaves it out
+ * (the record types that cannot merge: the server's default is `refuse`).
+ */
+export function importQuery(submission: Pick<ImportSubmission, 'encoding'>, duplicates: Duplicates | null, commit: boolean) {
+  const query: { commit?: boolean; all_rows?: boolean; duplicates?: Duplicates; encoding: ImportEncoding } = commit
+    ? { commit: true, encoding: submission.encoding }
+    : { all_rows: true, encoding: submission.encoding }
+  if (duplicates) query.duplicates = duplicates
+  return query
 }
 
 // --- Messages ------------------------------------------------------------------------------------
 
 /**
- * A row error in the user's language: `people.import.codes.<code>` (the wizard's wording, e.g.
- * 校验码错误), else the general `errors.<code>`, else the server's own reason, else the code.
- * `duplicate_in_file` names the line the number is on first (the server says it in its reason, as a
- * line of the file it read: `lines` maps it back to the user's file).
+ * A row error in the user's language: for people `people.import.codes.<code>` (the wizard's wording,
+ * e.g. 校验码错误), else the general `errors.<code>`; for another record type also the record form's
+ * own messages (see `rowErrorKeys`); else the server's own reason, else the code. `{n}` is the
+ * column's limit. `duplicate_in_file` names the line the key is on first (the server says it in its
+ * reason, as a line of the file it read: `lines` maps it back to the user's file).
  */
 export function importErrorText(
   error: Pick<FieldError, 'field' | 'code' | 'reason'>,
   i18n: Translator,
   lines?: ReadonlyMap<number, number> | null,
+  type: ImportRecordType = IMPORT_TYPES.people,
 ): string {
   if (error.code === 'duplicate_in_file') {
     const m = /line\s+(\d+)/.exec(error.reason)
     if (m) {
       const first = Number(m[1])
-      return i18n.t('people.import.duplicateInFileLine', { line: lines?.get(first) ?? first })
+      return i18n.t(importTextKey(type, 'duplicateInFileLine', i18n), { line: lines?.get(first) ?? first })
     }
   }
-  const own = `people.import.codes.${error.code}`
-  if (i18n.te(own)) return i18n.t(own, { n: PERSON_LIMITS[error.field as keyof typeof PERSON_LIMITS] ?? '' })
-  const general = `errors.${error.code}`
-  if (i18n.te(general)) return i18n.t(general)
+  const key = rowErrorKeys(type, error.field, error.code).find((k) => i18n.te(k))
+  if (key) return i18n.t(key, { n: type.limits[error.field] ?? '' })
   return error.reason || error.code
 }
 
@@ -258,6 +263,7 @@ export const IMPORT_FAILURES = [
   'duplicate_id_number',
   'stale_version',
   'unknown_encoding',
+  'merge_not_supported',
 ] as const
 
 /**
@@ -270,11 +276,12 @@ export function importFailureText(
   i18n: Translator,
   fallback: (error: unknown) => string,
   lines?: ReadonlyMap<number, number> | null,
+  type: ImportRecordType = IMPORT_TYPES.people,
 ): string {
   if (!(error instanceof ApiError)) return fallback(error)
   const code = error.code === 'validation_failed' && error.fields.some((f) => f.code === 'unknown_encoding') ? 'unknown_encoding' : error.code
-  const key = `people.import.failures.${code}`
-  if (!(IMPORT_FAILURES as readonly string[]).includes(code) || !i18n.te(key)) return fallback(error)
+  const key = failureKeys(type, code).find((k) => i18n.te(k))
+  if (!(IMPORT_FAILURES as readonly string[]).includes(code) || !key) return fallback(error)
   if (code === 'import_rejected') {
     const rejected = rejectedLinesOf(error, lines)
     return i18n.t(key, { n: rejected.length, lines: lineList(rejected) })

@@ -110,6 +110,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'registryCounts.menu', icon: 'Histogram', menu: true, permission: 'registry:person:read', group: 'menu.registry', groupIcon: 'Files' },
   },
   {
+    path: 'deliberation/topics',
+    name: 'delib-topics',
+    component: () => import('../views/deliberation/TopicsView.vue'),
+    meta: { title: 'delib.menu', icon: 'ChatDotRound', menu: true, permission: 'deliberation:topic:read', group: 'menu.deliberation', groupIcon: 'ChatLineRound' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
@@ -178,6 +184,31 @@ export const mobileRoutes: RouteRecordRaw[] = [
     name: 'm-care',
     component: () => import('../mobile/MobileCare.vue'),
     meta: { title: 'care.mobile.title', mobile: true, permission: 'registry:care:read' },
+  },
+  {
+    path: 'topics',
+    name: 'm-topics',
+    component: () => import('../mobile/MobileTopics.vue'),
+    meta: { title: 'delib.title', mobile: true, permission: 'deliberation:topic:read' },
+  },
+  {
+    path: 'topics/new',
+    name: 'm-topic-raise',
+    component: () => import('../mobile/MobileTopicRaise.vue'),
+    meta: { title: 'delib.raiseTitle', mobile: true, permission: 'deliberation:topic:raise' },
+  },
+  {
+    path: 'topics/:id(\\d+)',
+    name: 'm-topic',
+    component: () => import('../mobile/MobileTopic.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { title: 'delib.detailTitle', mobile: true, permission: 'deliberation:topic:read' },
+  },
+  {
+    path: 'messages',
+    name: 'm-messages',
+    component: () => import('../mobile/MobileMessages.vue'),
+    meta: { title: 'delib.messages.title', mobile: true },
   },
   {
     path: 'cases/:id(\\d+)',

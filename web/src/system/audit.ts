@@ -46,6 +46,16 @@ export const AUDIT_ACTIONS = [
   'care.visit',
   'facility.create',
   'facility.update',
+  'topic.raise',
+  'topic.support',
+  'topic.accept',
+  'topic.decline',
+  'topic.merge',
+  'topic.merged_in',
+  'topic.refer',
+  'topic.photo_upload',
+  'deliberation.settings',
+  'account.home',
   'keys.rotate',
 ] as const
 
@@ -64,6 +74,9 @@ export const AUDIT_ACTION_PREFIXES = [
   'org.',
   'care.',
   'facility.',
+  'topic.',
+  'deliberation.',
+  'account.',
   'demo.',
 ] as const
 
@@ -80,6 +93,8 @@ export const AUDIT_ENTITY_TYPES = [
   'organisation',
   'care_membership',
   'facility',
+  'topic',
+  'deliberation_setting',
   'import',
   'export',
   'district',
