@@ -663,6 +663,20 @@ async fn every_endpoint_for_every_role() {
             "/api/v1/meeting-attachments/999999".into(),
             row(404, 404, 404, 404, 403, 404),
         ),
+        // Votes: operators open and close; a ballot needs only the meeting's read permission
+        // (the rule then decides).
+        (
+            "POST /api/v1/proposals/999999/open".into(),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST /api/v1/proposals/999999/close".into(),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST /api/v1/proposals/999999/ballots {\"choice\":\"for\"}".into(),
+            row(404, 404, 404, 404, 403, 404),
+        ),
         ("/api/v1/notifications".into(), row(200, 200, 200, 200, 200, 200)),
         (
             "POST /api/v1/notifications/read".into(),

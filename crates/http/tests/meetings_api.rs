@@ -444,6 +444,290 @@ async fn a_fortnightly_meeting_from_planning_to_its_close() {
     assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "meeting_not_found"));
 }
 
+/// Plans, staffs and starts a meeting in GRID as the community operator; answers its id and the
+/// participants' ids (five resident representatives, the first linked to `linked`, then the
+/// property company).
+async fn session(t: &TestApp, linked: i64, ballot_kind: &str) -> (i64, Vec<i64>) {
+    t.login("community").await;
+    let (s, m) = t
+        .post(
+            "/api/v1/meetings",
+            json!({"title": "议题半月谈", "area": GRID, "starts_at": "2026-12-10T07:00:00Z", "ballot_kind": ballot_kind}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{m}");
+    let id = m["id"].as_i64().unwrap();
+    let mut ids = Vec::new();
+    for (i, name) in ["王建国", "李秀英", "张伟", "刘芳", "陈静", "赵经理"]
+        .iter()
+        .enumerate()
+    {
+        let mut p = json!({"name": name, "role": if i < 5 { "resident_rep" } else { "property_company" }});
+        if i == 0 {
+            p["account_id"] = json!(linked);
+        }
+        let (s, v) = t.post(&format!("/api/v1/meetings/{id}/participants"), p).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    (id, ids)
+}
+
+async fn ballot(t: &TestApp, proposal: i64, body: Value) -> (StatusCode, Value) {
+    t.post(&format!("/api/v1/proposals/{proposal}/ballots"), body)
+        .await
+}
+
+#[tokio::test]
+async fn a_topic_is_voted_through_and_its_supporters_hear_of_it() {
+    let t = TestApp::demo().await;
+    t.login("resident").await;
+    let (_, me) = t.get("/api/v1/auth/me").await;
+    let resident = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
+    let resident_cookie = t.cookie();
+    let (id, ps) = session(&t, resident, "open").await;
+    // A topic of the grid, which the demo resident supports.
+    let (s, topic) = t
+        .post(
+            "/api/v1/topics",
+            json!({"title": "楼道照明灯损坏", "description": "灯坏了一个月", "category": "facilities", "area": GRID}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{topic}");
+    let topic_id = topic["id"].as_i64().unwrap();
+    t.use_cookie(resident_cookie.clone());
+    assert_eq!(
+        t.post(&format!("/api/v1/topics/{topic_id}/support"), json!({}))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    t.login("community").await;
+    let (s, p) = t
+        .post(
+            &format!("/api/v1/meetings/{id}/proposals"),
+            json!({"topic_id": topic_id}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    let pid = p["id"].as_i64().unwrap();
+    // Not in session yet: no vote.
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/open"), json!({})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "meeting_not_in_session"));
+    assert_eq!(act(&t, id, "start").await.0, StatusCode::OK);
+    // Four representatives check in (the demo resident themselves); the fifth does not.
+    for p in &ps[1..4] {
+        let (s, v) = t
+            .post(
+                &format!("/api/v1/meetings/{id}/check-ins"),
+                json!({"participant_id": p}),
+            )
+            .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    t.post(
+        &format!("/api/v1/meetings/{id}/check-ins"),
+        json!({"participant_id": ps[5]}),
+    )
+    .await;
+    t.use_cookie(resident_cookie.clone());
+    let (s, v) = ballot(&t, pid, json!({"choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "voting_not_open"));
+    assert_eq!(
+        t.send("POST", &format!("/api/v1/meetings/{id}/check-ins"), None, &[])
+            .await
+            .0,
+        StatusCode::OK
+    );
+
+    t.login("community").await;
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/open"), json!({})).await;
+    assert_eq!(
+        (s, v["state"].as_str(), v["eligible"].as_i64()),
+        (StatusCode::OK, Some("voting"), Some(5)),
+        "{v}"
+    );
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/meetings/{id}/actions"),
+            json!({"action": "close", "version": meeting(&t, id).await["meeting"]["version"]}),
+        )
+        .await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "voting_open"));
+    // The operator records open ballots; the demo resident votes themselves.
+    for (p, c) in [(ps[1], "for"), (ps[2], "赞成"), (ps[3], "abstain")] {
+        let (s, v) = ballot(&t, pid, json!({"participant_id": p, "choice": c})).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert!(v["for_votes"].is_null(), "no counts while voting: {v}");
+    }
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[1], "choice": "against"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "already_voted"));
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[4], "choice": "for"})).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "not_checked_in")
+    );
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[5], "choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "not_eligible"));
+    let (s, v) = ballot(&t, pid, json!({"choice": "for"})).await;
+    assert_eq!(
+        (s, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "not_eligible"),
+        "the operator is no participant"
+    );
+    let (s, v) = ballot(&t, pid, json!({"choice": "maybe"})).await;
+    assert_eq!(
+        (s, field_codes(&v)),
+        (StatusCode::BAD_REQUEST, vec!["unknown_choice".to_owned()])
+    );
+    t.use_cookie(resident_cookie.clone());
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[2], "choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "not_your_participation"));
+    let (s, v) = ballot(&t, pid, json!({"choice": "for"})).await;
+    assert_eq!((s, v["voted"].as_i64()), (StatusCode::OK, Some(4)), "{v}");
+    let (s, v) = ballot(&t, pid, json!({"choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "already_voted"));
+    let d = meeting(&t, id).await;
+    assert!(
+        d["agenda"][0]["for_votes"].is_null() && d["agenda"][0]["voted"] == 4,
+        "{d}"
+    );
+    new_resident(&t, 2, "路人乙").await;
+    let (s, v) = ballot(&t, pid, json!({"choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "not_eligible"));
+
+    // Closed: 5 eligible, 4 present (quorum), 3 of 4 present for: passed.
+    t.login("gridworker").await;
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/close"), json!({})).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "forbidden"));
+    t.login("community").await;
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/close"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (
+            v["state"].as_str(),
+            v["present"].as_i64(),
+            v["for_votes"].as_i64(),
+            v["against"].as_i64(),
+            v["abstain"].as_i64()
+        ),
+        (Some("closed"), Some(4), Some(3), Some(0), Some(1))
+    );
+    assert_eq!(
+        (v["quorum_met"].as_bool(), v["passed"].as_bool()),
+        (Some(true), Some(true))
+    );
+    assert_eq!(v["turnout_percent"].as_f64(), Some(80.0));
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[4], "choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "voting_closed"));
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/close"), json!({})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "voting_closed"));
+    assert_eq!(t.count("ballot").await, 4);
+    let (_, tv) = t.get(&format!("/api/v1/topics/{topic_id}")).await;
+    assert_eq!(tv["topic"]["state"], "passed");
+    assert!(
+        tv["timeline"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "pass")
+    );
+    t.use_cookie(resident_cookie.clone());
+    let (_, n) = t.get("/api/v1/notifications").await;
+    assert!(
+        n["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["action"] == "pass" && x["topic_id"] == topic_id),
+        "{n}"
+    );
+    t.login("community").await;
+    assert_eq!(act(&t, id, "close").await.0, StatusCode::OK);
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[4], "choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::CONFLICT, "voting_closed"));
+    let actions = t.audit_actions("meeting", id).await;
+    for a in ["proposal.open", "ballot.cast", "proposal.close"] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_secret_ballot_stores_only_that_someone_voted() {
+    let t = TestApp::demo().await;
+    t.login("resident").await;
+    let (_, me) = t.get("/api/v1/auth/me").await;
+    let resident = me["id"].as_i64().or(me["user"]["id"].as_i64()).unwrap();
+    let resident_cookie = t.cookie();
+    let (id, ps) = session(&t, resident, "secret").await;
+    let (_, p) = t
+        .post(
+            &format!("/api/v1/meetings/{id}/proposals"),
+            json!({"title": "增设电动车充电桩"}),
+        )
+        .await;
+    let pid = p["id"].as_i64().unwrap();
+    assert_eq!(act(&t, id, "start").await.0, StatusCode::OK);
+    for p in &ps[0..2] {
+        t.post(
+            &format!("/api/v1/meetings/{id}/check-ins"),
+            json!({"participant_id": p}),
+        )
+        .await;
+    }
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/open"), json!({})).await;
+    assert_eq!(
+        (s, v["ballot_kind"].as_str()),
+        (StatusCode::OK, Some("secret")),
+        "{v}"
+    );
+    let (s, v) = ballot(&t, pid, json!({"participant_id": ps[1], "choice": "for"})).await;
+    assert_eq!((s, code(&v)), (StatusCode::FORBIDDEN, "secret_ballot"));
+    t.use_cookie(resident_cookie);
+    // Two ballots racing: one counts, the other is already_voted.
+    let (a, b) = tokio::join!(
+        ballot(&t, pid, json!({"choice": "against"})),
+        ballot(&t, pid, json!({"choice": "against"}))
+    );
+    let mut codes = vec![a.0, b.0];
+    codes.sort();
+    assert_eq!(codes, [StatusCode::OK, StatusCode::CONFLICT], "{} {}", a.1, b.1);
+    assert!(code(&a.1) == "already_voted" || code(&b.1) == "already_voted");
+    t.login("community").await;
+    let (s, v) = t.post(&format!("/api/v1/proposals/{pid}/close"), json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["against"].as_i64(), v["passed"].as_bool()),
+        (Some(1), Some(false))
+    );
+    // The ballot row says that the representative voted, never what.
+    assert_eq!(t.count("ballot").await, 1);
+    assert_eq!(t.count("ballot WHERE choice IS NULL").await, 1);
+
+    // Scope: another street's proposal is not found by the community's operator.
+    t.login("admin").await;
+    let (_, m) = t
+        .post(
+            "/api/v1/meetings",
+            json!({"title": "议事会", "area": OTHER_STREET_GRID, "starts_at": "2026-12-10T07:00:00Z"}),
+        )
+        .await;
+    let (s, p) = t
+        .post(
+            &format!("/api/v1/meetings/{}/proposals", m["id"]),
+            json!({"title": "x"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{p}");
+    t.login("community").await;
+    for what in ["open", "close"] {
+        let (s, v) = t
+            .post(&format!("/api/v1/proposals/{}/{what}", p["id"]), json!({}))
+            .await;
+        assert_eq!((s, code(&v)), (StatusCode::NOT_FOUND, "proposal_not_found"));
+    }
+}
+
 trait Pair {
     fn into_pair(self) -> (StatusCode, Value);
 }

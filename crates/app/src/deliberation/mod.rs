@@ -10,6 +10,7 @@
 
 pub mod meetings;
 pub mod topics;
+pub mod votes;
 
 use crate::access::require;
 use crate::audit::{Event, record};

@@ -14,6 +14,7 @@ use gridgov_app::deliberation::meetings::{
     MeetingInput, MeetingPage, MeetingQuery, MeetingView, ParticipantInput, ParticipantView, ProposalInput,
     ProposalView,
 };
+use gridgov_app::deliberation::votes::{self, BallotInput};
 use gridgov_app::deliberation::{MEETING_READ, MEETING_WRITE};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -331,4 +332,66 @@ pub async fn meeting_attachment(
         bytes,
     )
         .into_response())
+}
+
+/// Opens voting on a draft proposal while the meeting is in session: the eligible are fixed
+/// (participants who vote, at this moment), the meeting's rule and ballot kind copied. Audited
+/// as `proposal.open`.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/open", tag = "deliberation", params(("id" = i64, Path)), responses(
+    (status = 200, body = ProposalView),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs deliberation:meeting:write"),
+    (status = 404, body = ErrorBody, description = "`proposal_not_found`, also outside the caller's scope"),
+    (status = 409, body = ErrorBody, description = "`voting_open`; `voting_closed`; `meeting_not_in_session`; `meeting_closed`"),
+))]
+pub async fn open_voting(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ProposalView>, ApiError> {
+    require(&who.principal, MEETING_WRITE)?;
+    Ok(Json(votes::open(&app, &who, id, ip).await?))
+}
+
+/// Casts a ballot `{choice}` as the participant linked to the caller's account, or records an
+/// open ballot `{participant_id, choice}` as an operator of the meeting. While voting, the
+/// answer shows only how many have voted. Audited as `ballot.cast` (a secret ballot's choice
+/// is never stored against the voter).
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/ballots", tag = "deliberation", params(("id" = i64, Path)), request_body = BallotInput, responses(
+    (status = 200, body = ProposalView),
+    (status = 400, body = ErrorBody, description = "`validation_failed` (`unknown_choice`), `invalid_json`"),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs deliberation:meeting:read; `not_your_participation`; `secret_ballot`: recorded by an operator"),
+    (status = 404, body = ErrorBody, description = "`proposal_not_found`; `participant_not_found`"),
+    (status = 409, body = ErrorBody, description = "`voting_not_open`; `voting_closed`; `already_voted`"),
+    (status = 422, body = ErrorBody, description = "`not_eligible`: not a participant, or one who does not vote; `not_checked_in`"),
+))]
+pub async fn cast_ballot(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+    body: axum::body::Bytes,
+) -> Result<Json<ProposalView>, ApiError> {
+    require(&who.principal, MEETING_READ)?;
+    let input: BallotInput = json_body(&body)?;
+    Ok(Json(votes::cast(&app, &who, id, input, ip).await?))
+}
+
+/// Closes voting and counts: present = eligible participants checked in; quorum and result
+/// under the proposal's rule; the linked topic passes or is rejected (its supporters hear of
+/// it). Audited as `proposal.close`.
+#[utoipa::path(post, path = "/api/v1/proposals/{id}/close", tag = "deliberation", params(("id" = i64, Path)), responses(
+    (status = 200, body = ProposalView),
+    (status = 403, body = ErrorBody, description = "`forbidden`: needs deliberation:meeting:write"),
+    (status = 404, body = ErrorBody, description = "`proposal_not_found`"),
+    (status = 409, body = ErrorBody, description = "`voting_not_open`; `voting_closed`"),
+))]
+pub async fn close_voting(
+    State(app): State<App>,
+    ClientIp(ip): ClientIp,
+    Auth(who): Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ProposalView>, ApiError> {
+    require(&who.principal, MEETING_WRITE)?;
+    Ok(Json(votes::close(&app, &who, id, ip).await?))
 }

@@ -95,6 +95,9 @@ pub fn api() -> Router<App> {
             "/api/v1/meeting-attachments/{id}",
             get(meetings::meeting_attachment),
         )
+        .route("/api/v1/proposals/{id}/open", post(meetings::open_voting))
+        .route("/api/v1/proposals/{id}/ballots", post(meetings::cast_ballot))
+        .route("/api/v1/proposals/{id}/close", post(meetings::close_voting))
         .route("/api/v1/notifications", get(deliberation::list_notifications))
         .route(
             "/api/v1/notifications/read",
