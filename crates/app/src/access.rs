@@ -9,7 +9,7 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, TransactionTrait};
 use std::collections::{BTreeSet, HashMap};
 
 /// Every permission the system knows, with what it allows (shown in the role editor).
-pub const PERMISSIONS: [(&str, &str); 29] = [
+pub const PERMISSIONS: [(&str, &str); 31] = [
     ("region:region:read", "see regions, boundaries and the map"),
     ("region:region:write", "create and edit regions and boundaries"),
     (
@@ -75,6 +75,14 @@ pub const PERMISSIONS: [(&str, &str); 29] = [
         "deliberation:topic:write",
         "triage deliberation topics: accept, decline, merge, refer; the district's support thresholds (district-wide scope)",
     ),
+    (
+        "deliberation:meeting:read",
+        "see deliberation meetings, their participants, agendas, results, minutes and attachments (residents: their whole district)",
+    ),
+    (
+        "deliberation:meeting:write",
+        "organise deliberation meetings: participants, check-ins, agenda, start, close, minutes, attachments, votes",
+    ),
 ];
 
 /// The built-in roles: key, name (zh-CN; the UI translates by key), permissions.
@@ -111,6 +119,8 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "deliberation:topic:read",
             "deliberation:topic:raise",
             "deliberation:topic:write",
+            "deliberation:meeting:read",
+            "deliberation:meeting:write",
         ],
     ),
     (
@@ -129,6 +139,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "registry:care:read",
             "registry:facility:read",
             "deliberation:topic:read",
+            "deliberation:meeting:read",
         ],
     ),
     ("street_operator", "街道中心操作员", CENTRE),
@@ -156,6 +167,7 @@ pub const BUILTIN_ROLES: [(&str, &str, &[&str]); 8] = [
             "deliberation:topic:read",
             "deliberation:topic:raise",
             "deliberation:topic:support",
+            "deliberation:meeting:read",
         ],
     ),
 ];
@@ -183,6 +195,8 @@ const CENTRE: &[&str] = &[
     "deliberation:topic:read",
     "deliberation:topic:raise",
     "deliberation:topic:write",
+    "deliberation:meeting:read",
+    "deliberation:meeting:write",
 ];
 
 /// What a grid's staff do: they collect people's, households' and houses' records on the spot,
@@ -206,6 +220,7 @@ const GRID: &[&str] = &[
     "registry:facility:write",
     "deliberation:topic:read",
     "deliberation:topic:raise",
+    "deliberation:meeting:read",
 ];
 
 /// Creates or refreshes the built-in roles of a district; returns role ids by key.

@@ -3,8 +3,8 @@
 //! identical.
 
 use crate::routes::{
-    admin, auth, buildings, care, cases, deliberation, facilities, health, households, houses, orgs, people,
-    people_files, record_files, regions, registry_counts,
+    admin, auth, buildings, care, cases, deliberation, facilities, health, households, houses, meetings,
+    orgs, people, people_files, record_files, regions, registry_counts,
 };
 use utoipa::OpenApi;
 
@@ -124,6 +124,22 @@ use utoipa::OpenApi;
         deliberation::topic_photo_thumb,
         deliberation::get_settings,
         deliberation::put_settings,
+        meetings::create_meeting,
+        meetings::list_meetings,
+        meetings::get_meeting,
+        meetings::edit_meeting,
+        meetings::act_on_meeting,
+        meetings::add_participant,
+        meetings::remove_participant,
+        meetings::check_in,
+        meetings::add_proposal,
+        meetings::reorder_agenda,
+        meetings::remove_proposal,
+        meetings::upload_attachment,
+        meetings::meeting_attachment,
+        meetings::open_voting,
+        meetings::cast_ballot,
+        meetings::close_voting,
         deliberation::list_notifications,
         deliberation::read_notifications,
     ),

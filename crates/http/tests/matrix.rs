@@ -37,6 +37,7 @@ async fn every_endpoint_for_every_role() {
     let (_, v) = t.get("/api/v1/users?q=gridworker").await;
     let worker_id = v["items"][0]["id"].as_i64().unwrap();
     let admin_only = [401, 200, 403, 403, 403, 403, 403, 403, 403];
+    const W400: [u16; 9] = [401, 400, 403, 400, 400, 403, 403, 403, 403];
     // Two cases of 城管's category, reported by the admin: one in the scope of the street,
     // community and grid accounts, one in another street.
     let (_, v) = t.get("/api/v1/case-categories").await;
@@ -137,6 +138,16 @@ async fn every_endpoint_for_every_role() {
         topic_ids.push(v["id"].as_i64().unwrap());
     }
     let (in_topic, out_topic) = (topic_ids[0], topic_ids[1]);
+    // A planned meeting in each of the same two grids, planned by the admin.
+    let mut meeting_ids = Vec::new();
+    for grid in [IN, out_grid.as_str()] {
+        let body =
+            serde_json::json!({"title": "议题半月谈", "area": grid, "starts_at": "2026-12-10T07:00:00Z"});
+        let (s, v, _) = t.send("POST", "/api/v1/meetings", Some(body), &[]).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        meeting_ids.push(v["id"].as_i64().unwrap());
+    }
+    let (in_m, out_m) = (meeting_ids[0], meeting_ids[1]);
     // Writers past the permission check (a 400 for an empty body); the rest refused.
     let writers = [401, 400, 403, 400, 400, 400, 400, 403, 403];
     // A well-formed edit of a record with a version nobody read: 409 where the record is
@@ -622,6 +633,84 @@ async fn every_endpoint_for_every_role() {
         (
             "PUT /api/v1/deliberation/settings".into(),
             [401, 200, 403, 403, 403, 403, 403, 403, 403],
+        ),
+        // Meetings: read by staff in scope and by the district's residents (results are public);
+        // organised by the centres in their scope. A JSON body is no attachment (415).
+        ("/api/v1/meetings".into(), row(200, 200, 200, 200, 403, 200)),
+        (
+            format!("/api/v1/meetings/{in_m}"),
+            row(200, 200, 200, 200, 403, 200),
+        ),
+        (
+            format!("/api/v1/meetings/{out_m}"),
+            row(200, 404, 404, 404, 403, 200),
+        ),
+        ("POST /api/v1/meetings".into(), W400),
+        (format!("PUT /api/v1/meetings/{in_m}"), W400),
+        (
+            format!("PUT /api/v1/meetings/{out_m} {{\"version\":99}}"),
+            [401, 409, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (format!("POST /api/v1/meetings/{in_m}/actions"), W400),
+        (
+            format!("POST /api/v1/meetings/{out_m}/actions {{\"action\":\"start\",\"version\":99}}"),
+            [401, 409, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (format!("POST /api/v1/meetings/{in_m}/participants"), W400),
+        (
+            format!("POST /api/v1/meetings/{out_m}/participants"),
+            [401, 400, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            format!("DELETE /api/v1/meetings/{in_m}/participants/999999"),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/meetings/{in_m}/check-ins"),
+            row(409, 409, 409, 409, 403, 409),
+        ),
+        (
+            format!("POST /api/v1/meetings/{out_m}/check-ins"),
+            row(409, 404, 404, 404, 403, 409),
+        ),
+        (format!("POST /api/v1/meetings/{in_m}/proposals"), W400),
+        (
+            format!("POST /api/v1/meetings/{out_m}/proposals"),
+            [401, 400, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            format!("PUT /api/v1/meetings/{in_m}/agenda"),
+            [401, 200, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            format!("DELETE /api/v1/meetings/{in_m}/proposals/999999"),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/meetings/{in_m}/attachments"),
+            [401, 415, 403, 415, 415, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/meetings/{out_m}/attachments"),
+            [401, 415, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/meeting-attachments/999999".into(),
+            row(404, 404, 404, 404, 403, 404),
+        ),
+        // Votes: operators open and close; a ballot needs only the meeting's read permission
+        // (the rule then decides).
+        (
+            "POST /api/v1/proposals/999999/open".into(),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST /api/v1/proposals/999999/close".into(),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "POST /api/v1/proposals/999999/ballots {\"choice\":\"for\"}".into(),
+            row(404, 404, 404, 404, 403, 404),
         ),
         ("/api/v1/notifications".into(), row(200, 200, 200, 200, 200, 200)),
         (

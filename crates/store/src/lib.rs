@@ -16,6 +16,7 @@ pub mod entity;
 pub mod facilities;
 pub mod households;
 pub mod houses;
+pub mod meetings;
 pub mod migration;
 pub mod orgs;
 pub mod people;

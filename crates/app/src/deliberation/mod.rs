@@ -8,7 +8,9 @@
 //! raisers who are residents named masked (张**); staff read the topics their scope reaches.
 //! The rules themselves (states, support, levels) are `gridgov_domain::deliberation`.
 
+pub mod meetings;
 pub mod topics;
+pub mod votes;
 
 use crate::access::require;
 use crate::audit::{Event, record};
@@ -33,11 +35,18 @@ pub const TOPIC_SUPPORT: &str = "deliberation:topic:support";
 /// (district-wide scope).
 pub const TOPIC_WRITE: &str = "deliberation:topic:write";
 
+/// Seeing meetings, their participants, agendas, results, minutes and attachments (residents:
+/// their whole district, as results are public).
+pub const MEETING_READ: &str = "deliberation:meeting:read";
+/// Organising meetings: creating, editing, participants and their check-ins, the agenda,
+/// starting, closing and cancelling, minutes and attachments, opening and closing votes.
+pub const MEETING_WRITE: &str = "deliberation:meeting:write";
+
 /// The scope of a topic permission: residents (own records) read their whole district, as
 /// topics are public there; everyone else their region scope.
 pub(crate) fn topic_scope(who: &Signed, perm: &str) -> Scope {
     let s = who.principal.scope(perm);
-    if s.own_records_of.is_some() && perm == TOPIC_READ {
+    if s.own_records_of.is_some() && (perm == TOPIC_READ || perm == MEETING_READ) {
         Scope::everything()
     } else {
         s

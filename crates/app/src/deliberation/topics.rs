@@ -194,7 +194,7 @@ pub struct TopicCommand {
     pub into: Option<i64>,
 }
 
-fn not_found(id: i64) -> AppError {
+pub(crate) fn not_found(id: i64) -> AppError {
     AppError::not_found("topic_not_found", format!("no topic {id}"))
 }
 
@@ -215,7 +215,13 @@ pub(crate) async fn visible(
 }
 
 /// Trims a text field; required ones must not be empty; at most `max` characters.
-fn text(field: &str, v: &str, max: usize, required: bool, errs: &mut Vec<FieldError>) -> Option<String> {
+pub(crate) fn text(
+    field: &str,
+    v: &str,
+    max: usize,
+    required: bool,
+    errs: &mut Vec<FieldError>,
+) -> Option<String> {
     let t = v.trim();
     if t.is_empty() {
         if required {
@@ -240,7 +246,7 @@ fn text(field: &str, v: &str, max: usize, required: bool, errs: &mut Vec<FieldEr
 
 /// A deliberation area from its code: a grid (a sub-grid deliberates as its grid), a
 /// community or a street.
-fn area(raw: &str, errs: &mut Vec<FieldError>) -> Option<(RegionCode, Level)> {
+pub(crate) fn area(raw: &str, errs: &mut Vec<FieldError>) -> Option<(RegionCode, Level)> {
     match RegionCode::parse(raw.trim()) {
         Ok(c) => {
             let c = if c.level() == RegionLevel::Subgrid {
@@ -362,6 +368,56 @@ pub(crate) async fn step(
         repo::notify(conn, &t.district_code, &to, t.id, action, &t.title, now).await?;
     }
     Ok(())
+}
+
+/// Moves a topic for a meeting under its row lock, in the caller's transaction: `schedule`
+/// (onto the meeting's agenda, linked to it), `unschedule` (back to ready), `pass`, `reject`.
+/// The same transition, public timeline step, notifications to raiser and supporters and audit
+/// record (`topic.<action>`) as triage.
+pub(crate) async fn move_for_meeting(
+    conn: &impl ConnectionTrait,
+    who: &Signed,
+    id: i64,
+    action: TopicAction,
+    meeting_id: i64,
+    now: DateTime<Utc>,
+) -> Result<topic::Model, AppError> {
+    let t = repo::lock_topic(conn, id).await?.ok_or_else(|| not_found(id))?;
+    let state = TopicState::parse(&t.state).unwrap_or(TopicState::Declined);
+    let next = topic_transition(state, action)
+        .map_err(|e| AppError::new(ErrorKind::Conflict, e.code(), e.to_string()))?;
+    let mut new = t.clone();
+    new.state = next.code().to_owned();
+    new.version += 1;
+    new.updated_at = now;
+    match action {
+        TopicAction::Schedule => new.meeting_id = Some(meeting_id),
+        TopicAction::Unschedule => new.meeting_id = None,
+        _ => {}
+    }
+    repo::update_topic(conn, &new, t.version).await?;
+    step(
+        conn,
+        Some(who),
+        &new,
+        action.code(),
+        Some(format!("#{meeting_id}")),
+        true,
+        now,
+    )
+    .await?;
+    let detail = serde_json::json!({ "meeting": meeting_id });
+    audit(
+        conn,
+        who,
+        None,
+        &new,
+        &format!("topic.{}", action.code()),
+        Some(&t),
+        detail,
+    )
+    .await?;
+    Ok(new)
 }
 
 /// Raises a topic. A resident raises in an area that contains their home grid (422

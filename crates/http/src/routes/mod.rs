@@ -10,6 +10,7 @@ pub mod facilities;
 pub mod health;
 pub mod households;
 pub mod houses;
+pub mod meetings;
 pub mod orgs;
 pub mod people;
 pub mod people_files;
@@ -91,6 +92,41 @@ pub fn api() -> Router<App> {
             "/api/v1/deliberation/settings",
             get(deliberation::get_settings).put(deliberation::put_settings),
         )
+        .route(
+            "/api/v1/meetings",
+            get(meetings::list_meetings).post(meetings::create_meeting),
+        )
+        .route(
+            "/api/v1/meetings/{id}",
+            get(meetings::get_meeting).put(meetings::edit_meeting),
+        )
+        .route("/api/v1/meetings/{id}/actions", post(meetings::act_on_meeting))
+        .route(
+            "/api/v1/meetings/{id}/participants",
+            post(meetings::add_participant),
+        )
+        .route(
+            "/api/v1/meetings/{id}/participants/{participant_id}",
+            axum::routing::delete(meetings::remove_participant),
+        )
+        .route("/api/v1/meetings/{id}/check-ins", post(meetings::check_in))
+        .route("/api/v1/meetings/{id}/proposals", post(meetings::add_proposal))
+        .route(
+            "/api/v1/meetings/{id}/proposals/{proposal_id}",
+            axum::routing::delete(meetings::remove_proposal),
+        )
+        .route("/api/v1/meetings/{id}/agenda", put(meetings::reorder_agenda))
+        .route(
+            "/api/v1/meetings/{id}/attachments",
+            post(meetings::upload_attachment),
+        )
+        .route(
+            "/api/v1/meeting-attachments/{id}",
+            get(meetings::meeting_attachment),
+        )
+        .route("/api/v1/proposals/{id}/open", post(meetings::open_voting))
+        .route("/api/v1/proposals/{id}/ballots", post(meetings::cast_ballot))
+        .route("/api/v1/proposals/{id}/close", post(meetings::close_voting))
         .route("/api/v1/notifications", get(deliberation::list_notifications))
         .route(
             "/api/v1/notifications/read",
