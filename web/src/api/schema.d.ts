@@ -1748,6 +1748,286 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Meetings the caller may read (residents: their whole district), latest start first. */
+        get: operations["list_meetings"];
+        put?: never;
+        /**
+         * Plans a meeting at a grid, a community or a street in the caller's scope, with its vote rule
+         *     (default: more than half of the eligible present, more than half of those present for) and
+         *     ballot kind; `recur_days` makes it a series. Audited as `meeting.create`.
+         */
+        post: operations["create_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A meeting with its participants, agenda (proposals in order; counts only once a vote is
+         *     closed), attachments, the caller's actions and participation.
+         */
+        get: operations["get_meeting"];
+        /**
+         * Edits title, place, start, rule, ballot kind or minutes with the version read, until the
+         *     meeting is over. Audited as `meeting.update`.
+         */
+        put: operations["edit_meeting"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * `start` (planned → in session), `close` (in session → closed; draft proposals' topics back
+         *     to ready; the next meeting of a series created), `cancel` (planned → cancelled; topics back
+         *     to ready), with the version read. Audited as `meeting.<action>`.
+         */
+        post: operations["act_on_meeting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a participant (name, role, unit, optional linked `account_id`; `can_vote` from the role
+         *     unless given) until the meeting is over. Audited as `meeting.participant_add`.
+         */
+        post: operations["add_participant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/participants/{participant_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a participant before the meeting starts. Audited as `meeting.participant_remove`. */
+        delete: operations["remove_participant"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/check-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Checks a participant in while the meeting is in session: an operator names
+         *     `participant_id`; a participant with a linked account checks in themselves (no body).
+         *     Checking in again answers the first check-in. Audited as `meeting.check_in`.
+         */
+        post: operations["check_in"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds a proposal to the agenda: a topic of the meeting's area (scheduled: its timeline and
+         *     supporters hear of it) or a free one with a title. Audited as `meeting.proposal_add`.
+         */
+        post: operations["add_proposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Reorders the agenda (`order`: every proposal id once). Audited as `meeting.agenda_reorder`. */
+        put: operations["reorder_agenda"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/proposals/{proposal_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes a draft proposal; its topic goes back to ready. Audited as `meeting.proposal_remove`. */
+        delete: operations["remove_proposal"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meetings/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adds an attachment (the body is the file: PDF, JPEG or PNG by its bytes, at most 10 MB)
+         *     until the meeting is over. Audited as `meeting.attachment_upload`.
+         */
+        post: operations["upload_attachment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meeting-attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A meeting attachment's file, for readers of its meeting. */
+        get: operations["meeting_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proposals/{id}/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Opens voting on a draft proposal while the meeting is in session: the eligible are fixed
+         *     (participants who vote, at this moment), the meeting's rule and ballot kind copied. Audited
+         *     as `proposal.open`.
+         */
+        post: operations["open_voting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proposals/{id}/ballots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Casts a ballot `{choice}` as the participant linked to the caller's account, or records an
+         *     open ballot `{participant_id, choice}` as an operator of the meeting. While voting, the
+         *     answer shows only how many have voted. Audited as `ballot.cast` (a secret ballot's choice
+         *     is never stored against the voter).
+         */
+        post: operations["cast_ballot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proposals/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Closes voting and counts: present = eligible participants checked in; quorum and result
+         *     under the proposal's rule; the linked topic passes or is rejected (its supporters hear of
+         *     it). Audited as `proposal.close`.
+         */
+        post: operations["close_voting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -1824,10 +2104,26 @@ export interface components {
             /** @description Photos already uploaded to this case that this step shows (e.g. the result). */
             photo_ids?: number[];
         };
+        /** @description The agenda's new order: every proposal of the meeting, once. */
+        AgendaOrder: {
+            order?: number[];
+        };
         /** @description One role assignment of an account. */
         AssignmentView: {
             role: string;
             scope: Record<string, unknown>;
+        };
+        /** @description An attachment of a meeting (PDF, JPEG or PNG). */
+        AttachmentView: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            mime: string;
+            /** Format: int64 */
+            bytes: number;
+            sha256: string;
+            /** Format: date-time */
+            created_at: string;
         };
         AuditPage: {
             items: components["schemas"]["AuditView"][];
@@ -1850,6 +2146,16 @@ export interface components {
             before_digest?: string | null;
             after_digest?: string | null;
             detail: string;
+        };
+        /**
+         * @description A ballot: `for`, `against` or `abstain` (or 赞成, 反对, 弃权). Without `participant_id` the
+         *     caller votes as the participant linked to their account; with it an operator records an
+         *     open ballot for that participant.
+         */
+        BallotInput: {
+            choice?: string;
+            /** Format: int64 */
+            participant_id?: number | null;
         };
         /** @description An edit: the whole record with the version it was read at. */
         BuildingEdit: components["schemas"]["BuildingInput"] & {
@@ -2121,6 +2427,14 @@ export interface components {
         ChangePassword: {
             current_password: string;
             new_password: string;
+        };
+        /**
+         * @description A check-in: an operator names the participant; without one, the caller checks in as the
+         *     participant linked to their account.
+         */
+        CheckInInput: {
+            /** Format: int64 */
+            participant_id?: number | null;
         };
         /** @description A household recorded on the spot, with its members. */
         Collect: {
@@ -2697,6 +3011,106 @@ export interface components {
             /** @description Every permission held, `module:entity:action`. */
             permissions: string[];
         };
+        /** @description A state move: `start`, `close` or `cancel`, with the version read. */
+        MeetingCommand: {
+            action: string;
+            /** Format: int32 */
+            version: number;
+        };
+        /**
+         * @description A meeting with its participants, agenda (in order), attachments, the actions the caller may
+         *     take (`start`, `close`, `cancel`) and the caller's own participation.
+         */
+        MeetingDetail: {
+            meeting: components["schemas"]["MeetingView"];
+            participants: components["schemas"]["ParticipantView"][];
+            agenda: components["schemas"]["ProposalView"][];
+            attachments: components["schemas"]["AttachmentView"][];
+            actions: string[];
+            /**
+             * Format: int64
+             * @description The participant linked to the caller's account, if any.
+             */
+            my_participant_id?: number | null;
+        };
+        /** @description An edit of a meeting with the version read; a field left out stays. */
+        MeetingEdit: {
+            /** Format: int32 */
+            version: number;
+            title?: string | null;
+            place?: string | null;
+            /** Format: date-time */
+            starts_at?: string | null;
+            quorum?: string | null;
+            pass_share?: string | null;
+            pass_base?: string | null;
+            ballot_kind?: string | null;
+            /** @description The minutes (纪要), up to 20000 characters. */
+            minutes?: string | null;
+        };
+        /** @description A meeting being planned. */
+        MeetingInput: {
+            /** @description A grid, a community or a street in the caller's scope. */
+            area?: string;
+            /** @description 1 to 100 characters, e.g. 议题半月谈. */
+            title?: string;
+            place?: string | null;
+            /** Format: date-time */
+            starts_at?: string | null;
+            /**
+             * Format: int64
+             * @description Repeats every 1 to 92 days: closing creates the next meeting of the series.
+             */
+            recur_days?: number | null;
+            /** @description `more_than_half` (default), `two_thirds`, `three_quarters`, `all`: eligible present. */
+            quorum?: string | null;
+            /** @description The share of the base that must vote for (default `more_than_half`). */
+            pass_share?: string | null;
+            /** @description `cast`, `present` (default) or `eligible`. */
+            pass_base?: string | null;
+            /** @description `open` (default, 记名) or `secret` (不记名). */
+            ballot_kind?: string | null;
+        };
+        /** @description A page of meetings with the total. */
+        MeetingPage: {
+            items: components["schemas"]["MeetingView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A meeting as lists show it. */
+        MeetingView: {
+            /** Format: int64 */
+            id: number;
+            level: string;
+            area: string;
+            street: string;
+            community?: string | null;
+            title: string;
+            place?: string | null;
+            /** Format: date-time */
+            starts_at: string;
+            /** Format: int32 */
+            recur_days?: number | null;
+            /**
+             * Format: int64
+             * @description The first meeting of the series this one continues.
+             */
+            series_id?: number | null;
+            state: string;
+            quorum: string;
+            pass_share: string;
+            pass_base: string;
+            ballot_kind: string;
+            minutes?: string | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: int32 */
+            version: number;
+            /** Format: date-time */
+            created_at: string;
+        };
         Meta: {
             name: string;
             version: string;
@@ -2806,6 +3220,36 @@ export interface components {
             /** @description Mainland mobile number. */
             phone: string;
         };
+        /** @description A participant being added. */
+        ParticipantInput: {
+            name?: string;
+            /**
+             * @description `host`, `resident_rep`, `party_member`, `grid_worker`, `property_company`, `department`,
+             *     `expert` (or 居民代表, …).
+             */
+            role?: string;
+            unit?: string | null;
+            /**
+             * Format: int64
+             * @description A resident's or staff account of the district: it checks in and votes itself.
+             */
+            account_id?: number | null;
+            /** @description Defaults from the role: resident and party member representatives vote. */
+            can_vote?: boolean | null;
+        };
+        /** @description A participant of a meeting. */
+        ParticipantView: {
+            /** Format: int64 */
+            id: number;
+            name: string;
+            role: string;
+            unit?: string | null;
+            /** @description Whether an account is linked (it checks in and votes itself). */
+            linked: boolean;
+            can_vote: boolean;
+            /** Format: date-time */
+            checked_in_at?: string | null;
+        };
         PermissionInfo: {
             permission: string;
             description: string;
@@ -2891,6 +3335,69 @@ export interface components {
             lon: number;
             /** Format: double */
             lat: number;
+        };
+        /** @description A proposal for the agenda: a topic (scheduled, its title taken) or a free one. */
+        ProposalInput: {
+            /** Format: int64 */
+            topic_id?: number | null;
+            title?: string | null;
+            text?: string | null;
+        };
+        /**
+         * @description A proposal on the agenda. While it is voted only how many have voted is shown, never the
+         *     counts; once closed, the counts, the outcome and the turnout.
+         */
+        ProposalView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            meeting_id: number;
+            /** Format: int64 */
+            topic_id?: number | null;
+            /** Format: int32 */
+            position: number;
+            title: string;
+            text?: string | null;
+            /** @description `draft`, `voting`, `closed`. */
+            state: string;
+            ballot_kind: string;
+            quorum: string;
+            pass_share: string;
+            pass_base: string;
+            /**
+             * Format: int32
+             * @description Fixed when voting opens.
+             */
+            eligible: number;
+            /**
+             * Format: int32
+             * @description Eligible participants checked in when voting closed.
+             */
+            present: number;
+            /**
+             * Format: int32
+             * @description Ballots cast so far.
+             */
+            voted: number;
+            /** Format: int32 */
+            for_votes?: number | null;
+            /** Format: int32 */
+            against?: number | null;
+            /** Format: int32 */
+            abstain?: number | null;
+            quorum_met?: boolean | null;
+            passed?: boolean | null;
+            /**
+             * Format: double
+             * @description Votes cast of the eligible, in per cent (closed only).
+             */
+            turnout_percent?: number | null;
+            /** Format: date-time */
+            opened_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            /** Format: int32 */
+            version: number;
         };
         /** @description Marking notifications read: these ids (one's own; others' are ignored), or all. */
         ReadInput: {
@@ -8863,6 +9370,895 @@ export interface operations {
             };
             /** @description `forbidden`: needs deliberation:topic:write; `district_scope_required` */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_meetings: {
+        parameters: {
+            query?: {
+                /** @description `grid`, `community` or `street`. */
+                level?: string;
+                /** @description Meetings whose area lies in this region. */
+                region?: string;
+                /** @description `planned`, `in_session`, `closed`, `cancelled`. */
+                state?: string;
+                /** @description Starting at or after (RFC 3339). */
+                from?: string;
+                /** @description Starting before (RFC 3339). */
+                to?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_level`, `unknown_state`, a bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region filter is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `not_a_deliberation_area`, `recurrence_out_of_range`, `unknown_quorum`, `unknown_pass_share`, `unknown_pass_base`, `unknown_ballot_kind`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: no such area, or outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingView"];
+                };
+            };
+            /** @description `validation_failed`, `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`; `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    act_on_meeting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetingCommand"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetingDetail"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_action`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `stale_version`; `meeting_closed`; `invalid_meeting_state`; `voting_open`: a proposal is still being voted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ParticipantInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `unknown_role`, `account_not_found`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_closed`; `already_participant` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_participant: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                participant_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found`; `participant_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_in_session`; `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    check_in: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ParticipantView"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read; `not_your_participation`: someone else's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found`; `participant_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_in_session`; `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    add_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
+            };
+            /** @description `validation_failed` (`required`, `too_long`, `topic_not_found`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_closed`; `invalid_topic_state` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `outside_meeting_area` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    reorder_agenda: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgendaOrder"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"][];
+                };
+            };
+            /** @description `validation_failed` (`invalid_order`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    remove_proposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                proposal_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found`; `proposal_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_closed`; `proposal_not_draft` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upload_attachment: {
+        parameters: {
+            query?: {
+                /** @description The file's name as shown (e.g. 会议纪要.pdf). */
+                name?: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": number[];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentView"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachment_too_large` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unsupported_media_type` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    meeting_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": unknown;
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachment_not_found`, also when its meeting is out of scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    open_voting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `proposal_not_found`, also outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `voting_open`; `voting_closed`; `meeting_not_in_session`; `meeting_closed` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    cast_ballot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BallotInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_choice`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read; `not_your_participation`; `secret_ballot`: recorded by an operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `proposal_not_found`; `participant_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `voting_not_open`; `voting_closed`; `already_voted` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `not_eligible`: not a participant, or one who does not vote; `not_checked_in` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    close_voting: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalView"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `proposal_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `voting_not_open`; `voting_closed` */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
