@@ -15,7 +15,6 @@
 use super::topics::{self, area, text};
 use super::{MEETING_READ, MEETING_WRITE, TOPIC_READ, topic_scope, window};
 use crate::access::require;
-use crate::audit::{Event, record};
 use crate::auth::Signed;
 use crate::{App, AppError, ErrorKind, FieldError};
 use chrono::{DateTime, Duration, Utc};
@@ -418,23 +417,9 @@ pub(crate) async fn audit(
     before: Option<&meeting::Model>,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let id = m.id.to_string();
-    let (b, a) = (before.map(audited), audited(m));
-    record(
-        conn,
-        &who.actor(ip),
-        Event {
-            district: m.district_code.clone(),
-            region: Some(m.region_code.clone()),
-            action,
-            entity_type: "meeting",
-            entity_id: &id,
-            before: b.as_ref(),
-            after: Some(&a),
-            detail,
-        },
-    )
-    .await
+    let fields = (before.map(audited), audited(m));
+    let area = (m.district_code.as_str(), m.region_code.as_str());
+    super::audit_in_area(conn, who, ip, area, ("meeting", m.id), action, fields, detail).await
 }
 
 /// Plans a meeting in an area of the caller's scope of `deliberation:meeting:write` (404

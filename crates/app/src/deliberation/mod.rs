@@ -356,3 +356,34 @@ pub(crate) fn window(page: u64, page_size: u64) -> (u64, u64) {
     let size = page_size.clamp(1, 100);
     (page.saturating_sub(1) * size, size)
 }
+
+/// Records an action on a topic or a meeting (`entity_type`) in its area, with its audited
+/// fields before and after, in the caller's transaction.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn audit_in_area(
+    conn: &impl sea_orm::ConnectionTrait,
+    who: &Signed,
+    ip: Option<String>,
+    (district, region): (&str, &str),
+    (entity_type, id): (&'static str, i64),
+    action: &str,
+    (before, after): (Option<serde_json::Value>, serde_json::Value),
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    let id = id.to_string();
+    record(
+        conn,
+        &who.actor(ip),
+        Event {
+            district: district.to_owned(),
+            region: Some(region.to_owned()),
+            action,
+            entity_type,
+            entity_id: &id,
+            before: before.as_ref(),
+            after: Some(&after),
+            detail,
+        },
+    )
+    .await
+}

@@ -10,7 +10,6 @@ use super::{
     window,
 };
 use crate::access::require;
-use crate::audit::{Event, record};
 use crate::auth::Signed;
 use crate::{App, AppError, ErrorKind, FieldError};
 use chrono::{DateTime, Utc};
@@ -317,23 +316,9 @@ pub(crate) async fn audit(
     before: Option<&topic::Model>,
     detail: serde_json::Value,
 ) -> Result<(), AppError> {
-    let id = t.id.to_string();
-    let (b, a) = (before.map(audited), audited(t));
-    record(
-        conn,
-        &who.actor(ip),
-        Event {
-            district: t.district_code.clone(),
-            region: Some(t.region_code.clone()),
-            action,
-            entity_type: "topic",
-            entity_id: &id,
-            before: b.as_ref(),
-            after: Some(&a),
-            detail,
-        },
-    )
-    .await
+    let fields = (before.map(audited), audited(t));
+    let area = (t.district_code.as_str(), t.region_code.as_str());
+    super::audit_in_area(conn, who, ip, area, ("topic", t.id), action, fields, detail).await
 }
 
 /// Appends a step to the topic's timeline and, for a move, notifies its raiser and supporters
