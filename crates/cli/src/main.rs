@@ -450,6 +450,16 @@ async fn main() -> Result<()> {
                         started.elapsed().as_secs_f64()
                     );
                 }
+                let d = gridgov_app::demo::deliberation::write_deliberation(&app, "370105000000")
+                    .await
+                    .map_err(app_err)?;
+                println!(
+                    "demo: {} deliberation topics, {} meetings, {} resolutions (the stairwell story), built in {:.2} s",
+                    d.topics,
+                    d.meetings,
+                    d.resolutions,
+                    started.elapsed().as_secs_f64()
+                );
                 if config.database_url.contains("demo.db") {
                     std::fs::write(&marker, &wanted)?;
                 }
@@ -459,6 +469,7 @@ async fn main() -> Result<()> {
             for l in &logins {
                 println!("  {:<12} {:<20} {}", l.username, l.role, l.unit);
             }
+            println!("  neighbour1…6 resident             370105001001001 (the resident's neighbours)");
             if no_serve {
                 return Ok(());
             }

@@ -564,6 +564,114 @@ pub fn may_implement(now: chrono::DateTime<chrono::Utc>, notice_ends: chrono::Da
     now >= notice_ends
 }
 
+kinds!(
+    /// Where a resolution (决议) is, from publishing to done. Derived from its dates, never
+    /// stored apart from them.
+    ResolutionState {
+        /// Published for its notice period (公示中); implementable once the period is over.
+        Publicised => "publicised", "公示中",
+        /// Turned into cases and tasks being done (实施中).
+        Implementing => "implementing", "实施中",
+        /// Every case closed and every task done (已办结).
+        Completed => "completed", "已办结",
+    }
+);
+
+/// A resolution's state from whether it was implemented and completed.
+pub fn resolution_state(implemented: bool, completed: bool) -> ResolutionState {
+    match (implemented, completed) {
+        (_, true) => ResolutionState::Completed,
+        (true, false) => ResolutionState::Implementing,
+        (false, false) => ResolutionState::Publicised,
+    }
+}
+
+/// Why a resolution cannot be implemented now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImplementError {
+    #[error("the resolution's notice period is still running")]
+    NoticeRunning,
+    #[error("the resolution is being implemented already")]
+    Already,
+    #[error("give at least one case or task")]
+    Nothing,
+}
+
+impl ImplementError {
+    pub fn code(self) -> &'static str {
+        match self {
+            ImplementError::NoticeRunning => "notice_running",
+            ImplementError::Already => "already_implemented",
+            ImplementError::Nothing => "nothing_to_implement",
+        }
+    }
+}
+
+/// A resolution is implemented once, after its notice period, by at least one case or task.
+pub fn check_implement(
+    now: chrono::DateTime<chrono::Utc>,
+    notice_ends: chrono::DateTime<chrono::Utc>,
+    implemented: bool,
+    items: usize,
+) -> Result<(), ImplementError> {
+    if implemented {
+        Err(ImplementError::Already)
+    } else if !may_implement(now, notice_ends) {
+        Err(ImplementError::NoticeRunning)
+    } else if items == 0 {
+        Err(ImplementError::Nothing)
+    } else {
+        Ok(())
+    }
+}
+
+/// Whether an implementation is complete: it has cases or tasks, and every one is done (a case
+/// closed, rejected or merged; a task marked done).
+pub fn implementation_complete(done: impl IntoIterator<Item = bool>) -> bool {
+    let mut any = false;
+    for d in done {
+        if !d {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Why a resident may not rate a topic's outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RatingError {
+    #[error("the topic is not completed yet")]
+    NotCompleted,
+    #[error("the rater does not live in the topic's area")]
+    OutsideArea,
+    #[error("the rater rated this topic already")]
+    Already,
+}
+
+impl RatingError {
+    pub fn code(self) -> &'static str {
+        match self {
+            RatingError::NotCompleted => "topic_not_completed",
+            RatingError::OutsideArea => "outside_area",
+            RatingError::Already => "already_rated",
+        }
+    }
+}
+
+/// Residents of the topic's area rate its outcome once, when it is completed.
+pub fn check_rating(state: TopicState, in_area: bool, already: bool) -> Result<(), RatingError> {
+    if state != TopicState::Completed {
+        Err(RatingError::NotCompleted)
+    } else if !in_area {
+        Err(RatingError::OutsideArea)
+    } else if already {
+        Err(RatingError::Already)
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -991,5 +1099,67 @@ mod tests {
         assert_eq!(check_recurrence_days(0), Err("recurrence_out_of_range"));
         assert!(ParticipantRole::ResidentRep.votes_by_default());
         assert!(!ParticipantRole::Department.votes_by_default());
+    }
+
+    #[test]
+    fn a_resolution_is_implemented_once_after_its_notice_with_something_to_do() {
+        let t0 = chrono::DateTime::parse_from_rfc3339("2026-12-01T08:00:00Z")
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_default();
+        let ends = notice_ends(t0, 3);
+        let before = ends - chrono::Duration::seconds(1);
+        assert_eq!(
+            check_implement(before, ends, false, 1),
+            Err(ImplementError::NoticeRunning)
+        );
+        assert_eq!(
+            check_implement(ends, ends, false, 1),
+            Ok(()),
+            "the end itself is after"
+        );
+        assert_eq!(check_implement(ends, ends, true, 1), Err(ImplementError::Already));
+        assert_eq!(
+            check_implement(ends, ends, false, 0),
+            Err(ImplementError::Nothing)
+        );
+        // No notice: at once (the stairwell without light).
+        assert_eq!(check_implement(t0, notice_ends(t0, 0), false, 1), Ok(()));
+        assert_eq!(ImplementError::NoticeRunning.code(), "notice_running");
+    }
+
+    #[test]
+    fn an_implementation_is_complete_when_everything_is_done_and_there_was_something() {
+        assert!(!implementation_complete([]), "nothing to do is not done");
+        assert!(implementation_complete([true]));
+        assert!(implementation_complete([true, true, true]));
+        assert!(!implementation_complete([true, false, true]));
+        assert_eq!(resolution_state(false, false), ResolutionState::Publicised);
+        assert_eq!(resolution_state(true, false), ResolutionState::Implementing);
+        assert_eq!(resolution_state(true, true), ResolutionState::Completed);
+    }
+
+    #[test]
+    fn residents_of_the_area_rate_a_completed_topic_once() {
+        assert_eq!(check_rating(TopicState::Completed, true, false), Ok(()));
+        for s in TopicState::ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != TopicState::Completed)
+        {
+            assert_eq!(
+                check_rating(s, true, false),
+                Err(RatingError::NotCompleted),
+                "{s:?}"
+            );
+        }
+        assert_eq!(
+            check_rating(TopicState::Completed, false, false),
+            Err(RatingError::OutsideArea)
+        );
+        assert_eq!(
+            check_rating(TopicState::Completed, true, true),
+            Err(RatingError::Already)
+        );
+        assert_eq!(RatingError::Already.code(), "already_rated");
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::routes::{
     admin, auth, buildings, care, cases, deliberation, facilities, health, households, houses, meetings,
-    orgs, people, people_files, record_files, regions, registry_counts,
+    orgs, people, people_files, record_files, regions, registry_counts, resolutions,
 };
 use utoipa::OpenApi;
 
@@ -140,6 +140,12 @@ use utoipa::OpenApi;
         meetings::open_voting,
         meetings::cast_ballot,
         meetings::close_voting,
+        resolutions::publish_resolution,
+        resolutions::list_resolutions,
+        resolutions::get_resolution,
+        resolutions::implement_resolution,
+        resolutions::edit_resolution_task,
+        resolutions::rate_topic,
         deliberation::list_notifications,
         deliberation::read_notifications,
     ),

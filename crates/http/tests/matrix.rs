@@ -148,6 +148,49 @@ async fn every_endpoint_for_every_role() {
         meeting_ids.push(v["id"].as_i64().unwrap());
     }
     let (in_m, out_m) = (meeting_ids[0], meeting_ids[1]);
+    // A resolution in each of the same two grids: at a meeting of its own, one representative
+    // votes a free proposal through; the admin publishes it with no notice period.
+    let mut resolution_ids = Vec::new();
+    for grid in [IN, out_grid.as_str()] {
+        let app = &t;
+        let call = |method: &'static str, uri: String, body: serde_json::Value| async move {
+            let (s, v, _) = app.send(method, &uri, Some(body), &[]).await;
+            assert!(s.is_success(), "{method} {uri}: {s} {v}");
+            v
+        };
+        let body = serde_json::json!({"title": "议事会", "area": grid, "starts_at": "2026-12-10T07:00:00Z"});
+        let m = call("POST", "/api/v1/meetings".into(), body).await["id"]
+            .as_i64()
+            .unwrap();
+        let body = serde_json::json!({"name": "王建国", "role": "resident_rep"});
+        let rep = call("POST", format!("/api/v1/meetings/{m}/participants"), body).await["id"].clone();
+        let body = serde_json::json!({"title": "更换楼道灯"});
+        let p = call("POST", format!("/api/v1/meetings/{m}/proposals"), body).await["id"]
+            .as_i64()
+            .unwrap();
+        let body = serde_json::json!({"action": "start", "version": 1});
+        call("POST", format!("/api/v1/meetings/{m}/actions"), body).await;
+        let body = serde_json::json!({"participant_id": rep});
+        call("POST", format!("/api/v1/meetings/{m}/check-ins"), body).await;
+        call(
+            "POST",
+            format!("/api/v1/proposals/{p}/open"),
+            serde_json::json!({}),
+        )
+        .await;
+        let body = serde_json::json!({"participant_id": rep, "choice": "for"});
+        call("POST", format!("/api/v1/proposals/{p}/ballots"), body).await;
+        call(
+            "POST",
+            format!("/api/v1/proposals/{p}/close"),
+            serde_json::json!({}),
+        )
+        .await;
+        let body = serde_json::json!({"proposal_id": p, "text": "由物业更换", "notice_days": 0});
+        let r = call("POST", "/api/v1/resolutions".into(), body).await;
+        resolution_ids.push(r["resolution"]["id"].as_i64().unwrap());
+    }
+    let (in_r, out_r) = (resolution_ids[0], resolution_ids[1]);
     // Writers past the permission check (a 400 for an empty body); the rest refused.
     let writers = [401, 400, 403, 400, 400, 400, 400, 403, 403];
     // A well-formed edit of a record with a version nobody read: 409 where the record is
@@ -711,6 +754,32 @@ async fn every_endpoint_for_every_role() {
         (
             "POST /api/v1/proposals/999999/ballots {\"choice\":\"for\"}".into(),
             row(404, 404, 404, 404, 403, 404),
+        ),
+        // Resolutions: read like meetings (published to the district's residents); published,
+        // implemented and followed by the centres in their scope; rated by residents of the
+        // area once completed (the demo resident's topic is not).
+        ("/api/v1/resolutions".into(), row(200, 200, 200, 200, 403, 200)),
+        (
+            format!("/api/v1/resolutions/{in_r}"),
+            row(200, 200, 200, 200, 403, 200),
+        ),
+        (
+            format!("/api/v1/resolutions/{out_r}"),
+            row(200, 404, 404, 404, 403, 200),
+        ),
+        ("POST /api/v1/resolutions".into(), W400),
+        (format!("POST /api/v1/resolutions/{in_r}/implement"), W400),
+        (
+            format!("POST /api/v1/resolutions/{out_r}/implement {{\"version\":99}}"),
+            [401, 409, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            "PUT /api/v1/resolution-tasks/999999 {\"version\":1,\"done\":true}".into(),
+            [401, 404, 403, 404, 404, 403, 403, 403, 403],
+        ),
+        (
+            format!("POST /api/v1/topics/{in_topic}/ratings {{\"rating\":\"satisfied\"}}"),
+            [401, 403, 403, 403, 403, 403, 403, 403, 409],
         ),
         ("/api/v1/notifications".into(), row(200, 200, 200, 200, 200, 200)),
         (

@@ -23,6 +23,7 @@ pub mod people;
 pub mod regions;
 pub mod registry_counts;
 pub mod reports;
+pub mod resolutions;
 mod rows;
 pub use rows::insert_all;
 pub mod scope;

@@ -2028,6 +2028,113 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/resolutions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resolutions the caller may read (residents: their whole district, as resolutions are
+         *     published), newest first.
+         */
+        get: operations["list_resolutions"];
+        put?: never;
+        /**
+         * Publishes a passed proposal as a resolution for its notice period (公示期, 0 to 30 days,
+         *     default 5); its topic moves to `publicised` and its supporters hear of it. Audited as
+         *     `resolution.publish`.
+         */
+        post: operations["publish_resolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resolutions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A resolution with the cases and tasks implementing it, the residents' ratings and what the
+         *     caller may do (`implement`, `rate`).
+         */
+        get: operations["get_resolution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resolutions/{id}/implement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turns a resolution into work once its notice period is over: new cases (source
+         *     `deliberation`, routed like every report; needs case:case:report), existing cases, and
+         *     tasks. Its topic moves to `implementing`. The resolution completes by itself when every case
+         *     is closed and every task done. Audited as `resolution.implement`.
+         */
+        post: operations["implement_resolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/resolution-tasks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Marks a resolution's task done (or not done), with a published note; the last thing done
+         *     completes the resolution. Audited as `resolution.task`.
+         */
+        put: operations["edit_resolution_task"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/topics/{id}/ratings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A resident of the topic's area rates its outcome, once, after it is completed. Audited as
+         *     `topic.rate`.
+         */
+        post: operations["rate_topic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notifications": {
         parameters: {
             query?: never;
@@ -2293,6 +2400,27 @@ export interface components {
             photos: components["schemas"]["PhotoView"][];
             /** @description Actions the caller could take now. */
             actions: string[];
+            /** @description The deliberation resolutions this case implements (source `deliberation`). */
+            resolutions: components["schemas"]["ResolutionLink"][];
+        };
+        /** @description A case to create for a resolution. */
+        CaseOrder: {
+            /**
+             * Format: int64
+             * @description A reportable case category of the district.
+             */
+            category_id: number;
+            /** @description 1 to 2000 characters; the resolution's title and text when left out. */
+            description?: string | null;
+            address?: string | null;
+            /**
+             * Format: double
+             * @description Where (WGS84, or GCJ-02 with `crs: gcj02`); the topic's point when left out.
+             */
+            lon?: number | null;
+            /** Format: double */
+            lat?: number | null;
+            crs?: string | null;
         };
         CasePage: {
             items: components["schemas"]["CaseView"][];
@@ -2797,6 +2925,20 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description Turning a resolution into work, once its notice period is over. */
+        ImplementInput: {
+            /**
+             * Format: int32
+             * @description The resolution's version read.
+             */
+            version: number;
+            /** @description New cases to create (source `deliberation`), at most 20. */
+            cases?: components["schemas"]["CaseOrder"][];
+            /** @description Existing cases (in the caller's scope) that implement it. */
+            case_ids?: number[];
+            /** @description Tasks and milestones, at most 50. */
+            tasks?: components["schemas"]["TaskInput"][];
+        };
         /** @description What an import found, and did. */
         ImportReport: {
             /** @description The template's column keys; `cells` follow this order. */
@@ -2976,6 +3118,17 @@ export interface components {
              * @description 90th percentile of the same.
              */
             whistle_ack_p90_minutes?: number | null;
+        };
+        /** @description A case implementing a resolution. */
+        LinkedCase: {
+            /** Format: int64 */
+            id: number;
+            case_no: string;
+            state: string;
+            /** @description Staff only: a resident's report may be linked, and residents see its progress only. */
+            description?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
         };
         LocateResult: {
             /** @description The point in WGS84. */
@@ -3399,6 +3552,44 @@ export interface components {
             /** Format: int32 */
             version: number;
         };
+        /** @description Publishing a passed proposal as a resolution. */
+        PublishInput: {
+            /** Format: int64 */
+            proposal_id: number;
+            /** @description 1 to 100 characters; the proposal's title when left out. */
+            title?: string | null;
+            /** @description What was decided, 1 to 4000 characters. */
+            text?: string;
+            /**
+             * Format: int64
+             * @description The notice period (公示期) in days, 0 to 30 (0: at once, for urgent safety matters);
+             *     5 when left out.
+             */
+            notice_days?: number | null;
+        };
+        /** @description A resident's rating of a completed topic's outcome. */
+        RatingInput: {
+            /** @description `satisfied`, `basically` or `not_satisfied` (满意, 基本满意, 不满意). */
+            rating?: string;
+            /** @description At most 500 characters. */
+            comment?: string | null;
+        };
+        /** @description How residents rated a topic's outcome. */
+        RatingSummary: {
+            /** Format: int32 */
+            satisfied: number;
+            /** Format: int32 */
+            basically: number;
+            /** Format: int32 */
+            not_satisfied: number;
+            /** Format: int32 */
+            total: number;
+            /**
+             * Format: double
+             * @description 满意率: satisfied and basically satisfied of all ratings, in per cent (none without ratings).
+             */
+            satisfied_percent?: number | null;
+        };
         /** @description Marking notifications read: these ids (one's own; others' are ignored), or all. */
         ReadInput: {
             ids?: number[] | null;
@@ -3511,6 +3702,64 @@ export interface components {
         ResetPassword: {
             password: string;
         };
+        /** @description A resolution with its cases, tasks, ratings and what the caller may do. */
+        ResolutionDetail: {
+            resolution: components["schemas"]["ResolutionView"];
+            cases: components["schemas"]["LinkedCase"][];
+            tasks: components["schemas"]["TaskView"][];
+            /** @description The notice period is over (implement is allowed, if not done yet). */
+            may_implement: boolean;
+            ratings: components["schemas"]["RatingSummary"];
+            /** @description The caller's own rating of the topic, if any. */
+            my_rating?: string | null;
+            /** @description What the caller may do now: `implement`, `rate`. */
+            actions: string[];
+        };
+        /** @description A resolution a case implements: the link back from the case to the deliberation. */
+        ResolutionLink: {
+            /** Format: int64 */
+            id: number;
+            title: string;
+            /** Format: int64 */
+            topic_id?: number | null;
+        };
+        /** @description A page of resolutions with the total. */
+        ResolutionPage: {
+            items: components["schemas"]["ResolutionView"][];
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description A resolution as lists show it. */
+        ResolutionView: {
+            /** Format: int64 */
+            id: number;
+            /** @description The area: a grid, a community or a street code (the meeting's). */
+            area: string;
+            street: string;
+            community?: string | null;
+            /** Format: int64 */
+            topic_id?: number | null;
+            /** Format: int64 */
+            meeting_id: number;
+            /** Format: int64 */
+            proposal_id: number;
+            title: string;
+            text: string;
+            /** Format: int32 */
+            notice_days: number;
+            /** Format: date-time */
+            published_at: string;
+            /** Format: date-time */
+            notice_ends_at: string;
+            /** Format: date-time */
+            implemented_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** @description `publicised`, `implementing` or `completed`. */
+            state: string;
+            /** Format: int32 */
+            version: number;
+        };
         RevealBody: {
             field: components["schemas"]["RevealField"];
         };
@@ -3617,6 +3866,39 @@ export interface components {
         Status: {
             status: string;
         };
+        /** @description Marking a task done (or not done again, while the resolution is not completed). */
+        TaskEdit: {
+            /** Format: int32 */
+            version: number;
+            done: boolean;
+            /** @description What was done, at most 500 characters (published). */
+            note?: string | null;
+        };
+        /** @description A task or milestone of a resolution. */
+        TaskInput: {
+            /** @description 1 to 200 characters. */
+            title?: string;
+            /** @description Who does it (a unit or a person, as published), at most 100 characters. */
+            owner?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+        };
+        /** @description A task or milestone. */
+        TaskView: {
+            /** Format: int64 */
+            id: number;
+            /** Format: int32 */
+            position: number;
+            title: string;
+            owner?: string | null;
+            /** Format: date */
+            due_on?: string | null;
+            /** Format: date-time */
+            done_at?: string | null;
+            note?: string | null;
+            /** Format: int32 */
+            version: number;
+        };
         /** @description A member of a grid team as the API shows it. */
         TeamMemberView: {
             /** Format: int64 */
@@ -3653,6 +3935,11 @@ export interface components {
             raised_by_me: boolean;
             /** @description The triage actions the caller may take now (`accept`, `decline`, `merge`, `refer`). */
             actions: string[];
+            /**
+             * Format: int64
+             * @description The resolution published for it, once voted through.
+             */
+            resolution_id?: number | null;
         };
         /** @description A step of a topic's public timeline. */
         TopicEventView: {
@@ -10259,6 +10546,344 @@ export interface operations {
             };
             /** @description `voting_not_open`; `voting_closed` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_resolutions: {
+        parameters: {
+            query?: {
+                /** @description Resolutions whose area lies in this region. */
+                region?: string;
+                /** @description `publicised`, `implementing` or `completed`. */
+                state?: string;
+                /** @description The resolution of this topic. */
+                topic?: number;
+                /** @description The resolutions of this meeting. */
+                meeting?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolutionPage"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_state`, a bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    publish_resolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolutionDetail"];
+                };
+            };
+            /** @description `validation_failed` (`proposal_not_found`, `required`, `too_long`, `notice_out_of_range`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `proposal_not_passed`; `already_published` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_resolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolutionDetail"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `resolution_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    implement_resolution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImplementInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolutionDetail"];
+                };
+            };
+            /** @description `validation_failed` (`nothing_to_implement`, `too_many`, `required`, `too_long`, `location_required`, `unknown_crs`, `case_not_found`, `duplicate_case`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write (and case:case:report for new cases); `location_out_of_scope` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `resolution_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `notice_running`; `already_implemented`; `version_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `unknown_category`, `outside_district`: a case could not be reported */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    edit_resolution_task: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaskEdit"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolutionDetail"];
+                };
+            };
+            /** @description `validation_failed` (`too_long`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:meeting:write */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `task_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `resolution_completed`; `resolution_not_implementing`; `version_conflict` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    rate_topic: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingSummary"];
+                };
+            };
+            /** @description `validation_failed` (`unknown_rating`, `too_long`), `invalid_json` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs deliberation:topic:support (residents) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `topic_not_completed`; `already_rated` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `outside_area`; `home_required` */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

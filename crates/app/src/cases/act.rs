@@ -380,6 +380,9 @@ pub async fn act(
             ));
         }
     }
+    if state.is_open() && !next.is_open() {
+        crate::deliberation::resolutions::case_ended(&txn, who, c.id, now).await?;
+    }
     let id_text = c.id.to_string();
     let before = serde_json::json!({ "state": c.state, "version": c.version });
     let after = serde_json::json!({ "state": n.state, "version": n.version });

@@ -95,6 +95,16 @@ pub struct CaseDetail {
     pub photos: Vec<photos::PhotoView>,
     /// Actions the caller could take now.
     pub actions: Vec<String>,
+    /// The deliberation resolutions this case implements (source `deliberation`).
+    pub resolutions: Vec<ResolutionLink>,
+}
+
+/// A resolution a case implements: the link back from the case to the deliberation.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct ResolutionLink {
+    pub id: i64,
+    pub title: String,
+    pub topic_id: Option<i64>,
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -151,7 +161,7 @@ fn case_no(c: &case::Model) -> String {
 }
 
 /// 案件编号: the Beijing date of the report and the id.
-fn case_no_of(id: i64, reported_at: DateTime<Utc>) -> String {
+pub(crate) fn case_no_of(id: i64, reported_at: DateTime<Utc>) -> String {
     let local = reported_at.with_timezone(&gridgov_domain::sla::shanghai());
     format!("{}-{:06}", local.format("%Y%m%d"), id)
 }
@@ -449,11 +459,21 @@ pub async fn detail(app: &App, who: &Signed, id: i64) -> Result<CaseDetail, AppE
         .await?
         .map(|c| c.name)
         .unwrap_or_default();
+    let resolutions = gridgov_store::resolutions::of_case(conn, id)
+        .await?
+        .into_iter()
+        .map(|r| ResolutionLink {
+            id: r.id,
+            title: r.title,
+            topic_id: r.topic_id,
+        })
+        .collect();
     Ok(CaseDetail {
         case: view(c, name, now),
         timeline,
         photos,
         actions,
+        resolutions,
     })
 }
 

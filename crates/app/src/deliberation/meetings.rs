@@ -732,7 +732,15 @@ pub async fn act(
     if action != MeetingAction::Start {
         for p in agenda.iter().filter(|p| p.state == ProposalState::Draft.code()) {
             if let Some(t) = p.topic_id {
-                topics::move_for_meeting(&txn, who, t, TopicAction::Unschedule, id, now).await?;
+                topics::move_topic(
+                    &txn,
+                    who,
+                    t,
+                    TopicAction::Unschedule,
+                    topics::MovedBy::Meeting(id),
+                    now,
+                )
+                .await?;
                 unscheduled.push(t);
             }
         }
@@ -1036,7 +1044,15 @@ pub async fn add_proposal(
                 "the topic's area is not in the meeting's",
             ));
         }
-        let moved = topics::move_for_meeting(&txn, who, t.id, TopicAction::Schedule, id, now).await?;
+        let moved = topics::move_topic(
+            &txn,
+            who,
+            t.id,
+            TopicAction::Schedule,
+            topics::MovedBy::Meeting(id),
+            now,
+        )
+        .await?;
         title = title.or(Some(moved.title));
     }
     let position = repo::proposals(&txn, id)
@@ -1164,7 +1180,15 @@ pub async fn remove_proposal(
         ));
     }
     if let Some(t) = p.topic_id {
-        topics::move_for_meeting(&txn, who, t, TopicAction::Unschedule, id, now).await?;
+        topics::move_topic(
+            &txn,
+            who,
+            t,
+            TopicAction::Unschedule,
+            topics::MovedBy::Meeting(id),
+            now,
+        )
+        .await?;
     }
     repo::delete_proposal(&txn, pid).await?;
     audit(

@@ -9,6 +9,7 @@
 //! The rules themselves (states, support, levels) are `gridgov_domain::deliberation`.
 
 pub mod meetings;
+pub mod resolutions;
 pub mod topics;
 pub mod votes;
 

@@ -163,6 +163,8 @@ pub struct TopicDetail {
     pub raised_by_me: bool,
     /// The triage actions the caller may take now (`accept`, `decline`, `merge`, `refer`).
     pub actions: Vec<String>,
+    /// The resolution published for it, once voted through.
+    pub resolution_id: Option<i64>,
 }
 
 /// What a list asks for.
@@ -355,16 +357,23 @@ pub(crate) async fn step(
     Ok(())
 }
 
-/// Moves a topic for a meeting under its row lock, in the caller's transaction: `schedule`
-/// (onto the meeting's agenda, linked to it), `unschedule` (back to ready), `pass`, `reject`.
-/// The same transition, public timeline step, notifications to raiser and supporters and audit
-/// record (`topic.<action>`) as triage.
-pub(crate) async fn move_for_meeting(
+/// What moved a topic besides triage: a meeting (its agenda, its vote) or a resolution.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum MovedBy {
+    Meeting(i64),
+    Resolution(i64),
+}
+
+/// Moves a topic under its row lock, in the caller's transaction, for a meeting (`schedule`
+/// onto its agenda, linked to it; `unschedule` back to ready; `pass`, `reject`) or a
+/// resolution (`publish`, `implement`, `complete`). The same transition, public timeline step,
+/// notifications to raiser and supporters and audit record (`topic.<action>`) as triage.
+pub(crate) async fn move_topic(
     conn: &impl ConnectionTrait,
     who: &Signed,
     id: i64,
     action: TopicAction,
-    meeting_id: i64,
+    by: MovedBy,
     now: DateTime<Utc>,
 ) -> Result<topic::Model, AppError> {
     let t = repo::lock_topic(conn, id).await?.ok_or_else(|| not_found(id))?;
@@ -375,23 +384,17 @@ pub(crate) async fn move_for_meeting(
     new.state = next.code().to_owned();
     new.version += 1;
     new.updated_at = now;
-    match action {
-        TopicAction::Schedule => new.meeting_id = Some(meeting_id),
-        TopicAction::Unschedule => new.meeting_id = None,
+    match (action, by) {
+        (TopicAction::Schedule, MovedBy::Meeting(m)) => new.meeting_id = Some(m),
+        (TopicAction::Unschedule, _) => new.meeting_id = None,
         _ => {}
     }
     repo::update_topic(conn, &new, t.version).await?;
-    step(
-        conn,
-        Some(who),
-        &new,
-        action.code(),
-        Some(format!("#{meeting_id}")),
-        true,
-        now,
-    )
-    .await?;
-    let detail = serde_json::json!({ "meeting": meeting_id });
+    let (note, detail) = match by {
+        MovedBy::Meeting(m) => (format!("#{m}"), serde_json::json!({ "meeting": m })),
+        MovedBy::Resolution(r) => (format!("决议#{r}"), serde_json::json!({ "resolution": r })),
+    };
+    step(conn, Some(who), &new, action.code(), Some(note), true, now).await?;
     audit(
         conn,
         who,
@@ -673,7 +676,11 @@ pub async fn get(app: &App, who: &Signed, id: i64) -> Result<TopicDetail, AppErr
         })
         .collect();
     let supported_by_me = repo::has_support(conn, id, who.user.id).await?;
+    let resolution_id = gridgov_store::resolutions::of_topic(conn, id)
+        .await?
+        .map(|r| r.id);
     Ok(TopicDetail {
+        resolution_id,
         raised_by_me: t.raised_by == Some(who.user.id),
         actions: actions(who, &t),
         topic: view(t),

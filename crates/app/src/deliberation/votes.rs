@@ -286,7 +286,7 @@ pub async fn close(app: &App, who: &Signed, id: i64, ip: Option<String>) -> Resu
         } else {
             TopicAction::Reject
         };
-        topics::move_for_meeting(&txn, who, t, action, m.id, now).await?;
+        topics::move_topic(&txn, who, t, action, topics::MovedBy::Meeting(m.id), now).await?;
     }
     let d = serde_json::json!({ "proposal": id, "tally": tally, "outcome": outcome });
     audit(&txn, who, ip, &m, "proposal.close", d).await?;

@@ -3,6 +3,7 @@
 //! levels of centres, 20 departments), tessellated over the district's real extent.
 //! `scale` > 1 adds copies beside it, each a district of its own, for load work.
 
+pub mod deliberation;
 mod history;
 pub mod layout;
 pub mod names;
@@ -457,6 +458,7 @@ pub async fn write(app: &App, actor: &crate::audit::Actor, scale: usize) -> Resu
             })
             .collect();
         let txn = app.db.conn().begin().await?;
+        gridgov_store::resolutions::delete_district(&txn, dcode.as_str()).await?;
         gridgov_store::cases::delete_district(&txn, dcode.as_str()).await?;
         repo::delete_district(&txn, &dcode).await?;
         repo::insert_many(&txn, &rows, now).await?;

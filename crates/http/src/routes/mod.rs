@@ -17,6 +17,7 @@ pub mod people_files;
 pub mod record_files;
 pub mod regions;
 pub mod registry_counts;
+pub mod resolutions;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -127,6 +128,20 @@ pub fn api() -> Router<App> {
         .route("/api/v1/proposals/{id}/open", post(meetings::open_voting))
         .route("/api/v1/proposals/{id}/ballots", post(meetings::cast_ballot))
         .route("/api/v1/proposals/{id}/close", post(meetings::close_voting))
+        .route(
+            "/api/v1/resolutions",
+            get(resolutions::list_resolutions).post(resolutions::publish_resolution),
+        )
+        .route("/api/v1/resolutions/{id}", get(resolutions::get_resolution))
+        .route(
+            "/api/v1/resolutions/{id}/implement",
+            post(resolutions::implement_resolution),
+        )
+        .route(
+            "/api/v1/resolution-tasks/{id}",
+            put(resolutions::edit_resolution_task),
+        )
+        .route("/api/v1/topics/{id}/ratings", post(resolutions::rate_topic))
         .route("/api/v1/notifications", get(deliberation::list_notifications))
         .route(
             "/api/v1/notifications/read",
