@@ -79,11 +79,11 @@ pub async fn export(
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
-    let scope = shared::scope(who, READ, f.region.as_ref())?;
-    let (people, total) =
-        repo::list(app.db.conn(), &who.user.district_code, &scope, &f, 0, MAX_EXPORT).await?;
-    shared::check_total(total, "people")?;
-    let grids = GridNames::load(app, who, READ).await?;
+    let (district, by) = (&who.user.district_code, &f);
+    let (people, grids) = shared::fetch(app, who, &KIND, READ, f.region.as_ref(), |scope| async move {
+        repo::list(app.db.conn(), district, &scope, by, 0, MAX_EXPORT).await
+    })
+    .await?;
     let rows = people
         .iter()
         .map(|p| row(app, p, &grids, reveal))

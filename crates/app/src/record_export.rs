@@ -91,7 +91,7 @@ pub(crate) fn permit(who: &Signed, kind: &Kind, read: &str, whole_numbers: bool)
 
 /// The exporter's scope of `read`, with the region filter (if any) within it: a region the
 /// exporter cannot see is not revealed to exist (404 `region_not_found`).
-pub(crate) fn scope(who: &Signed, read: &str, region: Option<&RegionCode>) -> Result<Scope, AppError> {
+fn scope(who: &Signed, read: &str, region: Option<&RegionCode>) -> Result<Scope, AppError> {
     let scope = who.principal.scope(read);
     if let Some(r) = region
         && (r.district().as_str() != who.user.district_code || !scope.sees_on_path(r))
@@ -101,16 +101,32 @@ pub(crate) fn scope(who: &Signed, read: &str, region: Option<&RegionCode>) -> Re
     Ok(scope)
 }
 
-/// 413 `export_too_large` when more than [`MAX_EXPORT`] records match.
-pub(crate) fn check_total(total: u64, what: &str) -> Result<(), AppError> {
+/// The records to export: `list` (the type's list query, at most [`MAX_EXPORT`] of them) run in
+/// the exporter's scope of `read` once the region filter is found within it, 413
+/// `export_too_large` when more match; with the names of the grids the exporter reads.
+pub(crate) async fn fetch<M, Fut>(
+    app: &App,
+    who: &Signed,
+    kind: &Kind,
+    read: &str,
+    region: Option<&RegionCode>,
+    list: impl FnOnce(Scope) -> Fut,
+) -> Result<(Vec<M>, GridNames), AppError>
+where
+    Fut: Future<Output = Result<(Vec<M>, u64), gridgov_store::StoreError>>,
+{
+    let (records, total) = list(scope(who, read, region)?).await?;
     if total > MAX_EXPORT {
         return Err(AppError::new(
             ErrorKind::PayloadTooLarge,
             "export_too_large",
-            format!("{total} {what} match; an export holds at most {MAX_EXPORT}, choose a smaller region"),
+            format!(
+                "{total} {} match; an export holds at most {MAX_EXPORT}, choose a smaller region",
+                kind.what
+            ),
         ));
     }
-    Ok(())
+    Ok((records, GridNames::load(app, who, read).await?))
 }
 
 /// The names of the grids the exporter reads, to show a grid as the import template does.

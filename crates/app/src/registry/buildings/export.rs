@@ -31,11 +31,11 @@ pub async fn export(
 ) -> Result<Download, AppError> {
     shared::permit(who, &KIND, READ, whole_numbers)?;
     let f = filter(&q)?;
-    let scope = shared::scope(who, READ, f.region.as_ref())?;
-    let (buildings, total) =
-        repo::list(app.db.conn(), &who.user.district_code, &scope, &f, 0, MAX_EXPORT).await?;
-    shared::check_total(total, "buildings")?;
-    let grids = GridNames::load(app, who, READ).await?;
+    let (district, by) = (&who.user.district_code, &f);
+    let (buildings, grids) = shared::fetch(app, who, &KIND, READ, f.region.as_ref(), |scope| async move {
+        repo::list(app.db.conn(), district, &scope, by, 0, MAX_EXPORT).await
+    })
+    .await?;
     let rows = buildings.iter().map(|b| row(b, &grids)).collect();
     let filter = serde_json::json!({
         "name": f.name_prefix, "region": f.region.as_ref().map(ToString::to_string),

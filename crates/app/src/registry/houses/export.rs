@@ -33,11 +33,11 @@ pub async fn export(
 ) -> Result<Download, AppError> {
     shared::permit(who, &KIND, READ, whole_numbers)?;
     let f = filter(&q)?;
-    let scope = shared::scope(who, READ, f.region.as_ref())?;
-    let (houses, total) =
-        repo::list(app.db.conn(), &who.user.district_code, &scope, &f, 0, MAX_EXPORT).await?;
-    shared::check_total(total, "houses")?;
-    let grids = GridNames::load(app, who, READ).await?;
+    let (district, by) = (&who.user.district_code, &f);
+    let (houses, grids) = shared::fetch(app, who, &KIND, READ, f.region.as_ref(), |scope| async move {
+        repo::list(app.db.conn(), district, &scope, by, 0, MAX_EXPORT).await
+    })
+    .await?;
     let mut ids: Vec<i64> = houses.iter().map(|h| h.building_id).collect();
     ids.sort_unstable();
     ids.dedup();
