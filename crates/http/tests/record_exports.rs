@@ -82,6 +82,19 @@ fn json_of(bytes: &[u8]) -> Value {
     serde_json::from_slice(bytes).unwrap_or(Value::Null)
 }
 
+/// The audit records of an action (as the admin), newest first, with their details parsed.
+async fn audited(t: &TestApp, action: &str) -> (Vec<Value>, Vec<Value>) {
+    t.login("admin").await;
+    let (s, v) = t.get(&format!("/api/v1/audit?action={action}")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().unwrap().clone();
+    let details = items
+        .iter()
+        .map(|i| serde_json::from_str(i["detail"].as_str().unwrap()).unwrap())
+        .collect();
+    (items, details)
+}
+
 /// Every cell of a workbook or CSV file, its header first.
 fn cells(bytes: &[u8]) -> Vec<Vec<String>> {
     let book = sheet::read(bytes, Encoding::Auto).unwrap();
@@ -155,20 +168,13 @@ async fn every_export_holds_the_exporters_scope_in_xlsx_and_csv_and_is_audited()
     }
 
     for (what, action, ..) in TYPES {
-        t.login("admin").await;
-        let (s, v) = t.get(&format!("/api/v1/audit?action={action}")).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        let items = v["items"].as_array().unwrap();
+        let (items, details) = audited(&t, action).await;
         assert_eq!(
-            items.len(),
+            details.len(),
             2,
-            "{what}: the CSV and the workbook, not the refusals: {v}"
+            "{what}: the CSV and the workbook, not the refusals"
         );
-        assert_eq!(items[0]["entity_type"], "export", "{v}");
-        let details: Vec<Value> = items
-            .iter()
-            .map(|i| serde_json::from_str(i["detail"].as_str().unwrap()).unwrap())
-            .collect();
+        assert_eq!(items[0]["entity_type"], "export", "{what}");
         assert_eq!(details[0]["format"], "xlsx", "{what}");
         assert_eq!(details[1]["format"], "csv", "{what}");
         assert_eq!(details[1]["region"], GRID, "{what}");
@@ -219,16 +225,9 @@ async fn personal_numbers_are_masked_unless_whole_ones_are_allowed() {
     );
     assert_eq!(rows[1].last().unwrap(), "否", "not overdue on the day of joining");
 
-    t.login("admin").await;
     for action in ["organisations.export", "care.export"] {
-        let (_, v) = t.get(&format!("/api/v1/audit?action={action}")).await;
-        let details: Vec<Value> = v["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|i| serde_json::from_str(i["detail"].as_str().unwrap()).unwrap())
-            .collect();
-        assert_eq!(details.len(), 2, "{action}: {v}");
+        let (_, details) = audited(&t, action).await;
+        assert_eq!(details.len(), 2, "{action}");
         assert_eq!(details[0]["whole_numbers"], true, "{action}");
         assert_eq!(details[1]["whole_numbers"], false, "{action}");
     }
