@@ -20,6 +20,7 @@ pub mod live;
 pub mod otp;
 pub mod people_export;
 pub mod people_import;
+pub mod record_export;
 pub mod record_import;
 pub mod regions;
 pub mod registry;

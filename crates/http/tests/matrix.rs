@@ -611,6 +611,66 @@ async fn every_endpoint_for_every_role() {
         ),
         ("POST /api/v1/houses/import".into(), writers),
         ("POST /api/v1/houses/import/errors".into(), writers),
+        // Exports of the other record types: their readers, in their scope (a region outside it
+        // is not found); whole numbers (organisations' phones, care members' ID numbers) for
+        // revealers of personal numbers only; types without personal numbers refuse them (400).
+        (
+            "/api/v1/organisations/export?format=csv".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/organisations/export?region={out_grid}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "/api/v1/organisations/export?whole_numbers=true".into(),
+            [401, 200, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/facilities/export?format=csv".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/facilities/export?region={out_grid}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "/api/v1/facilities/export?whole_numbers=true".into(),
+            row(400, 400, 400, 400, 403, 403),
+        ),
+        ("/api/v1/care/export".into(), row(200, 200, 200, 200, 403, 403)),
+        (
+            format!("/api/v1/care/export?region={out_grid}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "/api/v1/care/export?whole_numbers=true".into(),
+            [401, 200, 403, 200, 200, 403, 403, 403, 403],
+        ),
+        (
+            "/api/v1/buildings/export".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/buildings/export?region={out_grid}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "/api/v1/buildings/export?whole_numbers=true".into(),
+            row(400, 400, 400, 400, 403, 403),
+        ),
+        (
+            "/api/v1/houses/export?format=csv".into(),
+            row(200, 200, 200, 200, 403, 403),
+        ),
+        (
+            format!("/api/v1/houses/export?region={out_grid}"),
+            row(200, 404, 404, 404, 403, 403),
+        ),
+        (
+            "/api/v1/houses/export?whole_numbers=true".into(),
+            row(400, 400, 400, 400, 403, 403),
+        ),
         // Counts: readers of people, in their scope (by default where it starts).
         (
             "/api/v1/registry/counts".into(),

@@ -103,6 +103,26 @@ pub async fn named(
     Ok(out)
 }
 
+/// The names of the buildings with these ids (an export's houses).
+pub async fn names(
+    conn: &impl ConnectionTrait,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+    use sea_orm::QuerySelect;
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = building::Entity::find()
+            .select_only()
+            .columns([C::Id, C::Name])
+            .filter(C::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(conn)
+            .await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Every building within the scope as (id, name, grid), in id order, at most `limit`: an
 /// import template's drop-down list.
 pub async fn labels(

@@ -50,6 +50,20 @@ pub async fn by_id_number_indexes(
     Ok(out)
 }
 
+/// The people with these ids (an export's care members), in no order.
+pub async fn by_ids(conn: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<person::Model>, StoreError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        out.extend(
+            person::Entity::find()
+                .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                .all(conn)
+                .await?,
+        );
+    }
+    Ok(out)
+}
+
 pub async fn by_id(conn: &impl ConnectionTrait, id: i64) -> Result<Option<person::Model>, StoreError> {
     Ok(person::Entity::find_by_id(id).one(conn).await?)
 }

@@ -2,6 +2,7 @@
 //! floors and units (stairwells) counted so that a house's unit and floor can be checked, and
 //! optionally the point a map shows it at.
 
+pub mod export;
 pub mod import;
 
 use super::{
@@ -307,9 +308,8 @@ pub struct BuildingQuery {
     pub page_size: u64,
 }
 
-/// Buildings in the caller's scope matching the filter, newest first.
-pub async fn list(app: &App, who: &Signed, q: BuildingQuery) -> Result<BuildingPage, AppError> {
-    require(&who.principal, READ)?;
+/// A list's (and an export's) filter, checked.
+fn filter(q: &BuildingQuery) -> Result<BuildingFilter, AppError> {
     let mut errs = Vec::new();
     let f = BuildingFilter {
         name_prefix: q
@@ -323,6 +323,13 @@ pub async fn list(app: &App, who: &Signed, q: BuildingQuery) -> Result<BuildingP
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
+    Ok(f)
+}
+
+/// Buildings in the caller's scope matching the filter, newest first.
+pub async fn list(app: &App, who: &Signed, q: BuildingQuery) -> Result<BuildingPage, AppError> {
+    require(&who.principal, READ)?;
+    let f = filter(&q)?;
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;

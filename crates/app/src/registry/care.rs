@@ -8,6 +8,7 @@
 //! visit. A membership carries its person's location (moved with the person), so its scope is
 //! the person's.
 
+pub mod export;
 pub mod import;
 
 use super::{
@@ -512,9 +513,9 @@ pub struct CareQuery {
     pub page_size: u64,
 }
 
-/// Memberships in the caller's scope matching the filter, the most urgent first.
-pub async fn list(app: &App, who: &Signed, q: CareQuery) -> Result<CarePage, AppError> {
-    require(&who.principal, READ)?;
+/// A list's (and an export's) filter, checked: every field error at once. Overdue is reckoned
+/// on Shanghai's today.
+fn filter(app: &App, q: &CareQuery) -> Result<CareFilter, AppError> {
     let mut errs = Vec::new();
     let f = CareFilter {
         region: region_filter(&q.region, &mut errs),
@@ -527,6 +528,13 @@ pub async fn list(app: &App, who: &Signed, q: CareQuery) -> Result<CarePage, App
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
+    Ok(f)
+}
+
+/// Memberships in the caller's scope matching the filter, the most urgent first.
+pub async fn list(app: &App, who: &Signed, q: CareQuery) -> Result<CarePage, AppError> {
+    require(&who.principal, READ)?;
+    let f = filter(app, &q)?;
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;

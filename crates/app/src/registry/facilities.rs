@@ -2,6 +2,7 @@
 //! a point, with its state. The grid is where the point is (the locator finds it) unless the
 //! form names one, and either way the caller must be able to write there.
 
+pub mod export;
 pub mod import;
 
 use super::{
@@ -340,6 +341,21 @@ pub struct FacilityQuery {
     pub page_size: u64,
 }
 
+/// A list's (and an export's) filter, checked: every field error at once.
+fn filter(q: &FacilityQuery) -> Result<FacilityFilter, AppError> {
+    let mut errs = Vec::new();
+    let f = FacilityFilter {
+        region: region_filter(&q.region, &mut errs),
+        kind: kind_filter::<FacilityKind>("kind", &q.kind, "unknown_kind", &mut errs),
+        state: kind_filter::<FacilityState>("state", &q.state, "unknown_state", &mut errs),
+        bbox: bbox_filter(&q.bbox, &mut errs),
+    };
+    if !errs.is_empty() {
+        return Err(AppError::invalid(errs));
+    }
+    Ok(f)
+}
+
 /// A map's box: four numbers, west below east and south below north.
 fn bbox_filter(raw: &Option<String>, errs: &mut Vec<FieldError>) -> Option<[f64; 4]> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
@@ -364,16 +380,7 @@ fn bbox_filter(raw: &Option<String>, errs: &mut Vec<FieldError>) -> Option<[f64;
 /// Facilities in the caller's scope matching the filter, newest first.
 pub async fn list(app: &App, who: &Signed, q: FacilityQuery) -> Result<FacilityPage, AppError> {
     require(&who.principal, READ)?;
-    let mut errs = Vec::new();
-    let f = FacilityFilter {
-        region: region_filter(&q.region, &mut errs),
-        kind: kind_filter::<FacilityKind>("kind", &q.kind, "unknown_kind", &mut errs),
-        state: kind_filter::<FacilityState>("state", &q.state, "unknown_state", &mut errs),
-        bbox: bbox_filter(&q.bbox, &mut errs),
-    };
-    if !errs.is_empty() {
-        return Err(AppError::invalid(errs));
-    }
+    let f = filter(&q)?;
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;

@@ -2,6 +2,7 @@
 //! lives there (rented houses are where floating residents are). A house copies its building's
 //! location, so its scope is its building's.
 
+pub mod export;
 pub mod import;
 
 use super::buildings::{READ, WRITE};
@@ -354,9 +355,8 @@ pub struct HouseQuery {
     pub page_size: u64,
 }
 
-/// Houses in the caller's scope matching the filter, newest first.
-pub async fn list(app: &App, who: &Signed, q: HouseQuery) -> Result<HousePage, AppError> {
-    require(&who.principal, READ)?;
+/// A list's (and an export's) filter, checked: every field error at once.
+fn filter(q: &HouseQuery) -> Result<HouseFilter, AppError> {
     let mut errs = Vec::new();
     let f = HouseFilter {
         building_id: q.building_id,
@@ -366,6 +366,13 @@ pub async fn list(app: &App, who: &Signed, q: HouseQuery) -> Result<HousePage, A
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
+    Ok(f)
+}
+
+/// Houses in the caller's scope matching the filter, newest first.
+pub async fn list(app: &App, who: &Signed, q: HouseQuery) -> Result<HousePage, AppError> {
+    require(&who.principal, READ)?;
+    let f = filter(&q)?;
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;

@@ -6,6 +6,7 @@
 //! searched in a URL. The phone of the person in charge is personal data: stored like a
 //! person's phone (sealed, blind-indexed, masked) and only ever shown masked.
 
+pub mod export;
 pub mod import;
 
 use super::{
@@ -363,9 +364,8 @@ pub struct OrgQuery {
     pub page_size: u64,
 }
 
-/// Organisations in the caller's scope matching the filter, newest first.
-pub async fn list(app: &App, who: &Signed, q: OrgQuery) -> Result<OrgPage, AppError> {
-    require(&who.principal, READ)?;
+/// A list's (and an export's) filter, checked: every field error at once.
+fn filter(q: &OrgQuery) -> Result<OrgFilter, AppError> {
     let mut errs = Vec::new();
     let uscc = q
         .uscc
@@ -391,6 +391,13 @@ pub async fn list(app: &App, who: &Signed, q: OrgQuery) -> Result<OrgPage, AppEr
     if !errs.is_empty() {
         return Err(AppError::invalid(errs));
     }
+    Ok(f)
+}
+
+/// Organisations in the caller's scope matching the filter, newest first.
+pub async fn list(app: &App, who: &Signed, q: OrgQuery) -> Result<OrgPage, AppError> {
+    require(&who.principal, READ)?;
+    let f = filter(&q)?;
     let (offset, limit) = window(q.page, q.page_size);
     let scope = who.principal.scope(READ);
     let (rows, total) = repo::list(app.db.conn(), &who.user.district_code, &scope, &f, offset, limit).await?;

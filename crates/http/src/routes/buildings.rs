@@ -43,6 +43,18 @@ pub struct BuildingParams {
     pub page_size: Option<u64>,
 }
 
+impl BuildingParams {
+    /// The app's query: the filter, and the page (ignored by an export).
+    pub(crate) fn query(self) -> BuildingQuery {
+        BuildingQuery {
+            name: self.name,
+            region: self.region,
+            page: self.page.unwrap_or(1),
+            page_size: self.page_size.unwrap_or(20),
+        }
+    }
+}
+
 /// Buildings in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/buildings", tag = "registry", params(BuildingParams), responses(
     (status = 200, body = BuildingPage),
@@ -54,12 +66,7 @@ pub async fn list_buildings(
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<BuildingParams>,
 ) -> Result<Json<BuildingPage>, ApiError> {
-    let q = BuildingQuery {
-        name: p.name,
-        region: p.region,
-        page: p.page.unwrap_or(1),
-        page_size: p.page_size.unwrap_or(20),
-    };
+    let q = p.query();
     Ok(Json(buildings::list(&app, &who, q).await?))
 }
 

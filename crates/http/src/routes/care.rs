@@ -54,6 +54,21 @@ pub struct CareParams {
     pub page_size: Option<u64>,
 }
 
+impl CareParams {
+    /// The app's query: the filter, and the page (ignored by an export).
+    pub(crate) fn query(self) -> CareQuery {
+        CareQuery {
+            group: self.group,
+            region: self.region,
+            person_id: self.person_id,
+            overdue: self.overdue,
+            include_ended: self.include_ended.unwrap_or(false),
+            page: self.page.unwrap_or(1),
+            page_size: self.page_size.unwrap_or(20),
+        }
+    }
+}
+
 /// Members of care groups in the caller's scope, the most urgent first (the earliest due
 /// visit), with the person's name, the last visit, the next due day and whether it is overdue.
 #[utoipa::path(get, path = "/api/v1/care", tag = "registry", params(CareParams), responses(
@@ -66,15 +81,7 @@ pub async fn list_care(
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<CareParams>,
 ) -> Result<Json<CarePage>, ApiError> {
-    let q = CareQuery {
-        group: p.group,
-        region: p.region,
-        person_id: p.person_id,
-        overdue: p.overdue,
-        include_ended: p.include_ended.unwrap_or(false),
-        page: p.page.unwrap_or(1),
-        page_size: p.page_size.unwrap_or(20),
-    };
+    let q = p.query();
     Ok(Json(care::list(&app, &who, q).await?))
 }
 

@@ -50,6 +50,20 @@ pub struct FacilityParams {
     pub page_size: Option<u64>,
 }
 
+impl FacilityParams {
+    /// The app's query: the filter, and the page (ignored by an export).
+    pub(crate) fn query(self) -> FacilityQuery {
+        FacilityQuery {
+            region: self.region,
+            kind: self.kind,
+            state: self.state,
+            bbox: self.bbox,
+            page: self.page.unwrap_or(1),
+            page_size: self.page_size.unwrap_or(20),
+        }
+    }
+}
+
 /// Facilities in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/facilities", tag = "registry", params(FacilityParams), responses(
     (status = 200, body = FacilityPage),
@@ -61,14 +75,7 @@ pub async fn list_facilities(
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<FacilityParams>,
 ) -> Result<Json<FacilityPage>, ApiError> {
-    let q = FacilityQuery {
-        region: p.region,
-        kind: p.kind,
-        state: p.state,
-        bbox: p.bbox,
-        page: p.page.unwrap_or(1),
-        page_size: p.page_size.unwrap_or(20),
-    };
+    let q = p.query();
     Ok(Json(facilities::list(&app, &who, q).await?))
 }
 

@@ -44,6 +44,19 @@ pub struct HouseParams {
     pub page_size: Option<u64>,
 }
 
+impl HouseParams {
+    /// The app's query: the filter, and the page (ignored by an export).
+    pub(crate) fn query(self) -> HouseQuery {
+        HouseQuery {
+            building_id: self.building_id,
+            region: self.region,
+            occupancy: self.occupancy,
+            page: self.page.unwrap_or(1),
+            page_size: self.page_size.unwrap_or(20),
+        }
+    }
+}
+
 /// Houses in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/houses", tag = "registry", params(HouseParams), responses(
     (status = 200, body = HousePage),
@@ -55,13 +68,7 @@ pub async fn list_houses(
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<HouseParams>,
 ) -> Result<Json<HousePage>, ApiError> {
-    let q = HouseQuery {
-        building_id: p.building_id,
-        region: p.region,
-        occupancy: p.occupancy,
-        page: p.page.unwrap_or(1),
-        page_size: p.page_size.unwrap_or(20),
-    };
+    let q = p.query();
     Ok(Json(houses::list(&app, &who, q).await?))
 }
 

@@ -185,6 +185,11 @@ pub fn api() -> Router<App> {
             get(people_files::import_template),
         )
         .route("/api/v1/people/export", get(people_files::export_people))
+        .route("/api/v1/organisations/export", get(record_files::orgs::export))
+        .route("/api/v1/facilities/export", get(record_files::facilities::export))
+        .route("/api/v1/care/export", get(record_files::care::export))
+        .route("/api/v1/buildings/export", get(record_files::buildings::export))
+        .route("/api/v1/houses/export", get(record_files::houses::export))
         .route(
             "/api/v1/people/{id}",
             get(people::get_person).put(people::update_person),

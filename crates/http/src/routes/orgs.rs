@@ -49,6 +49,20 @@ pub struct OrgParams {
     pub page_size: Option<u64>,
 }
 
+impl OrgParams {
+    /// The app's query: the filter, and the page (ignored by an export).
+    pub(crate) fn query(self) -> OrgQuery {
+        OrgQuery {
+            name: self.name,
+            kind: self.kind,
+            uscc: self.uscc,
+            region: self.region,
+            page: self.page.unwrap_or(1),
+            page_size: self.page_size.unwrap_or(20),
+        }
+    }
+}
+
 /// Organisations in the caller's scope, newest first.
 #[utoipa::path(get, path = "/api/v1/organisations", tag = "registry", params(OrgParams), responses(
     (status = 200, body = OrgPage),
@@ -60,14 +74,7 @@ pub async fn list_orgs(
     Auth(who): Auth,
     ApiQuery(p): ApiQuery<OrgParams>,
 ) -> Result<Json<OrgPage>, ApiError> {
-    let q = OrgQuery {
-        name: p.name,
-        kind: p.kind,
-        uscc: p.uscc,
-        region: p.region,
-        page: p.page.unwrap_or(1),
-        page_size: p.page_size.unwrap_or(20),
-    };
+    let q = p.query();
     Ok(Json(orgs::list(&app, &who, q).await?))
 }
 

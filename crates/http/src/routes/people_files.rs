@@ -182,8 +182,7 @@ pub async fn export_people(
     ApiQuery(p): ApiQuery<ExportParams>,
 ) -> Result<Response, ApiError> {
     gridgov_app::access::require(&who.principal, "registry:person:read")?;
-    let format = Format::parse(p.format.as_deref().unwrap_or(""))
-        .ok_or_else(|| AppError::invalid_field("format", "unknown_format", "xlsx or csv"))?;
+    let format = Format::from_query(p.format.as_deref())?;
     let q = PersonQuery {
         kind: p.kind,
         region: p.region,

@@ -1,7 +1,9 @@
 //! The registry's other records in files: for organisations, facilities, care groups,
 //! buildings and houses, the import template, importing (a check, then an all-or-nothing
-//! commit) and the rejected rows as a workbook — the same three endpoints as people's, with the
-//! same parameters and answers (`people_files`), each behind its record type's write permission.
+//! commit), the rejected rows as a workbook, and exports — the same endpoints as people's, with
+//! the same parameters and answers (`people_files`), imports behind the record type's write
+//! permission, exports behind its read permission (and `registry:person:reveal` for whole
+//! personal numbers). An export's filter is its list's query (the page ignored).
 //!
 //! The handlers are alike but for the app module they call and their documentation, so one macro
 //! writes them: a difference between record types can then only be in the app layer, where each
@@ -10,22 +12,70 @@
 use crate::auth::{Auth, ClientIp};
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
+use crate::routes::buildings::BuildingParams;
+use crate::routes::care::CareParams;
+use crate::routes::facilities::FacilityParams;
+use crate::routes::houses::HouseParams;
+use crate::routes::orgs::OrgParams;
 use crate::routes::people_files::{ImportParams, download_as, options, upload};
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use gridgov_app::App;
 use gridgov_app::people_import::{ImportOptions, ImportReport};
+use gridgov_app::record_export::Format;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ExportFileParams {
+    /// `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark).
+    pub format: Option<String>,
+    /// Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+    /// refused (400 `no_personal_numbers`) for records without personal numbers.
+    pub whole_numbers: Option<bool>,
+}
 
 macro_rules! record_files {
     (
         $module:ident, $app:path, perm: $perm:literal, ascii: $ascii:literal,
         template: $template:literal, import: $import:literal, errors: $errors:literal,
-        forbidden: $forbidden:literal $(, conflict: $conflict:literal)? $(,)?
+        forbidden: $forbidden:literal $(, conflict: $conflict:literal)?,
+        export: $export:literal, exporter: $exporter:path, params: $params:ident, read: $read:literal,
+        export_bad: $export_bad:literal, export_forbidden: $export_forbidden:literal $(,)?
     ) => {
         pub mod $module {
             use super::*;
             use $app as imp;
+            use $exporter as exp;
+
+            /// Exports these records in the caller's scope as .xlsx or CSV.
+            ///
+            /// The filter is the list's (its page ignored); the columns are the import
+            /// template's (so an export imports again), with read-only extras at the end;
+            /// personal numbers are masked unless whole ones are asked for and allowed. Recorded
+            /// in the audit log (`…export`) with its filter, size, format and whether numbers
+            /// were whole.
+            #[utoipa::path(get, path = $export, tag = "registry", operation_id = concat!(stringify!($module), "_export"), params(ExportFileParams, $params), responses(
+                (status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "the export (text/csv for `format=csv`)"),
+                (status = 400, body = ErrorBody, description = $export_bad),
+                (status = 403, body = ErrorBody, description = $export_forbidden),
+                (status = 404, body = ErrorBody, description = "`region_not_found`: the region is outside the caller's scope"),
+                (status = 413, body = ErrorBody, description = "`export_too_large`: over 200,000 records; choose a smaller region"),
+            ))]
+            pub async fn export(
+                State(app): State<App>,
+                ClientIp(ip): ClientIp,
+                Auth(who): Auth,
+                ApiQuery(f): ApiQuery<ExportFileParams>,
+                ApiQuery(p): ApiQuery<$params>,
+            ) -> Result<Response, ApiError> {
+                gridgov_app::access::require(&who.principal, $read)?;
+                let format = Format::from_query(f.format.as_deref())?;
+                let whole = f.whole_numbers.unwrap_or(false);
+                Ok(download_as(exp::export(&app, &who, p.query(), format, whole, ip).await?, $ascii))
+            }
 
             /// The .xlsx template for importing these records: their columns, drop-down lists
             /// (kinds, states, and the grids the caller may write in), code and number columns
@@ -106,6 +156,10 @@ record_files!(
     errors: "/api/v1/organisations/import/errors",
     forbidden: "`forbidden`: needs registry:org:write",
     conflict: "`duplicate_uscc`: an organisation with a code of the file was recorded during the commit; nothing was written",
+    export: "/api/v1/organisations/export", exporter: gridgov_app::registry::orgs::export,
+    params: OrgParams, read: "registry:org:read",
+    export_bad: "`validation_failed` (`unknown_format`, `unknown_kind`, a code's error, bad region), `invalid_query`",
+    export_forbidden: "`forbidden`: needs registry:org:read (and registry:person:reveal for whole phone numbers)",
 );
 
 record_files!(
@@ -115,6 +169,10 @@ record_files!(
     errors: "/api/v1/facilities/import/errors",
     forbidden: "`forbidden`: needs registry:facility:write",
     conflict: "`duplicate_facility_code`: a facility with a code of the file was recorded during the commit; nothing was written",
+    export: "/api/v1/facilities/export", exporter: gridgov_app::registry::facilities::export,
+    params: FacilityParams, read: "registry:facility:read",
+    export_bad: "`validation_failed` (`unknown_format`, `unknown_kind`, `unknown_state`, `invalid_bbox`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query`",
+    export_forbidden: "`forbidden`: needs registry:facility:read",
 );
 
 record_files!(
@@ -124,6 +182,10 @@ record_files!(
     errors: "/api/v1/care/import/errors",
     forbidden: "`forbidden`: needs registry:care:write",
     conflict: "`duplicate_membership`: a person of the file joined the group during the commit; nothing was written",
+    export: "/api/v1/care/export", exporter: gridgov_app::registry::care::export,
+    params: CareParams, read: "registry:care:read",
+    export_bad: "`validation_failed` (`unknown_format`, `unknown_group`, bad region), `invalid_query`",
+    export_forbidden: "`forbidden`: needs registry:care:read (and registry:person:reveal for whole ID numbers)",
 );
 
 record_files!(
@@ -132,6 +194,10 @@ record_files!(
     import: "/api/v1/buildings/import",
     errors: "/api/v1/buildings/import/errors",
     forbidden: "`forbidden`: needs registry:house:write",
+    export: "/api/v1/buildings/export", exporter: gridgov_app::registry::buildings::export,
+    params: BuildingParams, read: "registry:house:read",
+    export_bad: "`validation_failed` (`unknown_format`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query`",
+    export_forbidden: "`forbidden`: needs registry:house:read",
 );
 
 record_files!(
@@ -141,4 +207,8 @@ record_files!(
     errors: "/api/v1/houses/import/errors",
     forbidden: "`forbidden`: needs registry:house:write",
     conflict: "`duplicate_house`: a room of the file was recorded during the commit; nothing was written",
+    export: "/api/v1/houses/export", exporter: gridgov_app::registry::houses::export,
+    params: HouseParams, read: "registry:house:read",
+    export_bad: "`validation_failed` (`unknown_format`, `unknown_occupancy`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query`",
+    export_forbidden: "`forbidden`: needs registry:house:read",
 );

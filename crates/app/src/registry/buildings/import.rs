@@ -199,7 +199,7 @@ async fn write(app: &App, who: &Signed, rows: Vec<Row>, ip: Option<String>) -> R
 }
 
 /// The template's columns, with the given grids as the grid column's drop-down list.
-fn template_columns(grids: Vec<String>) -> Vec<Column> {
+pub(super) fn template_columns(grids: Vec<String>) -> Vec<Column> {
     shared::template_columns(&COLUMNS, |c, col| match c.key {
         "grid" => {
             col.choices = Some(grids.clone());

@@ -250,7 +250,7 @@ async fn write(app: &App, who: &Signed, rows: Vec<Found>, ip: Option<String>) ->
     Ok(())
 }
 
-fn template_columns() -> Vec<Column> {
+pub(super) fn template_columns() -> Vec<Column> {
     shared::template_columns(&COLUMNS, |c, col| match c.key {
         "id_number" => {
             col.text = true;

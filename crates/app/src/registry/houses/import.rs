@@ -112,7 +112,7 @@ impl BuildingRef {
     }
 }
 
-fn building_label(id: i64, name: &str) -> String {
+pub(super) fn building_label(id: i64, name: &str) -> String {
     format!("{name}（编号{id}）")
 }
 
@@ -320,7 +320,7 @@ async fn write(
 const LISTED_BUILDINGS: u64 = 10_000;
 
 /// The template's columns, with the given grids and buildings as drop-down lists.
-fn template_columns(grids: Vec<String>, buildings: Vec<String>) -> Vec<Column> {
+pub(super) fn template_columns(grids: Vec<String>, buildings: Vec<String>) -> Vec<Column> {
     let labels = |l: Vec<&str>| Some(l.into_iter().map(str::to_owned).collect());
     shared::template_columns(&COLUMNS, |c, col| match c.key {
         "grid" => {
