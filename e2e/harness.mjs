@@ -193,7 +193,8 @@ export async function phoneLogIn(page, username, password = PASSWORD) {
   await page.locator('input[name=password]').fill(password)
   await page.locator('.m-login__submit--password').click()
   try {
-    await page.waitForURL(/\/m\/report$/, { timeout: 15_000 })
+    // The login page's own address ends in `?redirect=/m/report`: wait for the path itself.
+    await page.waitForURL((url) => url.pathname.endsWith('/m/report'), { timeout: 15_000 })
   } catch {
     const error = await page.locator('.m-login__error').textContent().catch(() => null)
     fail(`logging in as ${username} on the phone did not open 上报${error ? `: ${error.trim()}` : ` (at ${page.url()})`}`)

@@ -14,6 +14,10 @@
 //    (invalid_phone) shows under the phone; with a good phone it is registered.
 // 2. Finds it by the start of its name (one row, the phone masked), edits it (从业人数), and opens
 //    历史: 修改单位 (从业人数) above 新增单位.
+//    导出 › CSV (with that search): the request carries the name filter and no whole numbers; the
+//    download is a .csv starting with a UTF-8 BOM, with the header 单位名称 and the organisation
+//    shown in the table, every contact phone masked (138****8000) or empty; 完整号码 is offered
+//    only if the operator may reveal numbers.
 // 3. 城市部件 › 登记部件: 路灯, a code, a click on the map sets the position (the dialog names the
 //    grid there); saved. 编辑: state 损坏; the table says 损坏. 地图: the damaged marker is drawn;
 //    a click on it opens its details (损坏). 历史: 修改部件 (状态).
@@ -28,7 +32,7 @@
 // Against a spawned binary, the web front end must have been built (web/dist) before the binary.
 
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import {
   checkPagesClean,
@@ -169,6 +173,36 @@ function withWrongCheck(code) {
   return `${code.slice(0, 17)}${charset[(charset.indexOf(code[17]) + 1) % 31]}`
 }
 
+/** The rows of a CSV text (RFC 4180: quoted fields may hold commas, quotes and line breaks); no empty last row. */
+function csvRows(text) {
+  const rows = []
+  let row = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i += 1
+      } else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else field += c
+  }
+  if (field !== '' || row.length) rows.push([...row, field])
+  return rows
+}
+
 /** Picks an option of an Element Plus select whose popper has `popper`. */
 async function choose(page, select, popper, text) {
   await page.locator(select).click()
@@ -205,7 +239,7 @@ async function run() {
     return { orgs: sum(c.counts.organisations), enterprises: c.counts.organisations.enterprise, facilities: sum(c.counts.facilities), damaged: c.counts.facilities.damaged }
   })
 
-  const community = await desktop('community')
+  const community = await desktop('community', { acceptDownloads: true })
   await step('community opens 单位组织', async () => {
     await consoleLogIn(community, 'community')
     await openMenu(community, '基础信息', '单位组织', /\/registry\/orgs$/)
@@ -308,6 +342,55 @@ async function run() {
     await shot(community, '84-org-history')
     await community.keyboard.press('Escape')
     await drawer.waitFor({ state: 'hidden' })
+  })
+
+  await step('导出: exports the organisations found as CSV (BOM, 单位名称, the name in the table, the phone masked)', async () => {
+    // The table still shows the search by the start of the name: the export takes the same filter.
+    const shown = (await community.locator('.orgs__table .el-table__body-wrapper tbody tr .orgs__name').allTextContents()).map((n) => n.trim())
+    if (!shown.includes(orgName)) fail(`the table shows ${JSON.stringify(shown)}, not ${orgName}`)
+    const me = await getJson(community, '/api/v1/auth/me')
+    const mayReveal = me.permissions.includes('registry:person:reveal')
+    const button = community.locator('.record-export[data-type=organisations]')
+    await button.click()
+    const csvItem = community.locator('.record-export__csv[data-type=organisations]:visible')
+    await csvItem.waitFor()
+    const wholeItems = await community.locator('.record-export__csv-whole[data-type=organisations]:visible, .record-export__xlsx-whole[data-type=organisations]:visible').count()
+    if (wholeItems !== (mayReveal ? 2 : 0)) fail(`the menu offers ${wholeItems} whole-number exports to a reader who ${mayReveal ? 'may' : 'may not'} reveal`)
+    await community.waitForTimeout(300)
+    await shot(community, '84b-orgs-export-menu')
+    const request = community.waitForRequest((r) => r.url().includes('/api/v1/organisations/export?'))
+    const started = community.waitForEvent('download', { timeout: 15_000 })
+    await csvItem.click()
+    let d
+    try {
+      d = await started
+    } catch {
+      const messages = await community.locator('.el-message').allTextContents().catch(() => [])
+      fail(`no download arrived${messages.length ? ` (messages: ${messages.join('; ')})` : ''}`)
+    }
+    const url = new URL((await request).url())
+    if (url.searchParams.get('format') !== 'csv' || url.searchParams.has('whole_numbers') || url.searchParams.has('page') || url.searchParams.get('name') !== orgName.slice(0, 8)) fail(`the export asked for ${url.search}`)
+    const failure = await d.failure()
+    if (failure) fail(`the download failed: ${failure}`)
+    const name = d.suggestedFilename()
+    if (!name.endsWith('.csv')) fail(`the CSV export is called ${name}`)
+    const file = path.join(dataDirectory(), `download-${Date.now()}-${name}`)
+    await d.saveAs(file)
+    const bytes = readFileSync(file)
+    if (bytes[0] !== 0xef || bytes[1] !== 0xbb || bytes[2] !== 0xbf) fail(`the CSV does not start with a UTF-8 BOM (starts ${bytes.subarray(0, 3).toString('hex')})`)
+    const [header, ...records] = csvRows(bytes.subarray(3).toString('utf8'))
+    if (!header?.includes('单位名称')) fail(`the CSV's header is ${JSON.stringify(header)}`)
+    const nameAt = header.indexOf('单位名称')
+    const phoneAt = header.indexOf('联系电话')
+    if (phoneAt < 0) fail(`the CSV's header lacks 联系电话: ${JSON.stringify(header)}`)
+    const record = records.find((r) => r[nameAt] === orgName)
+    if (!record) fail(`the CSV lacks ${orgName}, shown in the table (${records.length} rows)`)
+    const phones = records.map((r) => r[phoneAt] ?? '')
+    if (phones.some((p) => p !== '' && !p.includes('****'))) fail(`the CSV holds an unmasked phone: ${JSON.stringify(phones)}`)
+    if (record[phoneAt] !== '138****8000') fail(`the CSV gives ${orgName} the phone ${record[phoneAt]}`)
+    if (bytes.includes(Buffer.from('13800138000'))) fail('the CSV holds the whole phone number')
+    await community.locator('.el-message--success', { hasText: name }).waitFor()
+    log(`exports ${name} (${bytes.length} bytes, ${records.length} organisations, phone ${record[phoneAt]})`)
   })
 
   let lampId = null

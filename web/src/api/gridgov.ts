@@ -71,7 +71,9 @@ import type {
 } from './types'
 import type { FacilityEdit, FacilityInput, FacilityPage, FacilityQuery, FacilityView, OrgEdit, OrgInput, OrgPage, OrgQuery, OrgView, RegistryCounts } from './types'
 import type { CareEdit, CareJoin, CarePage, CareQuery, CareView, VisitInput, VisitPage, VisitRecorded } from './types'
+import type { AttachmentView, BallotInput, MeetingCommand, MeetingDetail, MeetingEdit, MeetingInput, MeetingPage, MeetingQuery, MeetingView, ParticipantInput, ParticipantView, ProposalInput, ProposalView } from './types'
 import type { DeliberationSettings, DeliberationSettingsEdit, HomeView, NotificationPage, TopicCommand, TopicDetail, TopicInput, TopicPage, TopicPhotoView, TopicQuery, TopicView } from './types'
+import type { ImplementInput, PublishInput, ResolutionDetail, ResolutionPage, ResolutionQuery, TaskEdit } from './types'
 
 /** Path templates of the GET endpoints in the OpenAPI document, e.g. `/api/v1/grids/{code}`. */
 export type GetPath = { [P in keyof paths]: paths[P] extends { get: object } ? P : never }[keyof paths]
@@ -432,6 +434,28 @@ export function exportPeople(query: PeopleExportQuery, signal?: AbortSignal): Pr
   return fetchFile(apiPath('/api/v1/people/export'), { query, signal })
 }
 
+/** The record types with an export (`GET /api/v1/{type}/export`), people's included. */
+export type RecordExportType = 'people' | 'organisations' | 'facilities' | 'care' | 'buildings' | 'houses'
+
+const RECORD_EXPORT_PATHS = {
+  people: '/api/v1/people/export',
+  organisations: '/api/v1/organisations/export',
+  facilities: '/api/v1/facilities/export',
+  care: '/api/v1/care/export',
+  buildings: '/api/v1/buildings/export',
+  houses: '/api/v1/houses/export',
+} as const satisfies Record<RecordExportType, GetPath>
+
+/**
+ * A record type's records in the caller's scope as a file (`format` xlsx or csv, with the list's
+ * filters; paging ignored), numbers masked unless `whole_numbers` (people, organisations and care
+ * only; needs registry:person:reveal, else 403; the others answer 400 `no_personal_numbers`).
+ * Audited. 400 `validation_failed` / `unknown_format`, 404 `region_not_found`, 413 `export_too_large`.
+ */
+export function exportRecords(type: RecordExportType, query: Record<string, string | number | boolean>, signal?: AbortSignal): Promise<FetchedFile> {
+  return fetchFile(apiPath(RECORD_EXPORT_PATHS[type]), { query, signal })
+}
+
 // --- The one net of basic information: buildings, houses, households ------------------------------
 
 /** Buildings in the caller's scope (registry:house:read), filtered by region subtree and the start of the name. */
@@ -664,4 +688,116 @@ export function fetchNotifications(query: { unread?: boolean; page?: number; pag
 /** Marks notifications read: these ids, or all. */
 export function readNotifications(body: { ids?: number[]; all?: boolean }): Promise<{ marked: number }> {
   return postJson<{ marked: number }>(apiPath('/api/v1/notifications/read'), body)
+}
+
+// --- Deliberation: meetings (议事会) and votes --------------------------------------------------------
+
+/** Meetings the caller may read, latest start first. */
+export function fetchMeetings(query: MeetingQuery, signal?: AbortSignal): Promise<MeetingPage> {
+  return getJson<MeetingPage>(apiPath('/api/v1/meetings'), query, signal)
+}
+
+/** Plans a meeting (201 with it); 400 field errors, 404 `region_not_found`. */
+export function createMeeting(body: MeetingInput): Promise<MeetingView> {
+  return postJson<MeetingView>(apiPath('/api/v1/meetings'), body)
+}
+
+/** A meeting with participants, agenda, attachments, the caller's `actions` and `my_participant_id`. */
+export function fetchMeeting(id: number, signal?: AbortSignal): Promise<MeetingDetail> {
+  return getJson<MeetingDetail>(apiPath('/api/v1/meetings/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Edits a meeting (title, place, start, rule, ballot kind, minutes) with the version read; 409 `stale_version`, `meeting_closed`. */
+export function editMeeting(id: number, body: MeetingEdit): Promise<MeetingView> {
+  return putJson<MeetingView>(apiPath('/api/v1/meetings/{id}', { id: String(id) }), body)
+}
+
+/** start / close / cancel with the version read; answers the meeting's detail. */
+export function actOnMeeting(id: number, body: MeetingCommand): Promise<MeetingDetail> {
+  return postJson<MeetingDetail>(apiPath('/api/v1/meetings/{id}/actions', { id: String(id) }), body)
+}
+
+export function addParticipant(id: number, body: ParticipantInput): Promise<ParticipantView> {
+  return postJson<ParticipantView>(apiPath('/api/v1/meetings/{id}/participants', { id: String(id) }), body)
+}
+
+/** Removes a participant before the meeting starts (409 `meeting_in_session`). */
+export function removeParticipant(id: number, participantId: number): Promise<void> {
+  return deleteJson<void>(apiPath('/api/v1/meetings/{id}/participants/{participant_id}', { id: String(id), participant_id: String(participantId) }))
+}
+
+/** An operator checks a participant in while the meeting is in session (409 `meeting_not_in_session`). */
+export function checkIn(id: number, participantId: number): Promise<ParticipantView> {
+  return postJson<ParticipantView>(apiPath('/api/v1/meetings/{id}/check-ins', { id: String(id) }), { participant_id: participantId })
+}
+
+/** Adds a proposal: a topic of the meeting's area (`topic_id`) or a free one (`title`, `text`). */
+export function addProposal(id: number, body: ProposalInput): Promise<ProposalView> {
+  return postJson<ProposalView>(apiPath('/api/v1/meetings/{id}/proposals', { id: String(id) }), body)
+}
+
+/** Removes a draft proposal; its topic goes back to ready. */
+export function removeProposal(id: number, proposalId: number): Promise<void> {
+  return deleteJson<void>(apiPath('/api/v1/meetings/{id}/proposals/{proposal_id}', { id: String(id), proposal_id: String(proposalId) }))
+}
+
+/** Reorders the agenda: every proposal id once. */
+export function reorderAgenda(id: number, order: number[]): Promise<ProposalView[]> {
+  return putJson<ProposalView[]>(apiPath('/api/v1/meetings/{id}/agenda', { id: String(id) }), { order })
+}
+
+/** Adds an attachment (PDF, JPEG or PNG, at most 10 MB) under its file name. */
+export function uploadMeetingAttachment(id: number, file: Blob, name: string, signal?: AbortSignal): Promise<AttachmentView> {
+  return postBlob<AttachmentView>(apiPath('/api/v1/meetings/{id}/attachments', { id: String(id) }), file, { query: { name }, signal })
+}
+
+export function meetingAttachmentUrl(id: number): string {
+  return apiPath('/api/v1/meeting-attachments/{id}', { id: String(id) })
+}
+
+/** Downloads an attachment (the name is the server's, else the one given). */
+export function fetchMeetingAttachment(id: number): Promise<FetchedFile> {
+  return fetchFile(meetingAttachmentUrl(id))
+}
+
+/** Opens voting on a draft proposal while the meeting is in session. */
+export function openVoting(proposalId: number): Promise<ProposalView> {
+  return postJson<ProposalView>(apiPath('/api/v1/proposals/{id}/open', { id: String(proposalId) }))
+}
+
+/** Records an open ballot for a participant (`participant_id`) or casts the caller's own. */
+export function castBallot(proposalId: number, body: BallotInput): Promise<ProposalView> {
+  return postJson<ProposalView>(apiPath('/api/v1/proposals/{id}/ballots', { id: String(proposalId) }), body)
+}
+
+/** Closes voting and counts: the result is final. */
+export function closeVoting(proposalId: number): Promise<ProposalView> {
+  return postJson<ProposalView>(apiPath('/api/v1/proposals/{id}/close', { id: String(proposalId) }))
+}
+
+// --- Deliberation: resolutions (决议) -------------------------------------------------------------
+
+/** Resolutions the caller may read, newest first (`meeting` lists a meeting's). */
+export function fetchResolutions(query: ResolutionQuery, signal?: AbortSignal): Promise<ResolutionPage> {
+  return getJson<ResolutionPage>(apiPath('/api/v1/resolutions'), query, signal)
+}
+
+/** A resolution with its cases, tasks, ratings, `may_implement` and the caller's `actions`. */
+export function fetchResolutionDetail(id: number, signal?: AbortSignal): Promise<ResolutionDetail> {
+  return getJson<ResolutionDetail>(apiPath('/api/v1/resolutions/{id}', { id: String(id) }), {}, signal)
+}
+
+/** Publishes a closed, passed proposal (201); 409 `proposal_not_passed`, `already_published`. */
+export function publishResolution(body: PublishInput): Promise<ResolutionDetail> {
+  return postJson<ResolutionDetail>(apiPath('/api/v1/resolutions'), body)
+}
+
+/** Turns a resolution into cases and tasks after its notice period, with the version read. */
+export function implementResolution(id: number, body: ImplementInput): Promise<ResolutionDetail> {
+  return postJson<ResolutionDetail>(apiPath('/api/v1/resolutions/{id}/implement', { id: String(id) }), body)
+}
+
+/** Marks a task done or not (409 `resolution_completed` once completed); answers the resolution. */
+export function editResolutionTask(id: number, body: TaskEdit): Promise<ResolutionDetail> {
+  return putJson<ResolutionDetail>(apiPath('/api/v1/resolution-tasks/{id}', { id: String(id) }), body)
 }

@@ -830,6 +830,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buildings/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports these records in the caller's scope as .xlsx or CSV.
+         * @description The filter is the list's (its page ignored); the columns are the import
+         *     template's (so an export imports again), with read-only extras at the end;
+         *     personal numbers are masked unless whole ones are asked for and allowed. Recorded
+         *     in the audit log (`…export`) with its filter, size, format and whether numbers
+         *     were whole.
+         */
+        get: operations["buildings_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/houses": {
         parameters: {
             query?: never;
@@ -946,6 +970,30 @@ export interface paths {
          *     column, reason, code), to fix and import again.
          */
         post: operations["houses_import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/houses/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports these records in the caller's scope as .xlsx or CSV.
+         * @description The filter is the list's (its page ignored); the columns are the import
+         *     template's (so an export imports again), with read-only extras at the end;
+         *     personal numbers are masked unless whole ones are asked for and allowed. Recorded
+         *     in the audit log (`…export`) with its filter, size, format and whether numbers
+         *     were whole.
+         */
+        get: operations["houses_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1153,6 +1201,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/organisations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports these records in the caller's scope as .xlsx or CSV.
+         * @description The filter is the list's (its page ignored); the columns are the import
+         *     template's (so an export imports again), with read-only extras at the end;
+         *     personal numbers are masked unless whole ones are asked for and allowed. Recorded
+         *     in the audit log (`…export`) with its filter, size, format and whether numbers
+         *     were whole.
+         */
+        get: operations["orgs_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/{id}/care": {
         parameters: {
             query?: never;
@@ -1315,6 +1387,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/care/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports these records in the caller's scope as .xlsx or CSV.
+         * @description The filter is the list's (its page ignored); the columns are the import
+         *     template's (so an export imports again), with read-only extras at the end;
+         *     personal numbers are masked unless whole ones are asked for and allowed. Recorded
+         *     in the audit log (`…export`) with its filter, size, format and whether numbers
+         *     were whole.
+         */
+        get: operations["care_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/facilities": {
         parameters: {
             query?: never;
@@ -1431,6 +1527,30 @@ export interface paths {
          *     column, reason, code), to fix and import again.
          */
         post: operations["facilities_import_errors"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/facilities/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Exports these records in the caller's scope as .xlsx or CSV.
+         * @description The filter is the list's (its page ignored); the columns are the import
+         *     template's (so an export imports again), with read-only extras at the end;
+         *     personal numbers are masked unless whole ones are asked for and allowed. Recorded
+         *     in the audit log (`…export`) with its filter, size, format and whether numbers
+         *     were whole.
+         */
+        get: operations["facilities_export"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6666,6 +6786,76 @@ export interface operations {
             };
         };
     };
+    buildings_export: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /**
+                 * @description Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+                 *     refused (400 `no_personal_numbers`) for records without personal numbers.
+                 */
+                whole_numbers?: boolean;
+                /** @description The start of the name. */
+                name?: string;
+                /** @description Only buildings in this region's subtree. */
+                region?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 records; choose a smaller region */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_houses: {
         parameters: {
             query?: {
@@ -7083,6 +7273,77 @@ export interface operations {
                 };
             };
             /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    houses_export: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /**
+                 * @description Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+                 *     refused (400 `no_personal_numbers`) for records without personal numbers.
+                 */
+                whole_numbers?: boolean;
+                building_id?: number;
+                /** @description Only houses in this region's subtree. */
+                region?: string;
+                /** @description `owner_occupied`, `rented`, `vacant` or `other`. */
+                occupancy?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, `unknown_occupancy`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:house:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 records; choose a smaller region */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -7827,6 +8088,80 @@ export interface operations {
             };
         };
     };
+    orgs_export: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /**
+                 * @description Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+                 *     refused (400 `no_personal_numbers`) for records without personal numbers.
+                 */
+                whole_numbers?: boolean;
+                /** @description Only organisations in this region's subtree. */
+                region?: string;
+                /** @description An `OrgKind` code or label. */
+                kind?: string;
+                /** @description The start of the name. */
+                name?: string;
+                /** @description A whole unified social credit code (any letter case). */
+                uscc?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, `unknown_kind`, a code's error, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:org:read (and registry:person:reveal for whole phone numbers) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 records; choose a smaller region */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     join_care: {
         parameters: {
             query?: never;
@@ -8373,6 +8708,82 @@ export interface operations {
             };
         };
     };
+    care_export: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /**
+                 * @description Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+                 *     refused (400 `no_personal_numbers`) for records without personal numbers.
+                 */
+                whole_numbers?: boolean;
+                /** @description A `CareGroup` code or label. */
+                group?: string;
+                /** @description Only members in this region's subtree. */
+                region?: string;
+                /** @description One person's memberships. */
+                person_id?: number;
+                /** @description true: only members overdue for a visit; false: only those not overdue. */
+                overdue?: boolean;
+                /** @description List those who left their group too (by default only current members). */
+                include_ended?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, `unknown_group`, bad region), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:care:read (and registry:person:reveal for whole ID numbers) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 records; choose a smaller region */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_facilities: {
         parameters: {
             query?: {
@@ -8793,6 +9204,80 @@ export interface operations {
                 };
             };
             /** @description as for the import */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    facilities_export: {
+        parameters: {
+            query?: {
+                /** @description `xlsx` (the default) or `csv` (UTF-8 with a byte-order mark). */
+                format?: string;
+                /**
+                 * @description Whole personal numbers instead of masked ones: needs registry:person:reveal, and is
+                 *     refused (400 `no_personal_numbers`) for records without personal numbers.
+                 */
+                whole_numbers?: boolean;
+                /** @description Only facilities in this region's subtree. */
+                region?: string;
+                /** @description A `FacilityKind` code or label. */
+                kind?: string;
+                /** @description A `FacilityState` code or label. */
+                state?: string;
+                /** @description `min_lon,min_lat,max_lon,max_lat` (WGS84). */
+                bbox?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export (text/csv for `format=csv`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description `validation_failed` (`unknown_format`, `unknown_kind`, `unknown_state`, `invalid_bbox`, bad region, `no_personal_numbers` for `whole_numbers`), `invalid_query` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `forbidden`: needs registry:facility:read */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `region_not_found`: the region is outside the caller's scope */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `export_too_large`: over 200,000 records; choose a smaller region */
             413: {
                 headers: {
                     [name: string]: unknown;

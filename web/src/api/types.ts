@@ -627,3 +627,55 @@ export type NotificationPage = Narrow<Schemas['NotificationPage'], { items: Noti
 
 /** PUT /api/v1/auth/me/home. */
 export type HomeView = Schemas['HomeView']
+
+// --- Deliberation (三级议事): meetings (议事会), participants, agenda, votes, attachments ------------
+
+/** A meeting as lists show it: area, title, place, start, state, vote rule, ballot kind, minutes, version. */
+export type MeetingView = Schemas['MeetingView']
+
+/** GET /api/v1/meetings: one page, latest start first, and the total. */
+export type MeetingPage = Narrow<Schemas['MeetingPage'], { items: MeetingView[] }>
+
+/** GET /api/v1/meetings/{id}: the meeting, its participants, agenda, attachments and the caller's actions. */
+export type MeetingDetail = Schemas['MeetingDetail']
+
+/** POST /api/v1/meetings. */
+export type MeetingInput = Schemas['MeetingInput']
+
+/** PUT /api/v1/meetings/{id}: a field left out stays. */
+export type MeetingEdit = Schemas['MeetingEdit']
+
+/** POST /api/v1/meetings/{id}/actions: start, close or cancel with the version read. */
+export type MeetingCommand = Schemas['MeetingCommand']
+
+export type ParticipantView = Schemas['ParticipantView']
+export type ParticipantInput = Schemas['ParticipantInput']
+export type ProposalView = Schemas['ProposalView']
+export type ProposalInput = Schemas['ProposalInput']
+export type BallotInput = Schemas['BallotInput']
+export type AttachmentView = Schemas['AttachmentView']
+
+/** The query of GET /api/v1/meetings: level, region subtree, state, start window (RFC 3339), page. */
+export type MeetingQuery = NonNullable<operations['list_meetings']['parameters']['query']>
+
+// --- Deliberation: resolutions (决议), their cases and tasks, ratings ---------------------------------
+
+/** A resolution as lists show it: title, text, notice period, dates, derived `state`, version. */
+export type ResolutionView = Schemas['ResolutionView']
+/** GET /api/v1/resolutions: one page, newest first, and the total. */
+export type ResolutionPage = Narrow<Schemas['ResolutionPage'], { items: ResolutionView[] }>
+/** GET /api/v1/resolutions/{id}: with its cases, tasks, ratings, `may_implement` and `actions`. */
+export type ResolutionDetail = Schemas['ResolutionDetail']
+/** The query of GET /api/v1/resolutions: region subtree, state, topic, meeting, page. */
+export type ResolutionQuery = NonNullable<operations['list_resolutions']['parameters']['query']>
+/** POST /api/v1/resolutions. */
+export type PublishInput = Schemas['PublishInput']
+/** POST /api/v1/resolutions/{id}/implement. */
+export type ImplementInput = Schemas['ImplementInput']
+export type CaseOrder = Schemas['CaseOrder']
+export type TaskInput = Schemas['TaskInput']
+/** PUT /api/v1/resolution-tasks/{id}. */
+export type TaskEdit = Schemas['TaskEdit']
+export type TaskView = Schemas['TaskView']
+export type LinkedCase = Schemas['LinkedCase']
+export type RatingSummary = Schemas['RatingSummary']

@@ -9,6 +9,7 @@ import 'vant/es/cell-group/style/index.mjs'
 import 'vant/es/dialog/style/index.mjs'
 import 'vant/es/empty/style/index.mjs'
 import 'vant/es/field/style/index.mjs'
+import 'vant/es/icon/style/index.mjs'
 import 'vant/es/form/style/index.mjs'
 import 'vant/es/image-preview/style/index.mjs'
 import 'vant/es/list/style/index.mjs'
@@ -43,6 +44,7 @@ export {
   Empty as VanEmpty,
   Field as VanField,
   Form as VanForm,
+  Icon as VanIcon,
   List as VanList,
   Loading as VanLoading,
   NavBar as VanNavBar,

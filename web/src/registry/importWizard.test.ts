@@ -8,7 +8,6 @@ import {
   cellErrors,
   commitSubmission,
   csvField,
-  exportQuery,
   fileSizeText,
   hasChanges,
   historyActionLabel,
@@ -352,16 +351,6 @@ describe('history', () => {
 })
 
 describe('export', () => {
-  it('asks for the form kind and region, and whole numbers only when chosen', () => {
-    expect(exportQuery({ kind: '', region: '' }, 'xlsx', false)).toEqual({ format: 'xlsx' })
-    expect(exportQuery({ kind: 'floating', region: ' 370105001001001 ' }, 'csv', true)).toEqual({
-      format: 'csv',
-      kind: 'floating',
-      region: '370105001001001',
-      whole_numbers: true,
-    })
-  })
-
   it('reads the UTF-8 file name of a download', () => {
     const header = "attachment; filename=\"people.xlsx\"; filename*=UTF-8''%E4%BA%BA%E5%8F%A3%E4%BF%A1%E6%81%AF.xlsx"
     expect(dispositionFilename(header)).toBe('人口信息.xlsx')

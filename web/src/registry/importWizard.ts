@@ -313,16 +313,3 @@ export function historyFieldsText(fields: readonly string[], i18n: Translator): 
   return fields.length ? fields.map((f) => historyFieldLabel(f, i18n)).join('、') : '—'
 }
 
-// --- Export --------------------------------------------------------------------------------------
-
-export type ExportFormat = 'xlsx' | 'csv'
-
-/** The query of an export of the list's current filters (kind and region; name and numbers are not filters of an export). */
-export function exportQuery(filters: { kind: string; region: string }, format: ExportFormat, wholeNumbers: boolean) {
-  const query: { format: ExportFormat; kind?: string; region?: string; whole_numbers?: boolean } = { format }
-  if (filters.kind) query.kind = filters.kind
-  const region = filters.region.trim()
-  if (region) query.region = region
-  if (wholeNumbers) query.whole_numbers = true
-  return query
-}

@@ -116,6 +116,18 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'delib.menu', icon: 'ChatDotRound', menu: true, permission: 'deliberation:topic:read', group: 'menu.deliberation', groupIcon: 'ChatLineRound' },
   },
   {
+    path: 'deliberation/meetings',
+    name: 'delib-meetings',
+    component: () => import('../views/deliberation/MeetingsView.vue'),
+    meta: { title: 'meeting.menu', icon: 'Calendar', menu: true, permission: 'deliberation:meeting:read', group: 'menu.deliberation', groupIcon: 'ChatLineRound' },
+  },
+  {
+    path: 'deliberation/resolutions',
+    name: 'delib-resolutions',
+    component: () => import('../views/deliberation/ResolutionsView.vue'),
+    meta: { title: 'resolution.menu', icon: 'Stamp', menu: true, permission: 'deliberation:meeting:read', group: 'menu.deliberation', groupIcon: 'ChatLineRound' },
+  },
+  {
     path: 'system/users',
     name: 'system-users',
     component: () => import('../views/system/UsersView.vue'),
@@ -209,6 +221,19 @@ export const mobileRoutes: RouteRecordRaw[] = [
     name: 'm-messages',
     component: () => import('../mobile/MobileMessages.vue'),
     meta: { title: 'delib.messages.title', mobile: true },
+  },
+  {
+    path: 'meetings',
+    name: 'm-meetings',
+    component: () => import('../mobile/MobileMeetings.vue'),
+    meta: { title: 'resolutionsMobile.meetingsTitle', mobile: true, permission: 'deliberation:meeting:read' },
+  },
+  {
+    path: 'meetings/:id(\\d+)',
+    name: 'm-meeting',
+    component: () => import('../mobile/MobileMeeting.vue'),
+    props: (route) => ({ id: Number(route.params.id) }),
+    meta: { title: 'resolutionsMobile.meetingTitle', mobile: true, permission: 'deliberation:meeting:read' },
   },
   {
     path: 'cases/:id(\\d+)',

@@ -316,38 +316,9 @@ async fn audit(
     super::audit_in_area(conn, who, ip, area, ("resolution", r.id), action, fields, detail).await
 }
 
-fn text(field: &str, raw: &str, max: usize, errs: &mut Vec<FieldError>) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        errs.push(AppError::field(
-            field,
-            "required",
-            format!("1 to {max} characters"),
-        ));
-        None
-    } else if t.chars().count() > max {
-        errs.push(AppError::field(
-            field,
-            "too_long",
-            format!("at most {max} characters"),
-        ));
-        None
-    } else {
-        Some(t.to_owned())
-    }
-}
-
+/// An optional text field: left out or blank is none.
 fn optional(field: &str, raw: Option<&str>, max: usize, errs: &mut Vec<FieldError>) -> Option<String> {
-    let t = raw.map(str::trim).filter(|t| !t.is_empty())?;
-    if t.chars().count() > max {
-        errs.push(AppError::field(
-            field,
-            "too_long",
-            format!("at most {max} characters"),
-        ));
-        return None;
-    }
-    Some(t.to_owned())
+    topics::text(field, raw.unwrap_or(""), max, false, errs)
 }
 
 /// Publishes a passed proposal (409 `proposal_not_passed` otherwise) as a resolution for its
@@ -383,13 +354,14 @@ pub async fn publish(
         ));
     }
     let mut errs = Vec::new();
-    let title = text(
+    let title = topics::text(
         "title",
         input.title.as_deref().unwrap_or(&p.title),
         100,
+        true,
         &mut errs,
     );
-    let body = text("text", &input.text, 4000, &mut errs);
+    let body = topics::text("text", &input.text, 4000, true, &mut errs);
     let days = match input.notice_days {
         None => Some(DEFAULT_NOTICE_DAYS),
         Some(d) => u32::try_from(d)
@@ -649,7 +621,7 @@ async fn plan(
     }
     let mut tasks = Vec::new();
     for (i, t) in input.tasks.iter().enumerate() {
-        let title = text(&format!("tasks[{i}].title"), &t.title, 200, &mut errs);
+        let title = topics::text(&format!("tasks[{i}].title"), &t.title, 200, true, &mut errs);
         let owner = optional(&format!("tasks[{i}].owner"), t.owner.as_deref(), 100, &mut errs);
         if let Some(title) = title {
             tasks.push((title, owner, t.due_on));

@@ -445,5 +445,8 @@ pub async fn write_deliberation(app: &App, district: &str) -> Result<Deliberatio
     };
     topics::act(app, &community, dogs, decline, None).await?;
     s.topics += 2;
+    // The demo resident has read what their topic went through; new moves show as unread.
+    let read = crate::deliberation::ReadInput { ids: None, all: true };
+    crate::deliberation::mark_read(app, &resident, read).await?;
     Ok(s)
 }
