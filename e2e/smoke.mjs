@@ -38,8 +38,8 @@ const ADMIN = 'admin'
 const COMMUNITY = 'community'
 // A community has a handful of grids; the whole district has over a thousand.
 const MAX_COMMUNITY_GRIDS = 30
-// `gridgov demo` creates this many accounts.
-const DEMO_ACCOUNTS = 8
+// `gridgov demo` creates this many accounts: the eight demo logins and the resident's six neighbours.
+const DEMO_ACCOUNTS = 14
 // The account the test creates, on a grid of the demo district's first street and community.
 const NEW_USER = 'e2e.worker'
 const NEW_PASSWORD = 'E2e-Worker#2026'
